@@ -1,0 +1,55 @@
+package dev.sparkcnn.kernels;
+
+/**
+ * A trainable classifier behind a flat-state seam: state in, k steps on batches, state out. This is
+ * all strategies and the driver see of a model; which library computes the layers (the
+ * {@linkplain #engine() engine}) stays behind it.
+ *
+ * <p>Not thread-safe: one instance per executor thread, reused across tasks (each task starts with
+ * {@link #load(ModelState)}). Holds native memory until {@link #close()}.
+ */
+public interface Network extends AutoCloseable {
+
+    /** The spec this network was built from. */
+    ModelSpec spec();
+
+    /** The engine's name, as given to {@link NetworkFactory#create(ModelSpec, String)}. */
+    String engine();
+
+    /** The length of {@link ModelState#params()}. */
+    long numParams();
+
+    /** The length of {@link ModelState#updaterState()} (0 for plain SGD). */
+    long updaterStateSize();
+
+    /**
+     * Freshly initialised parameters drawn from the spec's seed (the same spec always gives the
+     * identical state), zero updater state, iteration 0. Does not change the loaded state.
+     */
+    ModelState initialState();
+
+    /**
+     * Replaces parameters, updater state and iteration count with copies of the given state.
+     *
+     * @throws IllegalArgumentException if the array lengths do not match this network
+     */
+    void load(ModelState state);
+
+    /** A copy of the current parameters, updater state and iteration count. */
+    ModelState state();
+
+    /** One optimizer step on one batch; increments the iteration count. */
+    StepStats fit(Batch batch);
+
+    /** Class probabilities, row-major {@code [batch.size()][numClasses]}; does not change the state. */
+    float[] predict(Batch batch);
+
+    /** The summed cross-entropy of a batch given its predicted probabilities (from {@link #predict}). */
+    default double loss(Batch batch, float[] probabilities) {
+        return CrossEntropy.sum(probabilities, batch.labels(), batch.size(), spec().numClasses());
+    }
+
+    /** Releases native memory; the network is unusable afterwards. Idempotent. */
+    @Override
+    void close();
+}
