@@ -1,0 +1,46 @@
+package dev.sparkcnn.driver;
+
+import dev.sparkcnn.driver.cli.DataCommand;
+import dev.sparkcnn.driver.cli.EvaluateCommand;
+import dev.sparkcnn.driver.cli.Failures;
+import dev.sparkcnn.driver.cli.TrainCommand;
+import dev.sparkcnn.driver.cli.VersionProvider;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code sparkcnn} command line. Exit status: 0 success, 1 failure while running, 2 bad
+ * usage or bad input (the message says which option or file, and what to do).
+ */
+@Command(name = "sparkcnn", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Distributed data-parallel CNN training on Apache Spark.",
+        subcommands = {TrainCommand.class, EvaluateCommand.class, DataCommand.class,
+                CommandLine.HelpCommand.class})
+public final class Main implements java.util.concurrent.Callable<Integer> {
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+
+    public static void main(String[] args) {
+        // Exit explicitly: Spark and native libraries can leave non-daemon threads behind.
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs the command line in-process (tests use this) and returns the exit status. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> Failures.report(e, err));
+        return cl.execute(args);
+    }
+
+    @Override
+    public Integer call() {
+        spec.commandLine().getErr().println("sparkcnn: a command is required");
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return Failures.BAD_INPUT;
+    }
+}

@@ -1,0 +1,61 @@
+package dev.sparkcnn.driver.cli;
+
+import dev.sparkcnn.datasets.InvalidDataException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+
+/**
+ * Turns an exception into one clear message and an exit status. Bad input and bad options
+ * (also when they surface inside a Spark task, wrapped in Spark's exceptions) print their message
+ * only and return 2; anything else is a failure (1) and keeps its stack trace for the bug report.
+ */
+public final class Failures {
+    public static final int FAILED = 1;
+    public static final int BAD_INPUT = 2;
+
+    private Failures() {
+    }
+
+    public static int report(Throwable e, PrintStream err) {
+        Throwable user = userError(e);
+        if (user != null) {
+            err.println("sparkcnn: error: " + user.getMessage());
+            return BAD_INPUT;
+        }
+        String remote = remoteUserError(e);
+        if (remote != null) {
+            err.println("sparkcnn: error: " + remote);
+            return BAD_INPUT;
+        }
+        err.println("sparkcnn: failed: " + e);
+        e.printStackTrace(err);
+        return FAILED;
+    }
+
+    /** The first user-caused exception in the cause chain: bad input data, bad option, unreadable path. */
+    static Throwable userError(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof InvalidDataException || t instanceof IllegalArgumentException
+                    || t instanceof UncheckedIOException) {
+                return t;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return null;
+    }
+
+    /** A task's InvalidDataException that Spark reported only as text. */
+    static String remoteUserError(Throwable e) {
+        String marker = InvalidDataException.class.getName() + ": ";
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = String.valueOf(t.getMessage());
+            int i = m.indexOf(marker);
+            if (i >= 0) {
+                return m.substring(i + marker.length()).lines().findFirst().orElse("").trim();
+            }
+        }
+        return null;
+    }
+}

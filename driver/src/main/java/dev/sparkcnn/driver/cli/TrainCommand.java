@@ -1,0 +1,152 @@
+package dev.sparkcnn.driver.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sparkcnn.driver.config.ConfigException;
+import dev.sparkcnn.driver.config.Json;
+import dev.sparkcnn.driver.config.TrainingConfig;
+import dev.sparkcnn.driver.jobs.TrainJob;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code sparkcnn train}. Settings come from, lowest precedence first: built-in defaults, the
+ * {@code --config} JSON file (same fields as the {@code config.json} a run writes), options.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train a CNN data-parallel on Spark and write a model directory.",
+                "Example: sparkcnn train --data data/synthetic --model cifar-cnn --epochs 3 --out models/demo"})
+public final class TrainCommand implements Callable<Integer> {
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "JSON file with any of the settings below (e.g. a previous run's config.json); "
+                    + "options given here override it.")
+    Path configFile;
+
+    @Option(names = "--data", paramLabel = "PATH|URI",
+            description = "Dataset directory on any Hadoop file system (file:, hdfs:, s3a:). For CIFAR-10 the "
+                    + "directory with the .bin files or its parent holding cifar-10-batches-bin/.")
+    String data;
+
+    @Option(names = "--format", description = "cifar10 or idx; detected from the file names when omitted.")
+    String format;
+
+    @Option(names = "--model", description = "simple-cnn, mnist-cnn or cifar-cnn (default: cifar-cnn).")
+    String model;
+
+    @Option(names = "--engine", description = "Network implementation (default: dl4j).")
+    String engine;
+
+    @Option(names = "--strategy", description = "parameter-averaging (default).")
+    String strategy;
+
+    @Option(names = "--master", description = "Spark master (default: local[*]; spark-submit's wins).")
+    String master;
+
+    @Option(names = "--partitions", paramLabel = "N", description = "Data partitions = parallel training tasks "
+            + "(default: 2).")
+    Integer partitions;
+
+    @Option(names = "--epochs", paramLabel = "N", description = "Passes over the training data (default: 5).")
+    Integer epochs;
+
+    @Option(names = "--batch-size", paramLabel = "N", description = "Mini-batch size per task (default: the "
+            + "model's: 32 simple-cnn, 64 mnist-cnn and cifar-cnn).")
+    Integer batchSize;
+
+    @Option(names = "--averaging-frequency", paramLabel = "K", description = "Local steps between parameter "
+            + "averages (default: 5).")
+    Integer averagingFrequency;
+
+    @Option(names = "--test-fraction", paramLabel = "F", description = "Fraction of each partition held out "
+            + "for testing (default: 0.2).")
+    Double testFraction;
+
+    @Option(names = "--seed", description = "Seed of the split, shuffles and initialisation (default: 42).")
+    Long seed;
+
+    @Option(names = "--learning-rate", paramLabel = "LR", description = "Default: the model's (0.001).")
+    Double learningRate;
+
+    @Option(names = "--threads-per-task", paramLabel = "N", description = "Native threads per task (default: "
+            + "spark.task.cpus).")
+    Integer threadsPerTask;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Model directory to write (must not exist).")
+    String out;
+
+    @Option(names = "--overwrite", description = "Replace --out if it exists.")
+    Boolean overwrite;
+
+    @Mixin
+    SparkOptions spark;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec command;
+
+    @Override
+    public Integer call() {
+        new TrainJob(config(), spark.conf(), command.commandLine().getOut()).run();
+        return 0;
+    }
+
+    /** The validated configuration: defaults, then the config file, then options. */
+    TrainingConfig config() {
+        ObjectNode node = Json.MAPPER.valueToTree(new Defaults());
+        if (configFile != null) {
+            try {
+                JsonNode file = Json.MAPPER.readTree(Files.readString(configFile));
+                if (!(file instanceof ObjectNode obj)) {
+                    throw new ConfigException("--config " + configFile + ": expected a JSON object");
+                }
+                node.setAll(obj);
+            } catch (IOException e) {
+                throw new ConfigException("--config " + configFile + ": cannot read: " + e.getMessage());
+            }
+        }
+        put(node, "data", data);
+        put(node, "format", format);
+        put(node, "model", model);
+        put(node, "engine", engine);
+        put(node, "strategy", strategy);
+        put(node, "master", master);
+        put(node, "partitions", partitions);
+        put(node, "epochs", epochs);
+        put(node, "batchSize", batchSize);
+        put(node, "averagingFrequency", averagingFrequency);
+        put(node, "testFraction", testFraction);
+        put(node, "seed", seed);
+        put(node, "learningRate", learningRate);
+        put(node, "threadsPerTask", threadsPerTask);
+        put(node, "out", out);
+        put(node, "overwrite", overwrite);
+        return Json.read(node.toString(), TrainingConfig.class, configFile != null ? "--config " + configFile
+                : "options");
+    }
+
+    private static void put(ObjectNode node, String field, Object value) {
+        if (value != null) {
+            node.set(field, Json.MAPPER.valueToTree(value));
+        }
+    }
+
+    /** The built-in defaults, by field name of {@link TrainingConfig}. */
+    @SuppressWarnings("unused")
+    private static final class Defaults {
+        public final String model = "cifar-cnn";
+        public final String engine = "dl4j";
+        public final String strategy = "parameter-averaging";
+        public final String master = "local[*]";
+        public final int partitions = 2;
+        public final int epochs = 5;
+        public final int averagingFrequency = 5;
+        public final double testFraction = 0.2;
+        public final long seed = 42;
+        public final boolean overwrite = false;
+    }
+}

@@ -1,0 +1,96 @@
+package dev.sparkcnn.driver.config;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.sparkcnn.kernels.ModelCatalogue;
+import dev.sparkcnn.kernels.NetworkFactory;
+import java.util.List;
+
+/**
+ * The complete, validated configuration of one training run. Immutable; every field is checked
+ * in the constructor, so an instance that exists is one that can run. It is written to the model
+ * directory as {@code config.json} and round-trips through JSON exactly.
+ *
+ * @param data               dataset location: a path or any Hadoop FileSystem URI
+ * @param format             {@code cifar10} or {@code idx}; null = detect from the files
+ * @param model              catalogue model name
+ * @param engine             network implementation ({@code dl4j})
+ * @param strategy           training strategy ({@code parameter-averaging})
+ * @param master             Spark master URL
+ * @param partitions         number of data partitions (= parallel training tasks)
+ * @param epochs             passes over every partition's training split
+ * @param batchSize          mini-batch size per task; null = the model's default
+ * @param averagingFrequency local steps between two parameter averages (K)
+ * @param testFraction       fraction of each partition held out for testing
+ * @param seed               seed of every random choice (split, shuffles, initialisation)
+ * @param learningRate       null = the model's default
+ * @param threadsPerTask     native threads per task; null = {@code spark.task.cpus}
+ * @param out                model directory to write (path or Hadoop URI)
+ * @param overwrite          replace an existing {@code out}
+ */
+@JsonInclude(JsonInclude.Include.ALWAYS)
+@JsonPropertyOrder(alphabetic = false)
+public record TrainingConfig(
+        String data,
+        String format,
+        String model,
+        String engine,
+        String strategy,
+        String master,
+        int partitions,
+        int epochs,
+        Integer batchSize,
+        int averagingFrequency,
+        double testFraction,
+        long seed,
+        Double learningRate,
+        Integer threadsPerTask,
+        String out,
+        boolean overwrite) {
+
+    public static final List<String> FORMATS = List.of("cifar10", "idx");
+    public static final List<String> STRATEGIES = List.of("parameter-averaging");
+
+    public TrainingConfig {
+        require(data != null && !data.isBlank(), "--data", "is required: a directory or URI holding the dataset files");
+        require(format == null || FORMATS.contains(format), "--format",
+                "'" + format + "' is not a known format; use one of " + String.join(", ", FORMATS)
+                        + " (or omit it to detect the format from the files)");
+        require(model != null && ModelCatalogue.names().contains(model), "--model",
+                "'" + model + "' is not a known model; use one of " + String.join(", ", ModelCatalogue.names()));
+        require(engine != null && NetworkFactory.engines().contains(engine), "--engine",
+                "'" + engine + "' is not a known engine; use one of " + String.join(", ", NetworkFactory.engines()));
+        require(strategy != null && STRATEGIES.contains(strategy), "--strategy",
+                "'" + strategy + "' is not a known strategy; use one of " + String.join(", ", STRATEGIES));
+        require(master != null && !master.isBlank(), "--master", "is required, e.g. local[*] or spark://host:7077");
+        require(partitions > 0, "--partitions", "must be at least 1, got " + partitions);
+        require(epochs > 0, "--epochs", "must be at least 1, got " + epochs);
+        require(batchSize == null || batchSize > 0, "--batch-size", "must be at least 1, got " + batchSize);
+        require(averagingFrequency > 0, "--averaging-frequency",
+                "must be at least 1 local step between averages, got " + averagingFrequency);
+        require(testFraction > 0 && testFraction < 1, "--test-fraction",
+                "must be strictly between 0 and 1, got " + testFraction);
+        require(learningRate == null || (learningRate > 0 && Double.isFinite(learningRate)), "--learning-rate",
+                "must be a positive number, got " + learningRate);
+        require(threadsPerTask == null || threadsPerTask > 0, "--threads-per-task",
+                "must be at least 1, got " + threadsPerTask);
+        require(out != null && !out.isBlank(), "--out", "is required: the model directory to write");
+    }
+
+    /** The batch size to use: the configured one or the model's default. */
+    public int effectiveBatchSize() {
+        return batchSize != null ? batchSize : ModelCatalogue.defaults(model).batchSize();
+    }
+
+    /** A copy with the format decided (after detection). */
+    public TrainingConfig withFormat(String detected) {
+        return new TrainingConfig(data, detected, model, engine, strategy, master, partitions, epochs, batchSize,
+                averagingFrequency, testFraction, seed, learningRate, threadsPerTask, out, overwrite);
+    }
+
+    private static void require(boolean ok, String option, String problem) {
+        if (!ok) {
+            throw new ConfigException(option + " " + problem);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package dev.sparkcnn.driver.data;
+
+import dev.sparkcnn.datasets.ImageRecord;
+import dev.sparkcnn.datasets.TrainTestSplit;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * The RDDs of one run. Executors read their slices of the files directly; the records are cached
+ * once as uint8 {@link ImageRecord}s; the train and test RDDs are views of that cache through the
+ * seeded per-partition split, which depends only on (seed, partition, position in partition).
+ */
+public final class DataPlan {
+    private final LocatedDataset dataset;
+    private final List<Slice> slices;
+    private final double testFraction;
+    private final long seed;
+    private final JavaRDD<ImageRecord> records;
+
+    private DataPlan(LocatedDataset dataset, List<Slice> slices, double testFraction, long seed,
+                     JavaRDD<ImageRecord> records) {
+        this.dataset = dataset;
+        this.slices = slices;
+        this.testFraction = testFraction;
+        this.seed = seed;
+        this.records = records;
+    }
+
+    /** Plans (lazily) the cached record RDD with {@code partitions} partitions. */
+    public static DataPlan create(JavaSparkContext sc, HadoopConf hadoop, LocatedDataset dataset, int partitions,
+                                  double testFraction, long seed) {
+        List<Slice> slices = Slice.plan(dataset.trainFiles(), partitions);
+        JavaRDD<ImageRecord> records = read(sc, hadoop, dataset, slices)
+                .persist(StorageLevel.MEMORY_ONLY())
+                .setName("sparkcnn records (" + dataset.format() + ", " + partitions + " partitions)");
+        return new DataPlan(dataset, slices, testFraction, seed, records);
+    }
+
+    /** The dataset's own test files as an RDD (not cached: read once for evaluation), or null. */
+    public JavaRDD<ImageRecord> officialTest(JavaSparkContext sc, HadoopConf hadoop) {
+        if (!dataset.hasOfficialTest()) {
+            return null;
+        }
+        return read(sc, hadoop, dataset, Slice.plan(dataset.testFiles(), slices.size()))
+                .setName("sparkcnn official test set");
+    }
+
+    private static JavaRDD<ImageRecord> read(JavaSparkContext sc, HadoopConf hadoop, LocatedDataset dataset,
+                                             List<Slice> slices) {
+        SliceReader reader = new SliceReader(hadoop, dataset.format(), dataset.spec().numClasses());
+        return sc.parallelize(slices, slices.size()).flatMap(s -> reader.read(s).iterator());
+    }
+
+    public JavaRDD<ImageRecord> train() {
+        return split(false).setName("sparkcnn train split");
+    }
+
+    public JavaRDD<ImageRecord> test() {
+        return split(true).setName("sparkcnn test split");
+    }
+
+    private JavaRDD<ImageRecord> split(boolean wantTest) {
+        long s = seed;
+        double f = testFraction;
+        return records.mapPartitionsWithIndex((p, it) -> select(it, s, p, f, wantTest), true);
+    }
+
+    private static Iterator<ImageRecord> select(Iterator<ImageRecord> it, long seed, int partition, double fraction,
+                                                boolean wantTest) {
+        List<ImageRecord> all = new ArrayList<>();
+        it.forEachRemaining(all::add);
+        BitSet test = TrainTestSplit.testMask(seed, partition, all.size(), fraction);
+        List<ImageRecord> out = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            if (test.get(i) == wantTest) {
+                out.add(all.get(i));
+            }
+        }
+        return out.iterator();
+    }
+
+    /** Training records per partition, known on the driver without reading any data. */
+    public long[] trainCounts() {
+        return trainCounts(slices, testFraction);
+    }
+
+    /** Training records per partition for a plan that has not been made yet (checks before Spark starts). */
+    public static long[] trainCounts(LocatedDataset dataset, int partitions, double testFraction) {
+        return trainCounts(Slice.plan(dataset.trainFiles(), partitions), testFraction);
+    }
+
+    private static long[] trainCounts(List<Slice> slices, double testFraction) {
+        long[] counts = new long[slices.size()];
+        for (int p = 0; p < counts.length; p++) {
+            long n = slices.get(p).records();
+            counts[p] = n - Math.round(n * testFraction);
+        }
+        return counts;
+    }
+
+    public LocatedDataset dataset() {
+        return dataset;
+    }
+
+    public int partitions() {
+        return slices.size();
+    }
+
+    /** Drops the cached records. */
+    public void release() {
+        records.unpersist(false);
+    }
+}

@@ -1,0 +1,51 @@
+package dev.sparkcnn.driver.data;
+
+import dev.sparkcnn.datasets.CifarFormat;
+import dev.sparkcnn.datasets.IdxFormat;
+import dev.sparkcnn.datasets.ImageRecord;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Executor side of the data plan: reads one partition's {@link Slice} straight from the file
+ * system (never through the driver), validating every record.
+ */
+public final class SliceReader implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final HadoopConf hadoop;
+    private final String format;
+    private final int numClasses;
+
+    public SliceReader(HadoopConf hadoop, String format, int numClasses) {
+        this.hadoop = hadoop;
+        this.format = format;
+        this.numClasses = numClasses;
+    }
+
+    public List<ImageRecord> read(Slice slice) {
+        List<ImageRecord> out = new ArrayList<>((int) slice.records());
+        for (Slice.Segment s : slice.segments()) {
+            DataFile f = s.file();
+            try {
+                if ("cifar10".equals(format)) {
+                    try (InputStream in = hadoop.open(f.path())) {
+                        CifarFormat.read(in, f.path(), s.first(), s.count(), numClasses, out::add);
+                    }
+                } else {
+                    try (InputStream images = hadoop.open(f.path()); InputStream labels = hadoop.open(f.labelsPath())) {
+                        IdxFormat.read(images, f.path(), labels, f.labelsPath(), s.first(), s.count(), numClasses,
+                                out::add);
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(f.path() + ": read failed: " + e.getMessage(), e);
+            }
+        }
+        return out;
+    }
+}

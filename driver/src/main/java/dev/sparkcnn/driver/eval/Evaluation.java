@@ -1,0 +1,34 @@
+package dev.sparkcnn.driver.eval;
+
+import dev.sparkcnn.datasets.ImageRecord;
+import dev.sparkcnn.driver.train.TaskNetworks;
+import dev.sparkcnn.driver.train.TrainingRun;
+import dev.sparkcnn.kernels.BatchIterator;
+import dev.sparkcnn.kernels.ModelState;
+import dev.sparkcnn.kernels.PartitionEvaluator;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+
+/**
+ * Distributed evaluation: every partition counts its own predictions (never accuracies, which
+ * cannot be averaged) and the driver collects the small per-partition count tables.
+ */
+public final class Evaluation {
+    private Evaluation() {
+    }
+
+    public static List<PartitionCounts> countsPerPartition(JavaSparkContext sc, JavaRDD<ImageRecord> data,
+                                                           ModelState state, TrainingRun run) {
+        Broadcast<ModelState> bc = sc.broadcast(state);
+        try {
+            return data.mapPartitionsWithIndex((p, it) -> List.of(new PartitionCounts(p,
+                    PartitionEvaluator.evaluate(TaskNetworks.forTask(run), bc.value(),
+                            new BatchIterator(it, run.batchSize(), run.spec(), run.normalization())))).iterator(),
+                    true).collect();
+        } finally {
+            bc.destroy();
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package dev.sparkcnn.driver.jobs;
+
+import dev.sparkcnn.driver.config.ConfigException;
+import dev.sparkcnn.driver.config.Json;
+import dev.sparkcnn.driver.config.TrainingConfig;
+import dev.sparkcnn.driver.data.DataPlan;
+import dev.sparkcnn.driver.data.DatasetLocator;
+import dev.sparkcnn.driver.data.HadoopConf;
+import dev.sparkcnn.driver.data.LocatedDataset;
+import dev.sparkcnn.driver.eval.Evaluation;
+import dev.sparkcnn.driver.eval.EvaluationReport;
+import dev.sparkcnn.driver.spark.SparkRuntime;
+import dev.sparkcnn.driver.store.AtomicDirectory;
+import dev.sparkcnn.driver.store.ModelDirectory;
+import dev.sparkcnn.driver.store.SavedModel;
+import dev.sparkcnn.driver.train.TrainingResult;
+import dev.sparkcnn.driver.train.TrainingRun;
+import dev.sparkcnn.driver.train.TrainingStrategy;
+import dev.sparkcnn.kernels.ModelCatalogue;
+import dev.sparkcnn.kernels.ModelSpec;
+import dev.sparkcnn.kernels.ModelState;
+import dev.sparkcnn.kernels.Network;
+import dev.sparkcnn.kernels.NetworkFactory;
+import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code sparkcnn train}: preflight on the driver, then Spark: read, split, train rounds, evaluate
+ * every partition, aggregate, and write the model directory atomically.
+ */
+public final class TrainJob {
+    private static final Logger LOG = LoggerFactory.getLogger("dev.sparkcnn");
+
+    private final TrainingConfig requested;
+    private final Map<String, String> sparkConf;
+    private final PrintWriter out;
+
+    public TrainJob(TrainingConfig config, Map<String, String> sparkConf, PrintWriter out) {
+        this.requested = config;
+        this.sparkConf = sparkConf;
+        this.out = out;
+    }
+
+    /** Runs the job; returns the metrics written to {@code metrics.json}. */
+    public Metrics run() {
+        HadoopConf hadoop = new HadoopConf(new Configuration());
+        AtomicDirectory.checkWritable(hadoop, requested.out(), requested.overwrite(), "--out");
+        LocatedDataset dataset = new DatasetLocator(hadoop).locate(requested.data(), requested.format());
+        TrainingConfig config = requested.withFormat(dataset.format());
+        long[] trainCounts = DataPlan.trainCounts(dataset, config.partitions(), config.testFraction());
+        checkPartitions(config, dataset, trainCounts);
+        ModelSpec spec = ModelSpec.of(config.model(), dataset.spec(), config.learningRate(), config.seed());
+        LOG.info("data: {} {} records ({} classes, {}x{}x{}) in {} partitions; official test records: {}",
+                dataset.format(), dataset.trainRecords(), dataset.spec().numClasses(), dataset.spec().channels(),
+                dataset.spec().height(), dataset.spec().width(), config.partitions(), dataset.testRecords());
+
+        Map<String, String> conf = new java.util.LinkedHashMap<>(sparkConf);
+        if (config.threadsPerTask() != null) {
+            conf.putIfAbsent("spark.executorEnv.OMP_NUM_THREADS", config.threadsPerTask().toString());
+        }
+        JavaSparkContext sc = SparkRuntime.start("sparkcnn train " + config.model(), config.master(), conf);
+        try {
+            hadoop = new HadoopConf(sc.hadoopConfiguration());
+            int threads = config.threadsPerTask() != null ? config.threadsPerTask() : SparkRuntime.taskCpus(sc);
+            TrainingRun run = new TrainingRun(spec, config.engine(),
+                    ModelCatalogue.defaults(config.model()).normalization(dataset.spec().channels()),
+                    config.effectiveBatchSize(), config.averagingFrequency(), config.epochs(), config.seed(), threads);
+            DataPlan plan = DataPlan.create(sc, hadoop, dataset, config.partitions(), config.testFraction(),
+                    config.seed());
+            ModelState initial = initialState(spec, config.engine());
+            LOG.info("native runtime (driver): {}", dev.sparkcnn.kernels.NativeRuntime.describe());
+            LOG.info("model {} ({} parameters, engine {}), strategy {}, batch {}, averaging every {} steps, "
+                            + "{} threads per task", spec.model(), initial.params().length, config.engine(),
+                    config.strategy(), run.batchSize(), run.averagingFrequency(), threads);
+
+            long start = System.nanoTime();
+            RoundLogger logger = new RoundLogger(LOG);
+            TrainingResult result = TrainingStrategy.named(config.strategy()).fit(sc, plan.train(),
+                    Arrays.stream(trainCounts).max().orElse(0), initial, run, logger);
+            double trainingSeconds = (System.nanoTime() - start) / 1e9;
+
+            EvaluationReport test = evaluate(sc, plan.test(), result.state(), run, dataset);
+            out.print(test.render("held-out split (" + config.testFraction() + " of each partition)"));
+            EvaluationReport official = null;
+            JavaRDD<dev.sparkcnn.datasets.ImageRecord> officialRdd = plan.officialTest(sc, hadoop);
+            if (officialRdd != null) {
+                official = evaluate(sc, officialRdd, result.state(), run, dataset);
+                out.print(official.render("official test set (" + dataset.testRecords() + " records)"));
+            }
+            plan.release();
+
+            Metrics metrics = Metrics.of(test, official, result.rounds(), trainingSeconds);
+            SavedModel model = new SavedModel(spec, config.engine(), dataset.spec(), run.normalization(),
+                    result.state());
+            ModelDirectory.write(hadoop, config.out(), config.overwrite(), model, Json.write(config),
+                    Json.write(metrics));
+            out.printf("%nmodel written to %s (training %.1f s, %.0f images/s)%n", config.out(), trainingSeconds,
+                    metrics.imagesPerSecond());
+            return metrics;
+        } finally {
+            sc.stop();
+        }
+    }
+
+    private static EvaluationReport evaluate(JavaSparkContext sc, JavaRDD<dev.sparkcnn.datasets.ImageRecord> data,
+                                             ModelState state, TrainingRun run, LocatedDataset dataset) {
+        return EvaluationReport.of(Evaluation.countsPerPartition(sc, data, state, run), dataset.spec().classNames());
+    }
+
+    private static ModelState initialState(ModelSpec spec, String engine) {
+        try (Network net = NetworkFactory.create(spec, engine)) {
+            return net.initialState();
+        }
+    }
+
+    /** Every partition needs training records; more partitions than that is a usage error. */
+    static void checkPartitions(TrainingConfig config, LocatedDataset dataset, long[] trainCounts) {
+        long smallest = Arrays.stream(trainCounts).min().orElse(0);
+        if (smallest < 1) {
+            long train = Arrays.stream(trainCounts).sum();
+            throw new ConfigException("--partitions " + config.partitions() + " is more than the " + train
+                    + " training records of " + config.data() + " can fill (" + dataset.trainRecords()
+                    + " records, test fraction " + config.testFraction() + "); use at most "
+                    + Math.max(1, train) + " partitions or more data");
+        }
+        if (smallest < config.effectiveBatchSize()) {
+            LOG.warn("the smallest partition has {} training records, fewer than one batch of {}; "
+                    + "consider fewer partitions or a smaller --batch-size", smallest, config.effectiveBatchSize());
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package dev.sparkcnn.driver.spark;
+
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+
+/**
+ * Starts the Spark context of a sparkcnn command with the settings every run needs. User
+ * settings ({@code --conf}, {@code spark-submit --conf}) win over these defaults.
+ *
+ * <p>Spark's default Java serialization is kept on purpose: what crosses the wire is a few large
+ * float/double arrays per task (bulk-copied either way), and Kryo 4 cannot serialize Java records.
+ */
+public final class SparkRuntime {
+    private SparkRuntime() {
+    }
+
+    public static JavaSparkContext start(String appName, String master, Map<String, String> userConf) {
+        SparkConf conf = new SparkConf()
+                .setAppName(appName)
+                .setIfMissing("spark.master", master)
+                .setIfMissing("spark.driver.maxResultSize", "2g")
+                .setIfMissing("spark.ui.showConsoleProgress", "false");
+        if (master.startsWith("local")) {
+            // a laptop or CI box: keep everything on loopback
+            conf.setIfMissing("spark.driver.host", "127.0.0.1").setIfMissing("spark.driver.bindAddress", "127.0.0.1");
+        }
+        userConf.forEach(conf::set);
+        // libnd4j sizes its thread pool from OMP_NUM_THREADS when it loads: give executor JVMs the
+        // per-task count (tasks also set their OpenMP threads themselves, see NativeRuntime).
+        conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", conf.get("spark.task.cpus", "1"));
+        conf.setIfMissing("spark.executorEnv.MALLOC_ARENA_MAX", "1");
+        return new JavaSparkContext(conf);
+    }
+
+    /** Cores each task owns ({@code spark.task.cpus}). */
+    public static int taskCpus(JavaSparkContext sc) {
+        return sc.getConf().getInt("spark.task.cpus", 1);
+    }
+}

@@ -1,0 +1,75 @@
+package dev.sparkcnn.driver.store;
+
+import dev.sparkcnn.driver.config.ConfigException;
+import dev.sparkcnn.driver.data.HadoopConf;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Writes a directory of files on any Hadoop file system so that readers see either the old
+ * directory or the complete new one, never a half-written one: files go to a hidden temporary
+ * sibling, which is renamed into place when all are written. With overwrite, the old directory is
+ * first renamed aside and deleted only after the new one is in place.
+ */
+public final class AtomicDirectory {
+    private AtomicDirectory() {
+    }
+
+    /** Fails with a clear message when {@code target} exists and overwriting was not asked for. */
+    public static void checkWritable(HadoopConf hadoop, String target, boolean overwrite, String option) {
+        try {
+            Path path = new Path(target);
+            if (!overwrite && hadoop.fileSystem(target).exists(path)) {
+                throw new ConfigException(option + " " + target + " already exists; choose a new directory or pass "
+                        + "--overwrite to replace it");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(option + " " + target + ": cannot check: " + e.getMessage(), e);
+        }
+    }
+
+    public static void write(HadoopConf hadoop, String target, boolean overwrite, Map<String, byte[]> files) {
+        Path dest = new Path(target);
+        Path parent = dest.getParent();
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        Path tmp = new Path(parent, "." + dest.getName() + ".tmp-" + id);
+        Path old = new Path(parent, "." + dest.getName() + ".old-" + id);
+        try {
+            FileSystem fs = hadoop.fileSystem(target);
+            // no .crc side files on the local FS: state.bin carries its own checksum
+            fs.setWriteChecksum(false);
+            checkWritable(hadoop, target, overwrite, "--out");
+            try {
+                fs.mkdirs(tmp);
+                for (Map.Entry<String, byte[]> f : files.entrySet()) {
+                    try (OutputStream out = fs.create(new Path(tmp, f.getKey()), false)) {
+                        out.write(f.getValue());
+                    }
+                }
+                boolean replaced = overwrite && fs.exists(dest) && rename(fs, dest, old);
+                rename(fs, tmp, dest);
+                if (replaced) {
+                    fs.delete(old, true);
+                }
+            } finally {
+                if (fs.exists(tmp)) {
+                    fs.delete(tmp, true);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(target + ": could not write: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean rename(FileSystem fs, Path from, Path to) throws IOException {
+        if (!fs.rename(from, to)) {
+            throw new IOException("rename " + from + " -> " + to + " failed");
+        }
+        return true;
+    }
+}

@@ -1,0 +1,46 @@
+package dev.sparkcnn.driver.train;
+
+import dev.sparkcnn.datasets.ImageRecord;
+import dev.sparkcnn.kernels.BatchIterator;
+import dev.sparkcnn.kernels.ModelState;
+import dev.sparkcnn.kernels.PartitionTrainer;
+import dev.sparkcnn.kernels.TrainResult;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.function.Function2;
+import org.apache.spark.broadcast.Broadcast;
+
+/**
+ * The executor side of one parameter-averaging round: load the broadcast state, run K local
+ * steps on this partition's share of the round, return the example-weighted sum.
+ */
+final class LocalSteps implements Function2<Integer, Iterator<ImageRecord>, Iterator<WeightedSum>> {
+    private static final long serialVersionUID = 1L;
+
+    private final TrainingRun run;
+    private final Broadcast<ModelState> state;
+    private final int epoch;
+    private final int round;
+
+    LocalSteps(TrainingRun run, Broadcast<ModelState> state, int epoch, int round) {
+        this.run = run;
+        this.state = state;
+        this.epoch = epoch;
+        this.round = round;
+    }
+
+    @Override
+    public Iterator<WeightedSum> call(Integer partition, Iterator<ImageRecord> records) {
+        List<ImageRecord> all = new ArrayList<>();
+        records.forEachRemaining(all::add);
+        List<ImageRecord> mine = EpochSchedule.roundRecords(all, run, epoch, partition, round);
+        if (mine.isEmpty()) {
+            return List.of(WeightedSum.empty()).iterator();
+        }
+        TrainResult result = PartitionTrainer.train(TaskNetworks.forTask(run), state.value(),
+                new BatchIterator(mine.iterator(), run.batchSize(), run.spec(), run.normalization()),
+                run.averagingFrequency());
+        return List.of(WeightedSum.of(result)).iterator();
+    }
+}

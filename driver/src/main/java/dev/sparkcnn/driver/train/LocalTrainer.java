@@ -1,0 +1,35 @@
+package dev.sparkcnn.driver.train;
+
+import dev.sparkcnn.datasets.ImageRecord;
+import dev.sparkcnn.kernels.BatchIterator;
+import dev.sparkcnn.kernels.ModelState;
+import dev.sparkcnn.kernels.Network;
+import dev.sparkcnn.kernels.NetworkFactory;
+import dev.sparkcnn.kernels.PartitionTrainer;
+import java.util.List;
+
+/**
+ * Single-process reference trainer: the same schedule as one partition of a distributed run,
+ * without Spark. The equivalence tests compare strategies against it; benchmarks use it as the
+ * single-machine baseline.
+ */
+public final class LocalTrainer {
+    private LocalTrainer() {
+    }
+
+    /** Trains {@code records} as partition {@code partition} would, round after round. */
+    public static ModelState train(List<ImageRecord> records, int partition, ModelState initial, TrainingRun run) {
+        ModelState state = initial;
+        int rounds = run.roundsPerEpoch(records.size());
+        try (Network net = NetworkFactory.create(run.spec(), run.engine())) {
+            for (int epoch = 0; epoch < run.epochs(); epoch++) {
+                for (int r = 0; r < rounds; r++) {
+                    List<ImageRecord> mine = EpochSchedule.roundRecords(records, run, epoch, partition, r);
+                    state = PartitionTrainer.train(net, state, new BatchIterator(mine.iterator(), run.batchSize(),
+                            run.spec(), run.normalization()), run.averagingFrequency()).state();
+                }
+            }
+        }
+        return state;
+    }
+}

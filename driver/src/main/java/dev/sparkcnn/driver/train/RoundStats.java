@@ -1,0 +1,14 @@
+package dev.sparkcnn.driver.train;
+
+/**
+ * One round as the driver saw it; the per-round entries of {@code metrics.json}.
+ *
+ * @param round           1-based round number over the whole run
+ * @param epoch           1-based epoch the round belongs to
+ * @param loss            mean training loss over the round's examples
+ * @param examples        training examples processed in the round, all partitions
+ * @param seconds         wall time of the round
+ * @param imagesPerSecond examples / seconds
+ */
+public record RoundStats(int round, int epoch, double loss, long examples, double seconds, double imagesPerSecond) {
+}

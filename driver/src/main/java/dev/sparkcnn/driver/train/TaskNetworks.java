@@ -1,0 +1,37 @@
+package dev.sparkcnn.driver.train;
+
+import dev.sparkcnn.kernels.ModelSpec;
+import dev.sparkcnn.kernels.NativeRuntime;
+import dev.sparkcnn.kernels.Network;
+import dev.sparkcnn.kernels.NetworkFactory;
+
+/**
+ * Executor-side cache: one network per task thread, built lazily on first use and reused by every
+ * later task of the same model on that thread (building a network costs far more than a round).
+ * Broadcast state is loaded into it; it is never shipped itself.
+ */
+public final class TaskNetworks {
+    private static final ThreadLocal<Network> CURRENT = new ThreadLocal<>();
+
+    private TaskNetworks() {
+    }
+
+    /** The calling thread's network for this run, with native threads set for this task. */
+    public static Network forTask(TrainingRun run) {
+        NativeRuntime.configureThreads(run.threadsPerTask());
+        return get(run.spec(), run.engine());
+    }
+
+    public static Network get(ModelSpec spec, String engine) {
+        Network net = CURRENT.get();
+        if (net != null && net.spec().equals(spec) && net.engine().equals(engine)) {
+            return net;
+        }
+        if (net != null) {
+            net.close();
+        }
+        net = NetworkFactory.create(spec, engine);
+        CURRENT.set(net);
+        return net;
+    }
+}

@@ -1,0 +1,29 @@
+package dev.sparkcnn.driver.train;
+
+import dev.sparkcnn.datasets.ImageRecord;
+import dev.sparkcnn.kernels.ModelState;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+
+/**
+ * How rounds of distributed training run. The driver decides (this interface), executors execute
+ * ({@link dev.sparkcnn.kernels.PartitionTrainer}); strategies differ only in how the replicas'
+ * work is combined.
+ */
+public interface TrainingStrategy {
+
+    /**
+     * Trains from {@code initial} on {@code train} (one task per partition).
+     *
+     * @param largestPartition training records of the largest partition (decides rounds per epoch)
+     */
+    TrainingResult fit(JavaSparkContext sc, JavaRDD<ImageRecord> train, long largestPartition, ModelState initial,
+                       TrainingRun run, RoundListener listener);
+
+    static TrainingStrategy named(String name) {
+        return switch (name) {
+            case "parameter-averaging" -> new ParameterAveraging();
+            default -> throw new IllegalArgumentException("unknown strategy '" + name + "'");
+        };
+    }
+}

@@ -1,0 +1,97 @@
+package dev.sparkcnn.driver.train;
+
+import dev.sparkcnn.kernels.ModelState;
+import dev.sparkcnn.kernels.TrainResult;
+import java.io.Serializable;
+
+/**
+ * The running sum that parameter averaging reduces over partitions: parameters and updater state
+ * each multiplied by the partition's example count (in double, so that one partition's average
+ * is exactly its own state), plus loss and counts. A partition that had nothing left to train in
+ * a round contributes an empty sum.
+ */
+public final class WeightedSum implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private double[] params;
+    private double[] updater;
+    private long examples;
+    private double lossSum;
+    private long maxIteration;
+
+    public static WeightedSum empty() {
+        return new WeightedSum();
+    }
+
+    public static WeightedSum of(TrainResult r) {
+        WeightedSum s = new WeightedSum();
+        if (r.examples() == 0) {
+            return s;
+        }
+        ModelState st = r.state();
+        s.params = scaled(st.params(), r.examples());
+        s.updater = scaled(st.updaterState(), r.examples());
+        s.examples = r.examples();
+        s.lossSum = r.lossSum();
+        s.maxIteration = st.iteration();
+        return s;
+    }
+
+    /** Adds {@code other} into this sum and returns this. */
+    public WeightedSum merge(WeightedSum other) {
+        if (other.examples == 0) {
+            return this;
+        }
+        if (examples == 0) {
+            return other;
+        }
+        add(params, other.params);
+        add(updater, other.updater);
+        examples += other.examples;
+        lossSum += other.lossSum;
+        maxIteration = Math.max(maxIteration, other.maxIteration);
+        return this;
+    }
+
+    public long examples() {
+        return examples;
+    }
+
+    public double meanLoss() {
+        return examples == 0 ? Double.NaN : lossSum / examples;
+    }
+
+    /** The example-weighted mean state; the updater's step count is the furthest any replica got. */
+    public ModelState average() {
+        if (examples == 0) {
+            throw new IllegalStateException("no partition trained in this round");
+        }
+        return new ModelState(divided(params, examples), divided(updater, examples), maxIteration);
+    }
+
+    private static double[] scaled(float[] v, long w) {
+        double[] out = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = (double) v[i] * w;
+        }
+        return out;
+    }
+
+    private static float[] divided(double[] v, long w) {
+        float[] out = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = (float) (v[i] / w);
+        }
+        return out;
+    }
+
+    private static void add(double[] into, double[] v) {
+        if (into.length != v.length) {
+            throw new IllegalStateException("replicas disagree on the parameter count: " + into.length + " vs "
+                    + v.length);
+        }
+        for (int i = 0; i < v.length; i++) {
+            into[i] += v[i];
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.sparkcnn.driver.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class TrainingConfigTest {
+
+    static TrainingConfig valid() {
+        return new TrainingConfig("data/x", "cifar10", "cifar-cnn", "dl4j", "parameter-averaging", "local[2]", 2, 3,
+                null, 5, 0.2, 42, null, null, "models/x", false);
+    }
+
+    @Test
+    void roundTripsThroughJsonExactly() {
+        TrainingConfig c = new TrainingConfig("hdfs://nn/x", null, "mnist-cnn", "dl4j", "parameter-averaging",
+                "spark://h:7077", 8, 11, 96, 3, 0.125, -7L, 0.0003, 2, "s3a://b/m", true);
+        TrainingConfig back = Json.read(Json.write(c), TrainingConfig.class, "test");
+        assertEquals(c, back);
+        assertEquals(Json.write(c), Json.write(back));
+        assertEquals(valid(), Json.read(Json.write(valid()), TrainingConfig.class, "test"));
+    }
+
+    @Test
+    void defaultBatchSizeIsTheModels() {
+        assertEquals(64, valid().effectiveBatchSize());
+    }
+
+    @Test
+    void rejectsEachBadValueNamingTheOption() {
+        assertBad("--epochs", () -> copy(0, 2, 5, 0.2, null, "cifar-cnn", "cifar10", "parameter-averaging"));
+        assertBad("--partitions", () -> copy(1, 0, 5, 0.2, null, "cifar-cnn", "cifar10", "parameter-averaging"));
+        assertBad("--averaging-frequency", () -> copy(1, 2, 0, 0.2, null, "cifar-cnn", "cifar10",
+                "parameter-averaging"));
+        assertBad("--batch-size", () -> copy(1, 2, 5, 0.2, 0, "cifar-cnn", "cifar10", "parameter-averaging"));
+        assertBad("--test-fraction", () -> copy(1, 2, 5, 0.0, null, "cifar-cnn", "cifar10", "parameter-averaging"));
+        assertBad("--test-fraction", () -> copy(1, 2, 5, 1.0, null, "cifar-cnn", "cifar10", "parameter-averaging"));
+        assertBad("--test-fraction", () -> copy(1, 2, 5, 1.5, null, "cifar-cnn", "cifar10", "parameter-averaging"));
+        assertBad("--model", () -> copy(1, 2, 5, 0.2, null, "resnet-9000", "cifar10", "parameter-averaging"));
+        assertBad("--format", () -> copy(1, 2, 5, 0.2, null, "cifar-cnn", "jpeg", "parameter-averaging"));
+        assertBad("--strategy", () -> copy(1, 2, 5, 0.2, null, "cifar-cnn", "cifar10", "allreduce"));
+    }
+
+    private static TrainingConfig copy(int epochs, int partitions, int k, double fraction, Integer batch,
+                                       String model, String format, String strategy) {
+        return new TrainingConfig("d", format, model, "dl4j", strategy, "local", partitions, epochs, batch, k,
+                fraction, 1, null, null, "o", false);
+    }
+
+    private static void assertBad(String option, Runnable r) {
+        ConfigException e = assertThrows(ConfigException.class, r::run);
+        assertTrue(e.getMessage().startsWith(option + " "), e.getMessage());
+    }
+}

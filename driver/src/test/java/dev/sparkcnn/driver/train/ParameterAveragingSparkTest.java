@@ -1,0 +1,98 @@
+package dev.sparkcnn.driver.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sparkcnn.datasets.ImageRecord;
+import dev.sparkcnn.driver.TestData;
+import dev.sparkcnn.driver.data.DataPlan;
+import dev.sparkcnn.driver.data.DatasetLocator;
+import dev.sparkcnn.driver.data.HadoopConf;
+import dev.sparkcnn.driver.data.LocatedDataset;
+import dev.sparkcnn.driver.eval.Evaluation;
+import dev.sparkcnn.driver.eval.EvaluationReport;
+import dev.sparkcnn.kernels.ModelCatalogue;
+import dev.sparkcnn.kernels.ModelSpec;
+import dev.sparkcnn.kernels.ModelState;
+import dev.sparkcnn.kernels.Network;
+import dev.sparkcnn.kernels.NetworkFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Parameter averaging on local[2]: the equivalence oracle and a learning test. */
+class ParameterAveragingSparkTest {
+    @TempDir
+    static Path tmp;
+    private static JavaSparkContext sc;
+    private static HadoopConf hadoop;
+
+    @BeforeAll
+    static void start() {
+        sc = TestData.spark();
+        hadoop = new HadoopConf(sc.hadoopConfiguration());
+    }
+
+    @AfterAll
+    static void stop() {
+        sc.stop();
+    }
+
+    @Test
+    void onePartitionEqualsTheSingleProcessTrainer() {
+        LocatedDataset data = locate("small", 2, 60, 10);
+        DataPlan plan = DataPlan.create(sc, hadoop, data, 1, 0.2, 5);
+        TrainingRun run = run("cifar-cnn", data, 16, 2, 2, 1);
+        ModelState initial = initial(run.spec());
+
+        List<ImageRecord> records = new ArrayList<>(plan.train().collect());
+        ModelState local = LocalTrainer.train(records, 0, initial, run);
+        TrainingResult spark = new ParameterAveraging().fit(sc, plan.train(), records.size(), initial, run,
+                (s, total) -> { });
+        plan.release();
+
+        assertEquals(2 * run.roundsPerEpoch(records.size()), spark.rounds().size());
+        assertEquals(local.iteration(), spark.state().iteration());
+        assertTrue(local.maxAbsDifference(initial) > 1e-3, "training moved the parameters");
+        double diff = local.maxAbsDifference(spark.state());
+        assertTrue(diff < 1e-5, "parameters and updater state equal within float tolerance, max diff " + diff);
+    }
+
+    @Test
+    void cifarCnnLearnsTheGeneratedSetOnTwoPartitions() {
+        LocatedDataset data = locate("learnable", 3, 1000, 500);
+        DataPlan plan = DataPlan.create(sc, hadoop, data, 2, 0.2, 42);
+        TrainingRun run = run("cifar-cnn", data, 64, 5, 2, 1);
+        TrainingResult result = new ParameterAveraging().fit(sc, plan.train(), plan.trainCounts()[0],
+                initial(run.spec()), run, (s, total) -> { });
+        EvaluationReport report = EvaluationReport.of(Evaluation.countsPerPartition(sc, plan.test(),
+                result.state(), run), data.spec().classNames());
+        plan.release();
+        assertTrue(report.accuracy() >= 0.90, "test accuracy " + report.accuracy() + " on 10 classes");
+        double first = result.rounds().get(0).loss();
+        double last = result.rounds().get(result.rounds().size() - 1).loss();
+        assertTrue(last < first / 3, "loss fell from " + first + " to " + last);
+    }
+
+    private static LocatedDataset locate(String name, int files, int perFile, int test) {
+        Path dir = TestData.cifar(tmp.resolve(name), files, perFile, test);
+        return new DatasetLocator(hadoop).locate(dir.toString(), null);
+    }
+
+    private static TrainingRun run(String model, LocatedDataset data, int batch, int k, int epochs, int threads) {
+        ModelSpec spec = ModelSpec.of(model, data.spec(), null, 11);
+        return new TrainingRun(spec, "dl4j", ModelCatalogue.defaults(model).normalization(data.spec().channels()),
+                batch, k, epochs, 11, threads);
+    }
+
+    private static ModelState initial(ModelSpec spec) {
+        try (Network net = NetworkFactory.create(spec, "dl4j")) {
+            return net.initialState();
+        }
+    }
+}
