@@ -66,7 +66,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                 partitions, seed, testFraction, batchSize, spark.conf()), command.commandLine().getOut()).run();
         if (metricsOut != null) {
             AtomicDirectory.write(hadoop, metricsOut, false,
-                    Map.of("evaluation.json", Json.write(reports).getBytes(StandardCharsets.UTF_8)));
+                    Map.of("evaluation.json", Json.write(reports).getBytes(StandardCharsets.UTF_8)), "--metrics-out");
         }
         return 0;
     }

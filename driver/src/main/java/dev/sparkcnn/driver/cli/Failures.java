@@ -7,7 +7,8 @@ import java.io.UncheckedIOException;
 /**
  * Turns an exception into one clear message and an exit status. Bad input and bad options
  * (also when they surface inside a Spark task, wrapped in Spark's exceptions) print their message
- * only and return 2; anything else is a failure (1) and keeps its stack trace for the bug report.
+ * only and return 2; an I/O failure prints its message and returns 1; anything else is a failure
+ * (1) and keeps its stack trace for the bug report.
  */
 public final class Failures {
     public static final int FAILED = 1;
@@ -27,6 +28,12 @@ public final class Failures {
             err.println("sparkcnn: error: " + remote);
             return BAD_INPUT;
         }
+        UncheckedIOException io = find(e, UncheckedIOException.class);
+        if (io != null) {
+            // an I/O failure (unreachable file system, permissions): the message names the path
+            err.println("sparkcnn: failed: " + io.getMessage());
+            return FAILED;
+        }
         err.println("sparkcnn: failed: " + e);
         e.printStackTrace(err);
         return FAILED;
@@ -35,12 +42,20 @@ public final class Failures {
     /** The first user-caused exception in the cause chain: bad input data, bad option, unreadable path. */
     static Throwable userError(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof InvalidDataException || t instanceof IllegalArgumentException
-                    || t instanceof UncheckedIOException) {
+            if (t instanceof InvalidDataException || t instanceof IllegalArgumentException) {
                 return t;
             }
             if (t.getCause() == t) {
                 break;
+            }
+        }
+        return null;
+    }
+
+    private static <T extends Throwable> T find(Throwable e, Class<T> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
             }
         }
         return null;

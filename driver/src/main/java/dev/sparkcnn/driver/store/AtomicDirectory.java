@@ -33,7 +33,9 @@ public final class AtomicDirectory {
         }
     }
 
-    public static void write(HadoopConf hadoop, String target, boolean overwrite, Map<String, byte[]> files) {
+    /** Writes {@code files} as directory {@code target}; {@code option} names it in messages. */
+    public static void write(HadoopConf hadoop, String target, boolean overwrite, Map<String, byte[]> files,
+                             String option) {
         Path dest = new Path(target);
         Path parent = dest.getParent();
         String id = UUID.randomUUID().toString().substring(0, 8);
@@ -43,7 +45,7 @@ public final class AtomicDirectory {
             FileSystem fs = hadoop.fileSystem(target);
             // no .crc side files on the local FS: state.bin carries its own checksum
             fs.setWriteChecksum(false);
-            checkWritable(hadoop, target, overwrite, "--out");
+            checkWritable(hadoop, target, overwrite, option);
             try {
                 fs.mkdirs(tmp);
                 for (Map.Entry<String, byte[]> f : files.entrySet()) {

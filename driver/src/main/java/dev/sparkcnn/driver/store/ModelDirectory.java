@@ -51,7 +51,7 @@ public final class ModelDirectory {
         files.put(CONFIG, configJson.getBytes(StandardCharsets.UTF_8));
         files.put(METRICS, metricsJson.getBytes(StandardCharsets.UTF_8));
         files.put(MODEL, Json.write(info).getBytes(StandardCharsets.UTF_8));
-        AtomicDirectory.write(hadoop, dir, overwrite, files);
+        AtomicDirectory.write(hadoop, dir, overwrite, files, "--out");
     }
 
     public static SavedModel read(HadoopConf hadoop, String dir) {

@@ -1,0 +1,67 @@
+package dev.sparkcnn.driver.data;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sparkcnn.datasets.InvalidDataException;
+import dev.sparkcnn.driver.TestData;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Preflight on the driver, no Spark: layouts, detection, ordering, clear refusals. */
+class DatasetLocatorTest {
+    @TempDir
+    Path tmp;
+    private final DatasetLocator locator = new DatasetLocator(new HadoopConf(new Configuration()));
+
+    @Test
+    void acceptsTheOfficialArchiveLayoutThroughItsParent() {
+        TestData.cifar(tmp.resolve("cifar-10-batches-bin"), 2, 13, 5);
+        LocatedDataset d = locator.locate(tmp.toString(), null);
+        assertEquals("cifar10", d.format());
+        assertEquals(26, d.trainRecords());
+        assertEquals(5, d.testRecords());
+    }
+
+    @Test
+    void ordersTrainingFilesNumerically() {
+        TestData.cifar(tmp, 11, 1, 1);
+        List<String> names = locator.locate(tmp.toString(), "cifar10").trainFiles().stream().map(DataFile::name)
+                .toList();
+        assertEquals("data_batch_1.bin", names.get(0));
+        assertEquals("data_batch_2.bin", names.get(1));
+        assertEquals("data_batch_11.bin", names.get(10));
+    }
+
+    @Test
+    void anIdxDirectoryGivesShapeAndClassCount() throws IOException {
+        byte[] images = new byte[16 + 3 * 4 * 5];
+        images[2] = 8;
+        images[3] = 3;
+        images[7] = 3;
+        images[11] = 4;
+        images[15] = 5;
+        Files.write(tmp.resolve("train-images-idx3-ubyte"), images);
+        Files.write(tmp.resolve("train-labels-idx1-ubyte"), new byte[] {0, 0, 8, 1, 0, 0, 0, 3, 0, 6, 2});
+        LocatedDataset d = locator.locate(tmp.toString(), null);
+        assertEquals("idx", d.format());
+        assertEquals(1, d.spec().channels());
+        assertEquals(4, d.spec().height());
+        assertEquals(5, d.spec().width());
+        assertEquals(7, d.spec().numClasses(), "max label 6 => 7 classes");
+        assertTrue(d.testFiles().isEmpty());
+    }
+
+    @Test
+    void aFileIsNotADataDirectory() throws IOException {
+        Path f = Files.writeString(tmp.resolve("x.bin"), "x");
+        InvalidDataException e = assertThrows(InvalidDataException.class, () -> locator.locate(f.toString(), null));
+        assertTrue(e.getMessage().contains("is a file"), e.getMessage());
+    }
+}
