@@ -21,14 +21,12 @@ public final class Evaluation {
 
     public static List<PartitionCounts> countsPerPartition(JavaSparkContext sc, JavaRDD<ImageRecord> data,
                                                            ModelState state, TrainingRun run) {
+        // Not destroyed here: that would race with the tasks' lock release (see RoundBroadcasts);
+        // Spark's ContextCleaner removes it once unreferenced.
         Broadcast<ModelState> bc = sc.broadcast(state);
-        try {
-            return data.mapPartitionsWithIndex((p, it) -> List.of(new PartitionCounts(p,
-                    PartitionEvaluator.evaluate(TaskNetworks.forTask(run), bc.value(),
-                            new BatchIterator(it, run.batchSize(), run.spec(), run.normalization())))).iterator(),
-                    true).collect();
-        } finally {
-            bc.destroy();
-        }
+        return data.mapPartitionsWithIndex((p, it) -> List.of(new PartitionCounts(p,
+                PartitionEvaluator.evaluate(TaskNetworks.forTask(run), bc.value(),
+                        new BatchIterator(it, run.batchSize(), run.spec(), run.normalization())))).iterator(),
+                true).collect();
     }
 }

@@ -7,6 +7,7 @@ import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import dev.sparkcnn.driver.spark.RoundBroadcasts;
 
 /**
  * Parameter averaging (local SGD): every round broadcasts the state, each partition trains K
@@ -21,23 +22,21 @@ public final class ParameterAveraging implements TrainingStrategy {
                               ModelState initial, TrainingRun run, RoundListener listener) {
         int roundsPerEpoch = run.roundsPerEpoch(largestPartition);
         int totalRounds = roundsPerEpoch * run.epochs();
+        RoundBroadcasts<ModelState> broadcasts = new RoundBroadcasts<>(sc);
         ModelState state = initial;
         List<RoundStats> history = new ArrayList<>(totalRounds);
         for (int epoch = 0; epoch < run.epochs(); epoch++) {
             for (int r = 0; r < roundsPerEpoch; r++) {
                 long start = System.nanoTime();
-                Broadcast<ModelState> current = sc.broadcast(state);
+                Broadcast<ModelState> current = broadcasts.next(state);
                 WeightedSum sum = train.mapPartitionsWithIndex(new LocalSteps(run, current, epoch, r), true)
                         .treeReduce(WeightedSum::merge, TREE_DEPTH);
                 state = sum.average();
-                current.destroy();
-                double seconds = (System.nanoTime() - start) / 1e9;
-                RoundStats stats = new RoundStats(history.size() + 1, epoch + 1, sum.meanLoss(), sum.examples(),
-                        seconds, sum.examples() / seconds);
-                history.add(stats);
-                listener.roundFinished(stats, totalRounds);
+                history.add(RoundStats.of(history.size() + 1, epoch + 1, sum, System.nanoTime() - start));
+                listener.roundFinished(history.get(history.size() - 1), totalRounds);
             }
         }
+        broadcasts.release();
         return new TrainingResult(state, List.copyOf(history));
     }
 }

@@ -11,4 +11,10 @@ package dev.sparkcnn.driver.train;
  * @param imagesPerSecond examples / seconds
  */
 public record RoundStats(int round, int epoch, double loss, long examples, double seconds, double imagesPerSecond) {
+
+    /** The stats of a round that reduced to {@code sum} in {@code nanos}. */
+    static RoundStats of(int round, int epoch, WeightedSum sum, long nanos) {
+        double seconds = nanos / 1e9;
+        return new RoundStats(round, epoch, sum.meanLoss(), sum.examples(), seconds, sum.examples() / seconds);
+    }
 }
