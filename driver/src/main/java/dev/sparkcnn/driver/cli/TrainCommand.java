@@ -29,8 +29,9 @@ public final class TrainCommand implements Callable<Integer> {
     Path configFile;
 
     @Option(names = "--data", paramLabel = "PATH|URI",
-            description = "Dataset directory on any Hadoop file system (file:, hdfs:, s3a:). For CIFAR-10 the "
-                    + "directory with the .bin files or its parent holding cifar-10-batches-bin/.")
+            description = "Required (here or in --config). Dataset directory on any Hadoop file system (file:, "
+                    + "hdfs:, s3a:). For CIFAR-10 the directory with the .bin files or its parent holding "
+                    + "cifar-10-batches-bin/.")
     String data;
 
     @Option(names = "--format", description = "cifar10 or idx; detected from the file names when omitted.")
@@ -77,7 +78,8 @@ public final class TrainCommand implements Callable<Integer> {
             + "spark.task.cpus).")
     Integer threadsPerTask;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Model directory to write (must not exist).")
+    @Option(names = "--out", paramLabel = "DIR", description = "Required (here or in --config). Model directory to write; "
+            + "must not exist unless --overwrite.")
     String out;
 
     @Option(names = "--overwrite", description = "Replace --out if it exists.")
