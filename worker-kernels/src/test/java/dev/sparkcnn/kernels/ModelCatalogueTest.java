@@ -116,7 +116,7 @@ class ModelCatalogueTest {
         ModelSpec spec = new ModelSpec("simple-cnn", 1, 8, 8, 2, 1e-3, 1);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> NetworkFactory.create(spec, "torch"));
-        assertEquals("unknown engine 'torch'; known engines: dl4j", e.getMessage());
-        assertEquals(List.of("dl4j"), NetworkFactory.engines());
+        assertEquals("unknown engine 'torch'; known engines: dl4j, native", e.getMessage());
+        assertEquals(List.of("dl4j", "native"), NetworkFactory.engines());
     }
 }
