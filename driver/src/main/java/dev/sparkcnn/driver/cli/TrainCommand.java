@@ -40,7 +40,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--model", description = "simple-cnn, mnist-cnn or cifar-cnn (default: cifar-cnn).")
     String model;
 
-    @Option(names = "--engine", description = "Network implementation (default: dl4j).")
+    @Option(names = "--engine", description = "Network implementation: native (default; our layers on "
+            + "libnd4j's oneDNN ops) or dl4j (Deeplearning4j layers, slower).")
     String engine;
 
     @Option(names = "--strategy", description = "parameter-averaging (default).")
@@ -141,7 +142,7 @@ public final class TrainCommand implements Callable<Integer> {
     @SuppressWarnings("unused")
     private static final class Defaults {
         public final String model = "cifar-cnn";
-        public final String engine = "dl4j";
+        public final String engine = "native";
         public final String strategy = "parameter-averaging";
         public final String master = "local[*]";
         public final int partitions = 2;

@@ -3,6 +3,7 @@ package dev.sparkcnn.driver.train;
 import dev.sparkcnn.datasets.ImageRecord;
 import dev.sparkcnn.kernels.BatchIterator;
 import dev.sparkcnn.kernels.ModelState;
+import dev.sparkcnn.kernels.NativeRuntime;
 import dev.sparkcnn.kernels.Network;
 import dev.sparkcnn.kernels.NetworkFactory;
 import dev.sparkcnn.kernels.PartitionTrainer;
@@ -21,6 +22,7 @@ public final class LocalTrainer {
     public static ModelState train(List<ImageRecord> records, int partition, ModelState initial, TrainingRun run) {
         ModelState state = initial;
         int rounds = run.roundsPerEpoch(records.size());
+        NativeRuntime.configureThreads(run.threadsPerTask());
         try (Network net = NetworkFactory.create(run.spec(), run.engine())) {
             for (int epoch = 0; epoch < run.epochs(); epoch++) {
                 for (int r = 0; r < rounds; r++) {

@@ -23,6 +23,8 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Parameter averaging on local[2]: the equivalence oracle and a learning test. */
@@ -43,12 +45,13 @@ class ParameterAveragingSparkTest {
         sc.stop();
     }
 
-    @Test
-    void onePartitionEqualsTheSingleProcessTrainer() {
-        LocatedDataset data = locate("small", 2, 60, 10);
+    @ParameterizedTest
+    @ValueSource(strings = {"native", "dl4j"})
+    void onePartitionEqualsTheSingleProcessTrainer(String engine) {
+        LocatedDataset data = locate("small-" + engine, 2, 60, 10);
         DataPlan plan = DataPlan.create(sc, hadoop, data, 1, 0.2, 5);
-        TrainingRun run = run("cifar-cnn", data, 16, 2, 2, 1);
-        ModelState initial = initial(run.spec());
+        TrainingRun run = run("cifar-cnn", engine, data, 16, 2, 2, 1);
+        ModelState initial = initial(run.spec(), engine);
 
         List<ImageRecord> records = new ArrayList<>(plan.train().collect());
         ModelState local = LocalTrainer.train(records, 0, initial, run);
@@ -67,9 +70,9 @@ class ParameterAveragingSparkTest {
     void cifarCnnLearnsTheGeneratedSetOnTwoPartitions() {
         LocatedDataset data = locate("learnable", 3, 1000, 500);
         DataPlan plan = DataPlan.create(sc, hadoop, data, 2, 0.2, 42);
-        TrainingRun run = run("cifar-cnn", data, 64, 5, 2, 1);
+        TrainingRun run = run("cifar-cnn", "native", data, 64, 5, 2, 1);
         TrainingResult result = new ParameterAveraging().fit(sc, plan.train(), plan.trainCounts()[0],
-                initial(run.spec()), run, (s, total) -> { });
+                initial(run.spec(), "native"), run, (s, total) -> { });
         EvaluationReport report = EvaluationReport.of(Evaluation.countsPerPartition(sc, plan.test(),
                 result.state(), run), data.spec().classNames());
         plan.release();
@@ -84,14 +87,15 @@ class ParameterAveragingSparkTest {
         return new DatasetLocator(hadoop).locate(dir.toString(), null);
     }
 
-    private static TrainingRun run(String model, LocatedDataset data, int batch, int k, int epochs, int threads) {
+    private static TrainingRun run(String model, String engine, LocatedDataset data, int batch, int k, int epochs,
+                                   int threads) {
         ModelSpec spec = ModelSpec.of(model, data.spec(), null, 11);
-        return new TrainingRun(spec, "dl4j", ModelCatalogue.defaults(model).normalization(data.spec().channels()),
+        return new TrainingRun(spec, engine, ModelCatalogue.defaults(model).normalization(data.spec().channels()),
                 batch, k, epochs, 11, threads);
     }
 
-    private static ModelState initial(ModelSpec spec) {
-        try (Network net = NetworkFactory.create(spec, "dl4j")) {
+    private static ModelState initial(ModelSpec spec, String engine) {
+        try (Network net = NetworkFactory.create(spec, engine)) {
             return net.initialState();
         }
     }
