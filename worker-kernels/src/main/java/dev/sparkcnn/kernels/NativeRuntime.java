@@ -103,7 +103,7 @@ public final class NativeRuntime {
         try {
             String info = nativeOps().buildInfo();
             return info == null ? "" : info;
-        } catch (RuntimeException | UnsatisfiedLinkError e) {
+        } catch (RuntimeException | LinkageError e) {
             return "";
         }
     }
@@ -134,6 +134,8 @@ public final class NativeRuntime {
     }
 
     private static NativeOps nativeOps() {
+        // NativeOpsHolder needs the backend's properties, which loading the ND4J backend sets up
+        ensureFloatDefaults();
         return NativeOpsHolder.getInstance().getDeviceNativeOps();
     }
 }

@@ -74,7 +74,6 @@ public final class TrainJob {
             DataPlan plan = DataPlan.create(sc, hadoop, dataset, config.partitions(), config.testFraction(),
                     config.seed());
             ModelState initial = initialState(spec, config.engine());
-            LOG.info("native runtime (driver): {}", dev.sparkcnn.kernels.NativeRuntime.describe());
             LOG.info("model {} ({} parameters, engine {}), strategy {}, batch {}, averaging every {} steps, "
                             + "{} threads per task", spec.model(), initial.params().length, config.engine(),
                     config.strategy(), run.batchSize(), run.averagingFrequency(), threads);

@@ -4,6 +4,10 @@ import dev.sparkcnn.kernels.ModelSpec;
 import dev.sparkcnn.kernels.NativeRuntime;
 import dev.sparkcnn.kernels.Network;
 import dev.sparkcnn.kernels.NetworkFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.spark.SparkEnv;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Executor-side cache: one network per task thread, built lazily on first use and reused by every
@@ -11,7 +15,9 @@ import dev.sparkcnn.kernels.NetworkFactory;
  * Broadcast state is loaded into it; it is never shipped itself.
  */
 public final class TaskNetworks {
+    private static final Logger LOG = LoggerFactory.getLogger("dev.sparkcnn");
     private static final ThreadLocal<Network> CURRENT = new ThreadLocal<>();
+    private static final AtomicBoolean DESCRIBED = new AtomicBoolean();
 
     private TaskNetworks() {
     }
@@ -32,6 +38,15 @@ public final class TaskNetworks {
         }
         net = NetworkFactory.create(spec, engine);
         CURRENT.set(net);
+        if (DESCRIBED.compareAndSet(false, true)) {
+            // once per executor JVM: which engine and native kernels its tasks really use
+            LOG.info("executor {}: engine {}; {}", executorId(), engine, NativeRuntime.describe());
+        }
         return net;
+    }
+
+    private static String executorId() {
+        SparkEnv env = SparkEnv.get();
+        return env != null ? env.executorId() : "(no Spark)";
     }
 }
