@@ -6,7 +6,8 @@ import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A fully connected layer with ReLU, or the softmax output layer, through {@code Nd4j.gemm}.
+ * A fully connected layer with an activation (ReLU in the catalogue models), or the softmax output
+ * layer, through {@code Nd4j.gemm}.
  * Parameters in DL4J's layout: weights {@code [in, out]} in 'f' order (the same memory as a 'c'
  * {@code [out, in]} matrix, which is what this layer views), then bias {@code [out]}. An NHWC image
  * input is flattened the way DL4J flattens NCHW activations: 'c' order of {@code [c, h, w]}.
@@ -21,6 +22,7 @@ final class NativeDense implements NativeLayer {
     private final long inputs;
     private final int outputs;
     private final boolean softmax;
+    private final NativeActivation activation;
 
     private INDArray weightsT;
     private INDArray bias;
@@ -29,14 +31,27 @@ final class NativeDense implements NativeLayer {
 
     private INDArray input;
     private INDArray flat;
+    private INDArray preActivation;
     private INDArray output;
     private INDArray probabilities;
     private INDArray flatGradient;
     private INDArray inputGradient;
     private DynamicCustomOp activationOp;
-    private DynamicCustomOp reluBackwardOp;
+    private DynamicCustomOp activationBackwardOp;
+    private INDArray lastOutputGradient;
 
+    /** The softmax output layer, or (not {@code softmax}) a ReLU layer as in the catalogue models. */
     NativeDense(DataType dataType, long[] inShape, int outputs, boolean softmax) {
+        this(dataType, inShape, outputs, softmax ? NativeActivation.IDENTITY : NativeActivation.RELU, softmax);
+    }
+
+    /** A hidden layer with the given activation. */
+    NativeDense(DataType dataType, long[] inShape, int outputs, NativeActivation activation) {
+        this(dataType, inShape, outputs, activation, false);
+    }
+
+    private NativeDense(DataType dataType, long[] inShape, int outputs, NativeActivation activation, boolean softmax) {
+        this.activation = activation;
         this.dataType = dataType;
         this.inShape = inShape.clone();
         this.inputs = NativeLayer.size(inShape);
@@ -66,6 +81,7 @@ final class NativeDense implements NativeLayer {
     public void allocate(int size) {
         release();
         output = Nd4j.create(dataType, size, outputs);
+        preActivation = activation.inPlace() ? output : Nd4j.create(dataType, size, outputs);
         flatGradient = Nd4j.create(dataType, size, inputs);
         if (inShape.length == 3) { // NHWC images: flatten through an NCHW copy
             flat = Nd4j.create(dataType, size, inputs);
@@ -78,8 +94,7 @@ final class NativeDense implements NativeLayer {
             activationOp = DynamicCustomOp.builder("softmax").addInputs(output).addOutputs(probabilities)
                     .addIntegerArguments(1).build();
         } else {
-            activationOp = DynamicCustomOp.builder("relu").addInputs(output).addOutputs(output)
-                    .addFloatingPointArguments(0.0).build();
+            activationOp = activation.forward(preActivation, output);
         }
     }
 
@@ -92,20 +107,24 @@ final class NativeDense implements NativeLayer {
             flat.reshape('c', new long[]{size, inShape[2], inShape[0], inShape[1]}).assign(in.permute(0, 3, 1, 2));
             x = flat;
         }
-        Nd4j.gemm(x, weightsT, output, false, true, 1.0, 0.0);
-        output.addiRowVector(bias);
-        Nd4j.exec(activationOp);
+        Nd4j.gemm(x, weightsT, preActivation, false, true, 1.0, 0.0);
+        preActivation.addiRowVector(bias);
+        if (activationOp != null) {
+            Nd4j.exec(activationOp);
+        }
         return softmax ? probabilities : output;
     }
 
     @Override
     public INDArray backward(INDArray outputGradient) {
         if (!softmax) {
-            if (reluBackwardOp == null || reluBackwardOp.getInputArgument(1) != outputGradient) {
-                reluBackwardOp = DynamicCustomOp.builder("relu_bp").addInputs(output, outputGradient)
-                        .addOutputs(outputGradient).build();
+            if (outputGradient != lastOutputGradient) {
+                lastOutputGradient = outputGradient;
+                activationBackwardOp = activation.backward(preActivation, output, outputGradient);
             }
-            Nd4j.exec(reluBackwardOp);
+            if (activationBackwardOp != null) {
+                Nd4j.exec(activationBackwardOp);
+            }
         }
         INDArray x = flat != null ? flat : input;
         Nd4j.gemm(outputGradient, x, weightGradientT, true, false, 1.0, 0.0);
@@ -121,6 +140,9 @@ final class NativeDense implements NativeLayer {
 
     @Override
     public void release() {
+        if (preActivation != output) {
+            NativeLayer.close(preActivation);
+        }
         NativeLayer.close(output);
         NativeLayer.close(probabilities);
         NativeLayer.close(flat);
@@ -128,6 +150,7 @@ final class NativeDense implements NativeLayer {
             NativeLayer.close(inputGradient);
         }
         NativeLayer.close(flatGradient);
+        preActivation = null;
         output = null;
         probabilities = null;
         flat = null;
@@ -135,6 +158,7 @@ final class NativeDense implements NativeLayer {
         inputGradient = null;
         input = null;
         activationOp = null;
-        reluBackwardOp = null;
+        activationBackwardOp = null;
+        lastOutputGradient = null;
     }
 }

@@ -147,7 +147,7 @@ final class NativeNetwork implements Network {
         INDArray probabilities = forward(batch);
         double lossSum = crossEntropy(probabilities, batch.labels());
         fillOneHot(batch);
-        probabilities.sub(labels, outputGradient).divi(batch.size());
+        meanCrossEntropyGradient(probabilities, labels, outputGradient);
         INDArray gradient = outputGradient;
         for (int i = layers.size() - 1; i >= 0; i--) {
             gradient = layers.get(i).backward(gradient);
@@ -224,9 +224,20 @@ final class NativeNetwork implements Network {
         }
     }
 
-    /** As DL4J's MCXENT with softmax: probabilities clipped to at least {@link CrossEntropy#CLIP}. */
-    private double crossEntropy(INDArray probabilities, int[] classOf) {
-        int classes = spec.numClasses();
+    /**
+     * The gradient of the mean cross-entropy over the batch with respect to the softmax output
+     * layer's pre-softmax values: {@code (probabilities - oneHot) / batch size}, written to {@code gradient}.
+     */
+    static void meanCrossEntropyGradient(INDArray probabilities, INDArray oneHot, INDArray gradient) {
+        probabilities.sub(oneHot, gradient).divi(probabilities.size(0));
+    }
+
+    /**
+     * The summed cross-entropy of {@code [batch, classes]} probabilities, as DL4J's MCXENT with
+     * softmax: probabilities clipped to at least {@link CrossEntropy#CLIP}.
+     */
+    static double crossEntropy(INDArray probabilities, int[] classOf) {
+        int classes = (int) probabilities.size(1);
         double[] p = probabilities.reshape('c', new long[]{probabilities.length()}).toDoubleVector();
         double sum = 0;
         for (int i = 0; i < classOf.length; i++) {

@@ -6,18 +6,32 @@ import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Square max-pooling with stride = window, remainder rows and columns dropped (DL4J's
- * {@code Truncate} mode), on NHWC activations through libnd4j's {@code maxpool2d}/{@code maxpool2d_bp}.
+ * Square max- or average-pooling on NHWC activations through libnd4j's
+ * {@code maxpool2d}/{@code maxpool2d_bp} or {@code avgpool2d}/{@code avgpool2d_bp}. Output
+ * {@code (in + 2 padding - window) / stride + 1}, remainder rows and columns dropped (DL4J's
+ * {@code Truncate} mode); the catalogue models use max, window = stride = 2, no padding.
+ *
+ * <p>Padding never wins a max, and an average divides by the number of input values inside the
+ * window, padding excluded (libnd4j's {@code extraParam0} = 0; 1 would divide by window²).
  */
 final class NativePool implements NativeLayer {
 
+    /** How a window is reduced. */
+    enum Mode { MAX, AVG }
+
     private static final int NHWC = 1;
+    private static final int EXCLUDE_PADDING = 0;
 
     private final DataType dataType;
+    private final Mode mode;
     private final int window;
+    private final int stride;
+    private final int padding;
     private final long inHeight;
     private final long inWidth;
     private final long channels;
+    private final long outHeight;
+    private final long outWidth;
 
     private INDArray input;
     private INDArray output;
@@ -25,12 +39,30 @@ final class NativePool implements NativeLayer {
     private DynamicCustomOp forwardOp;
     private DynamicCustomOp backwardOp;
 
+    /** Max-pooling, stride = window, no padding: the catalogue models' pooling. */
     NativePool(DataType dataType, long[] inShape, int window) {
+        this(dataType, inShape, Mode.MAX, window, window, 0);
+    }
+
+    NativePool(DataType dataType, long[] inShape, Mode mode, int window, int stride, int padding) {
+        if (window < 1 || stride < 1 || padding < 0 || padding >= window) {
+            throw new IllegalArgumentException("pooling window " + window + ", stride " + stride + ", padding "
+                    + padding + ": need window, stride >= 1 and 0 <= padding < window");
+        }
         this.dataType = dataType;
+        this.mode = mode;
         this.window = window;
+        this.stride = stride;
+        this.padding = padding;
         this.inHeight = inShape[0];
         this.inWidth = inShape[1];
         this.channels = inShape[2];
+        this.outHeight = Math.floorDiv(inHeight + 2L * padding - window, stride) + 1;
+        this.outWidth = Math.floorDiv(inWidth + 2L * padding - window, stride) + 1;
+        if (outHeight < 1 || outWidth < 1) {
+            throw new IllegalArgumentException("a " + window + "x" + window + " pooling window with padding "
+                    + padding + " does not fit a " + inHeight + "x" + inWidth + " input");
+        }
     }
 
     @Override
@@ -40,7 +72,7 @@ final class NativePool implements NativeLayer {
 
     @Override
     public long[] outputShape() {
-        return new long[]{inHeight / window, inWidth / window, channels};
+        return new long[]{outHeight, outWidth, channels};
     }
 
     @Override
@@ -50,7 +82,7 @@ final class NativePool implements NativeLayer {
     @Override
     public void allocate(int size) {
         release();
-        output = Nd4j.create(dataType, size, inHeight / window, inWidth / window, channels);
+        output = Nd4j.create(dataType, size, outHeight, outWidth, channels);
         inputGradient = Nd4j.create(dataType, size, inHeight, inWidth, channels);
     }
 
@@ -58,7 +90,7 @@ final class NativePool implements NativeLayer {
     public INDArray forward(INDArray in) {
         if (in != input) {
             input = in;
-            forwardOp = DynamicCustomOp.builder("maxpool2d").addInputs(in).addOutputs(output)
+            forwardOp = DynamicCustomOp.builder(opName()).addInputs(in).addOutputs(output)
                     .addIntegerArguments(arguments()).build();
             backwardOp = null;
         }
@@ -69,16 +101,20 @@ final class NativePool implements NativeLayer {
     @Override
     public INDArray backward(INDArray outputGradient) {
         if (backwardOp == null || backwardOp.getInputArgument(1) != outputGradient) {
-            backwardOp = DynamicCustomOp.builder("maxpool2d_bp").addInputs(input, outputGradient)
+            backwardOp = DynamicCustomOp.builder(opName() + "_bp").addInputs(input, outputGradient)
                     .addOutputs(inputGradient).addIntegerArguments(arguments()).build();
         }
         Nd4j.exec(backwardOp);
         return inputGradient;
     }
 
+    private String opName() {
+        return mode == Mode.MAX ? "maxpool2d" : "avgpool2d";
+    }
+
     private int[] arguments() {
-        // kH, kW, sH, sW, pH, pW, dH, dW, same mode, extra (unused by max), data format
-        return new int[]{window, window, window, window, 0, 0, 1, 1, 0, 0, NHWC};
+        // kH, kW, sH, sW, pH, pW, dH, dW, same mode, extraParam0 (avg divisor; unused by max), data format
+        return new int[]{window, window, stride, stride, padding, padding, 1, 1, 0, EXCLUDE_PADDING, NHWC};
     }
 
     @Override
