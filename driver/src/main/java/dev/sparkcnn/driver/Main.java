@@ -1,5 +1,6 @@
 package dev.sparkcnn.driver;
 
+import dev.sparkcnn.driver.cli.BenchCommand;
 import dev.sparkcnn.driver.cli.DataCommand;
 import dev.sparkcnn.driver.cli.EvaluateCommand;
 import dev.sparkcnn.driver.cli.Failures;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "sparkcnn", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Distributed data-parallel CNN training on Apache Spark.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, DataCommand.class,
+        subcommands = {TrainCommand.class, EvaluateCommand.class, DataCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements java.util.concurrent.Callable<Integer> {
     @CommandLine.Spec

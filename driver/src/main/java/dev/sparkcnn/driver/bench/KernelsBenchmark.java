@@ -1,0 +1,160 @@
+package dev.sparkcnn.driver.bench;
+
+import dev.sparkcnn.driver.bench.KernelFlops.Workload;
+import dev.sparkcnn.kernels.Batch;
+import dev.sparkcnn.kernels.KernelBench;
+import dev.sparkcnn.kernels.KernelBench.ConvTiming;
+import dev.sparkcnn.kernels.KernelBench.Layer;
+import dev.sparkcnn.kernels.ModelSpec;
+import dev.sparkcnn.kernels.NativeRuntime;
+import dev.sparkcnn.kernels.Network;
+import dev.sparkcnn.kernels.NetworkFactory;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * {@code sparkcnn bench kernels}, in one process on the calling thread: the machine, FP32 GEMM
+ * GFLOPS, per-layer convolution GFLOPS on engine {@code native}, and whole-network training
+ * images/s and GFLOPS per engine, all as ratios of the measured GEMM figure.
+ *
+ * @param threads native threads for this thread's work
+ * @param models  catalogue models, in order
+ * @param engines engine names, in order
+ * @param seconds timed seconds per training row (after warm-up)
+ */
+public record KernelsBenchmark(int threads, List<String> models, List<String> engines, double seconds) {
+
+    public static final int BATCH = 64;
+    static final int GEMM_N = 2048;
+    static final int GEMM_WARMUP = 3;
+    static final int GEMM_REPS = 10;
+    static final int CONV_WARMUP = 3;
+    static final int CONV_REPS = 20;
+    private static final int BATCHES = 4;
+
+    public void run(PrintWriter out) {
+        NativeRuntime.configureThreads(threads);
+        printMachine(out);
+
+        double gemmSeconds = KernelBench.timeGemm(GEMM_N, GEMM_WARMUP, GEMM_REPS);
+        double gemm = 2.0 * GEMM_N * GEMM_N * GEMM_N / gemmSeconds / 1e9;
+        out.printf("%nFP32 GEMM: Nd4j.gemm %dx%d float, %d warm-up + %d timed reps: %.1f ms each, %.1f GFLOPS%n",
+                GEMM_N, GEMM_N, GEMM_WARMUP, GEMM_REPS, gemmSeconds * 1e3, gemm);
+        if (NativeRuntime.hasOneDnn()) {
+            // seen with DNNL_VERBOSE=1: "exec,cpu,matmul,gemm:jit,...,2048x2048:2048x2048"
+            out.println("  (with oneDNN natives Nd4j.gemm runs oneDNN's matmul, not OpenBLAS: OPENBLAS_CORETYPE does "
+                    + "not apply to it; DNNL_VERBOSE=1 shows the kernels)");
+        }
+        out.flush();
+
+        List<Workload> workloads = new ArrayList<>();
+        models.forEach(m -> workloads.addAll(KernelFlops.workloads(m)));
+        printConvLayers(out, workloads, gemm);
+        printTraining(out, workloads, gemm);
+    }
+
+    private void printMachine(PrintWriter out) {
+        int pool = KernelBench.libnd4jPoolThreads();
+        out.printf("sparkcnn bench kernels: one process, no Spark, float32, batch %d, %d thread(s)%n", BATCH, threads);
+        out.printf("machine: %d cores; Java %s (%s); OPENBLAS_CORETYPE=%s; OMP_NUM_THREADS=%s; MALLOC_ARENA_MAX=%s; "
+                + "GLIBC_TUNABLES=%s%n", Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+                System.getProperty("java.vm.name"), env("OPENBLAS_CORETYPE"), env("OMP_NUM_THREADS"),
+                env("MALLOC_ARENA_MAX"), env("GLIBC_TUNABLES"));
+        out.println("native: " + NativeRuntime.describe());
+        if (threads > pool) {
+            out.printf("WARNING: --threads %d exceeds libnd4j's thread pool of %d (fixed when it loaded, from "
+                    + "OMP_NUM_THREADS); libnd4j's own loops use at most %d; start with OMP_NUM_THREADS=%d%n",
+                    threads, pool, pool, threads);
+        }
+        out.flush();
+    }
+
+    private static String env(String name) {
+        String value = System.getenv(name);
+        return value == null ? "(unset)" : value;
+    }
+
+    private static void printConvLayers(PrintWriter out, List<Workload> workloads, double gemm) {
+        out.printf("%nConv layers, engine native (libnd4j conv2d+relu / relu_bp+conv2d_bp, NHWC), batch %d, "
+                + "median of %d reps after %d warm-up%n", BATCH, CONV_REPS, CONV_WARMUP);
+        out.println("  FLOPs: forward 2*N*Hout*Wout*Cout*Cin*k*k; backward 2x forward (input + weight gradients)");
+        String format = "%-11s %-8s %-6s %-24s %8s %8s %7s %8s %8s %7s%n";
+        out.printf(format, "model", "input", "layer", "shape (CxHxW)", "fwd ms", "fwd GF/s", "fwd/mm",
+                "bwd ms", "bwd GF/s", "bwd/mm");
+        for (Workload w : workloads) {
+            List<ConvTiming> timings = KernelBench.timeConvLayers(w.spec(), BATCH, CONV_WARMUP, CONV_REPS);
+            int index = 0;
+            for (ConvTiming t : timings) {
+                Layer l = t.layer();
+                double fwd = (double) KernelFlops.forward(l) * t.batch() / t.forwardSeconds() / 1e9;
+                double bwd = (double) KernelFlops.backward(l) * t.batch() / t.backwardSeconds() / 1e9;
+                String shape = l.inChannels() + "x" + l.inHeight() + "x" + l.inWidth() + "->" + l.outChannels() + "x"
+                        + l.outHeight() + "x" + l.outWidth() + " k" + l.kernel();
+                out.printf(format, w.model(), w.input(), "conv" + (++index), shape,
+                        String.format("%.2f", t.forwardSeconds() * 1e3), String.format("%.1f", fwd),
+                        String.format("%.2f", fwd / gemm), String.format("%.2f", t.backwardSeconds() * 1e3),
+                        String.format("%.1f", bwd), String.format("%.2f", bwd / gemm));
+            }
+            out.flush();
+        }
+    }
+
+    private void printTraining(PrintWriter out, List<Workload> workloads, double gemm) {
+        out.printf("%nWhole-network training: Network.fit on %d prebuilt random batches of %d, warm-up then %.1f s "
+                + "timed per row%n", BATCHES, BATCH, seconds);
+        out.println("  training FLOPs/image = 3 x forward (conv + dense); /mm = training GFLOPS / GEMM GFLOPS");
+        String format = "%-11s %-8s %-7s %10s %10s %12s %7s%n";
+        out.printf(format, "model", "input", "engine", "images/s", "fwd MF/img", "train GF/s", "/mm");
+        for (Workload w : workloads) {
+            long forward = KernelFlops.forward(KernelBench.layers(w.spec()));
+            for (String engine : engines) {
+                double rate = imagesPerSecond(w.spec(), engine);
+                double train = rate * 3.0 * forward / 1e9;
+                out.printf(format, w.model(), w.input(), engine, String.format("%.0f", rate),
+                        String.format("%.2f", forward / 1e6), String.format("%.1f", train),
+                        String.format("%.3f", train / gemm));
+                out.flush();
+            }
+        }
+    }
+
+    /** Images per second of a plain fit loop; warm-up: at least 3 steps and min(1 s, seconds / 2). */
+    private double imagesPerSecond(ModelSpec spec, String engine) {
+        Batch[] batches = randomBatches(spec);
+        try (Network network = NetworkFactory.create(spec, engine)) {
+            long warmupNanos = (long) (Math.min(1.0, seconds / 2) * 1e9);
+            long start = System.nanoTime();
+            for (int step = 0; step < 3 || System.nanoTime() - start < warmupNanos; step++) {
+                network.fit(batches[step % BATCHES]);
+            }
+            long timedNanos = (long) (seconds * 1e9);
+            long steps = 0;
+            long t0 = System.nanoTime();
+            long elapsed;
+            do {
+                network.fit(batches[(int) (steps++ % BATCHES)]);
+                elapsed = System.nanoTime() - t0;
+            } while (elapsed < timedNanos);
+            return steps * BATCH / (elapsed / 1e9);
+        }
+    }
+
+    private static Batch[] randomBatches(ModelSpec spec) {
+        Random random = new Random(spec.seed());
+        Batch[] batches = new Batch[BATCHES];
+        for (int b = 0; b < BATCHES; b++) {
+            float[] features = new float[BATCH * spec.imageSize()];
+            for (int i = 0; i < features.length; i++) {
+                features[i] = random.nextFloat();
+            }
+            int[] labels = new int[BATCH];
+            for (int i = 0; i < BATCH; i++) {
+                labels[i] = random.nextInt(spec.numClasses());
+            }
+            batches[b] = new Batch(features, labels, BATCH);
+        }
+        return batches;
+    }
+}

@@ -1,0 +1,149 @@
+package dev.sparkcnn.driver.bench;
+
+import dev.sparkcnn.datasets.ImageRecord;
+import dev.sparkcnn.datasets.SyntheticCifar;
+import dev.sparkcnn.datasets.TrainTestSplit;
+import dev.sparkcnn.driver.config.TrainingConfig;
+import dev.sparkcnn.driver.data.DatasetLocator;
+import dev.sparkcnn.driver.data.HadoopConf;
+import dev.sparkcnn.driver.data.LocatedDataset;
+import dev.sparkcnn.driver.data.Slice;
+import dev.sparkcnn.driver.data.SliceReader;
+import dev.sparkcnn.driver.jobs.Metrics;
+import dev.sparkcnn.driver.jobs.TrainJob;
+import dev.sparkcnn.driver.train.LocalTrainer;
+import dev.sparkcnn.driver.train.TrainingRun;
+import dev.sparkcnn.kernels.BatchIterator;
+import dev.sparkcnn.kernels.EvalCounts;
+import dev.sparkcnn.kernels.ModelCatalogue;
+import dev.sparkcnn.kernels.ModelSpec;
+import dev.sparkcnn.kernels.ModelState;
+import dev.sparkcnn.kernels.Network;
+import dev.sparkcnn.kernels.NetworkFactory;
+import dev.sparkcnn.kernels.PartitionEvaluator;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+
+/**
+ * {@code bench scaling}: the same training, on the same cores, three ways in one run — one
+ * process without Spark (all cores in one task), {@code local[N]} parameter averaging (N tasks
+ * of one thread in one JVM), and {@code local-cluster[N,1,MB]} (N executor JVMs of one core) —
+ * with images/s, the ratio to the single process and the held-out accuracy of each.
+ */
+public final class ScalingBenchmark {
+
+    /** One measured way of training. */
+    public record Row(String mode, double imagesPerSecond, double seconds, double accuracy) {
+    }
+
+    private final String data;
+    private final String model;
+    private final String engine;
+    private final int epochs;
+    private final int workers;
+    private final int executorMemoryMb;
+
+    public ScalingBenchmark(String data, String model, String engine, int epochs, int workers, int executorMemoryMb) {
+        this.data = data;
+        this.model = model;
+        this.engine = engine;
+        this.epochs = epochs;
+        this.workers = workers;
+        this.executorMemoryMb = executorMemoryMb;
+    }
+
+    public List<Row> run(PrintWriter out) {
+        Path scratch = scratch();
+        try {
+            String dataDir = data != null ? data : generate(scratch.resolve("data"));
+            List<Row> rows = new ArrayList<>();
+            rows.add(singleProcess(dataDir));
+            report(out, rows.get(0), rows.get(0));
+            for (String master : List.of("local[" + workers + "]",
+                    "local-cluster[" + workers + ",1," + executorMemoryMb + "]")) {
+                rows.add(spark(dataDir, master, scratch.resolve("model-" + rows.size())));
+                report(out, rows.get(rows.size() - 1), rows.get(0));
+            }
+            return rows;
+        } finally {
+            delete(scratch);
+        }
+    }
+
+    private static void delete(Path dir) {
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // best effort: a temporary directory
+        }
+    }
+
+    private Row singleProcess(String dataDir) {
+        HadoopConf hadoop = new HadoopConf(new Configuration());
+        LocatedDataset dataset = new DatasetLocator(hadoop).locate(dataDir, null);
+        List<ImageRecord> all = new SliceReader(hadoop, dataset.format(), dataset.spec().numClasses())
+                .read(Slice.plan(dataset.trainFiles(), 1).get(0));
+        BitSet test = TrainTestSplit.testMask(42, 0, all.size(), 0.2);
+        List<ImageRecord> train = new ArrayList<>();
+        List<ImageRecord> held = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            (test.get(i) ? held : train).add(all.get(i));
+        }
+        ModelSpec spec = ModelSpec.of(model, dataset.spec(), null, 42);
+        int threads = Runtime.getRuntime().availableProcessors();
+        TrainingRun run = new TrainingRun(spec, engine, ModelCatalogue.defaults(model).normalization(
+                dataset.spec().channels()), ModelCatalogue.defaults(model).batchSize(), 5, epochs, 42, threads);
+        try (Network net = NetworkFactory.create(spec, engine)) {
+            ModelState initial = net.initialState();
+            long start = System.nanoTime();
+            ModelState trained = LocalTrainer.train(train, 0, initial, run);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            EvalCounts counts = PartitionEvaluator.evaluate(net, trained, new BatchIterator(held.iterator(),
+                    run.batchSize(), spec, run.normalization()));
+            return new Row("single process, 1 task x " + threads + " threads", (double) train.size() * epochs
+                    / seconds, seconds, (double) counts.correct() / counts.total());
+        }
+    }
+
+    private Row spark(String dataDir, String master, Path out) {
+        TrainingConfig config = new TrainingConfig(dataDir, null, model, engine, "parameter-averaging", master,
+                workers, epochs, null, 5, 0.2, 42, null, 1, out.toString(), true);
+        Metrics m = new TrainJob(config, Map.of("spark.ui.enabled", "false"),
+                new PrintWriter(OutputStream.nullOutputStream())).run();
+        return new Row(master + ", " + workers + " tasks x 1 thread", m.imagesPerSecond(), m.trainingSeconds(),
+                m.testAccuracy());
+    }
+
+    private static void report(PrintWriter out, Row row, Row single) {
+        out.printf("%-45s %9.0f img/s  %6.1f s  x%.2f of single process  held-out accuracy %.4f%n", row.mode(),
+                row.imagesPerSecond(), row.seconds(), row.imagesPerSecond() / single.imagesPerSecond(),
+                row.accuracy());
+        out.flush();
+    }
+
+    private static String generate(Path dir) {
+        try {
+            SyntheticCifar.write(dir, 5, 1000, 200, 42);
+            return dir.toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Path scratch() {
+        try {
+            return Files.createTempDirectory("sparkcnn-bench-scaling");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

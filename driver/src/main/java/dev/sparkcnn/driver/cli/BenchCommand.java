@@ -1,0 +1,154 @@
+package dev.sparkcnn.driver.cli;
+
+import dev.sparkcnn.driver.bench.KernelsBenchmark;
+import dev.sparkcnn.driver.bench.ScalingBenchmark;
+import dev.sparkcnn.driver.config.ConfigException;
+import dev.sparkcnn.kernels.ModelCatalogue;
+import dev.sparkcnn.kernels.NetworkFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code sparkcnn bench ...}: benchmarks that print figures. */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks: kernels (one process, no "
+        + "Spark) and scaling (one process vs Spark tasks vs executor JVMs).",
+        subcommands = {BenchCommand.Kernels.class, BenchCommand.Scaling.class})
+public final class BenchCommand implements Callable<Integer> {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return Failures.BAD_INPUT;
+    }
+
+    /** {@code sparkcnn bench kernels}: GEMM, per-layer conv and whole-network training throughput. */
+    @Command(name = "kernels", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Measure, in this process on one thread's native threads: FP32 GEMM GFLOPS (the "
+                    + "practical peak), forward and backward GFLOPS of each conv layer of each model on engine "
+                    + "native, and whole-network training images/s and GFLOPS per engine, as ratios of the GEMM "
+                    + "figure. Batch 64, random data.",
+                    "Example: sparkcnn bench kernels --models cifar-cnn --seconds 5"})
+    public static final class Kernels implements Callable<Integer> {
+        @Option(names = "--threads", paramLabel = "N",
+                description = "Native threads (default: all cores). libnd4j's pool is fixed at start-up from "
+                        + "OMP_NUM_THREADS.")
+        Integer threads;
+
+        @Option(names = "--models", paramLabel = "LIST", split = ",",
+                description = "Comma-separated models (default: all: simple-cnn, mnist-cnn, cifar-cnn).")
+        List<String> models;
+
+        @Option(names = "--engines", paramLabel = "LIST", split = ",", defaultValue = "native,dl4j",
+                description = "Comma-separated engines for the training rows (default: ${DEFAULT-VALUE}).")
+        List<String> engines;
+
+        @Option(names = "--seconds", paramLabel = "S", defaultValue = "5",
+                description = "Timed seconds per training row, after warm-up (default: ${DEFAULT-VALUE}).")
+        double seconds;
+
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec command;
+
+        @Override
+        public Integer call() {
+            KernelsBenchmark benchmark = new KernelsBenchmark(validThreads(), validModels(), validEngines(),
+                    validSeconds());
+            benchmark.run(command.commandLine().getOut());
+            return 0;
+        }
+
+        private int validThreads() {
+            if (threads == null) {
+                return Runtime.getRuntime().availableProcessors();
+            }
+            if (threads < 1) {
+                throw new ConfigException("--threads must be at least 1, got " + threads);
+            }
+            return threads;
+        }
+
+        private double validSeconds() {
+            if (!(seconds > 0) || Double.isInfinite(seconds)) {
+                throw new ConfigException("--seconds must be a number > 0, got " + seconds);
+            }
+            return seconds;
+        }
+
+        private List<String> validModels() {
+            return checked("--models", models == null ? ModelCatalogue.names() : models, ModelCatalogue.names());
+        }
+
+        private List<String> validEngines() {
+            return checked("--engines", engines, NetworkFactory.engines());
+        }
+
+        private static List<String> checked(String option, List<String> values, List<String> known) {
+            List<String> result = new ArrayList<>();
+            for (String value : values) {
+                String name = value.trim();
+                if (!known.contains(name)) {
+                    throw new ConfigException(option + ": '" + name + "' is not known; choose from "
+                            + String.join(", ", known));
+                }
+                if (!result.contains(name)) {
+                    result.add(name);
+                }
+            }
+            if (result.isEmpty()) {
+                throw new ConfigException(option + " must name at least one of " + String.join(", ", known));
+            }
+            return List.copyOf(result);
+        }
+    }
+
+    /** {@code sparkcnn bench scaling}: one process vs local[N] vs local-cluster[N,1,MB], same data, one run. */
+    @Command(name = "scaling", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Train the same model on the same cores three ways in one run: one process without "
+                    + "Spark (one task using every core), local[N] parameter averaging (N one-thread tasks) and "
+                    + "local-cluster[N,1,MB] (N one-core executor JVMs); print images/s, the ratio to the single "
+                    + "process and held-out accuracy.",
+                    "Example: sparkcnn bench scaling --model cifar-cnn --epochs 2"})
+    public static final class Scaling implements Callable<Integer> {
+        @Option(names = "--data", paramLabel = "PATH|URI",
+                description = "Dataset (default: a generated CIFAR-format set of 5,000 images).")
+        String data;
+
+        @Option(names = "--model", defaultValue = "cifar-cnn", description = "Default: ${DEFAULT-VALUE}.")
+        String model;
+
+        @Option(names = "--engine", defaultValue = "native", description = "Default: ${DEFAULT-VALUE}.")
+        String engine;
+
+        @Option(names = "--epochs", paramLabel = "N", defaultValue = "2", description = "Default: ${DEFAULT-VALUE}.")
+        int epochs;
+
+        @Option(names = "--workers", paramLabel = "N", defaultValue = "2",
+                description = "Tasks / executor JVMs (default: ${DEFAULT-VALUE}).")
+        int workers;
+
+        @Option(names = "--executor-memory-mb", paramLabel = "MB", defaultValue = "2048",
+                description = "Heap of each local-cluster executor (default: ${DEFAULT-VALUE}).")
+        int executorMemoryMb;
+
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec command;
+
+        @Override
+        public Integer call() {
+            Kernels.checked("--model", List.of(model), ModelCatalogue.names());
+            Kernels.checked("--engine", List.of(engine), NetworkFactory.engines());
+            if (epochs < 1 || workers < 1 || executorMemoryMb < 256) {
+                throw new ConfigException("--epochs and --workers must be at least 1 and --executor-memory-mb at "
+                        + "least 256");
+            }
+            new ScalingBenchmark(data, model, engine, epochs, workers, executorMemoryMb)
+                    .run(command.commandLine().getOut());
+            return 0;
+        }
+    }
+}
