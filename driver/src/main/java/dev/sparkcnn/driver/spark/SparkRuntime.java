@@ -20,6 +20,9 @@ public final class SparkRuntime {
                 .setAppName(appName)
                 .setIfMissing("spark.master", master)
                 .setIfMissing("spark.driver.maxResultSize", "2g")
+                // a task's result is a model state (MBs): send it with the status update instead of
+                // through the block manager (an extra round trip per task per round above 1 MB)
+                .setIfMissing("spark.task.maxDirectResultSize", "64m")
                 .setIfMissing("spark.ui.showConsoleProgress", "false");
         if (master.startsWith("local")) {
             // a laptop or CI box: keep everything on loopback

@@ -8,11 +8,13 @@ import java.io.Serializable;
  * The running sum that parameter averaging reduces over partitions: parameters and updater state
  * each multiplied by the partition's example count (in double, so that one partition's average
  * is exactly its own state), plus loss and counts. A partition that had nothing left to train in
- * a round contributes an empty sum.
+ * a round contributes an empty sum. A single replica's contribution travels as its float state
+ * and weight (half the bytes of the double sum); it is widened where the first merge happens.
  */
 public final class WeightedSum implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    private ModelState single;
     private double[] params;
     private double[] updater;
     private long examples;
@@ -28,12 +30,10 @@ public final class WeightedSum implements Serializable {
         if (r.examples() == 0) {
             return s;
         }
-        ModelState st = r.state();
-        s.params = scaled(st.params(), r.examples());
-        s.updater = scaled(st.updaterState(), r.examples());
+        s.single = r.state();
         s.examples = r.examples();
         s.lossSum = r.lossSum();
-        s.maxIteration = st.iteration();
+        s.maxIteration = r.state().iteration();
         return s;
     }
 
@@ -45,6 +45,8 @@ public final class WeightedSum implements Serializable {
         if (examples == 0) {
             return other;
         }
+        widen();
+        other.widen();
         add(params, other.params);
         add(updater, other.updater);
         examples += other.examples;
@@ -66,7 +68,16 @@ public final class WeightedSum implements Serializable {
         if (examples == 0) {
             throw new IllegalStateException("no partition trained in this round");
         }
+        widen();
         return new ModelState(divided(params, examples), divided(updater, examples), maxIteration);
+    }
+
+    private void widen() {
+        if (single != null) {
+            params = scaled(single.params(), examples);
+            updater = scaled(single.updaterState(), examples);
+            single = null;
+        }
     }
 
     private static double[] scaled(float[] v, long w) {
