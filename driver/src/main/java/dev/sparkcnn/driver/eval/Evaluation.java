@@ -24,9 +24,11 @@ public final class Evaluation {
         // Not destroyed here: that would race with the tasks' lock release (see RoundBroadcasts);
         // Spark's ContextCleaner removes it once unreferenced.
         Broadcast<ModelState> bc = sc.broadcast(state);
-        return data.mapPartitionsWithIndex((p, it) -> List.of(new PartitionCounts(p,
-                PartitionEvaluator.evaluate(TaskNetworks.forTask(run), bc.value(),
-                        new BatchIterator(it, run.batchSize(), run.spec(), run.normalization())))).iterator(),
-                true).collect();
+        return data.mapPartitionsWithIndex((p, it) -> {
+            try (TaskNetworks.Lease lease = TaskNetworks.borrow(run)) {
+                return List.of(new PartitionCounts(p, PartitionEvaluator.evaluate(lease.network(), bc.value(),
+                        new BatchIterator(it, run.batchSize(), run.spec(), run.normalization())))).iterator();
+            }
+        }, true).collect();
     }
 }

@@ -38,9 +38,11 @@ final class LocalSteps implements Function2<Integer, Iterator<ImageRecord>, Iter
         if (mine.isEmpty()) {
             return List.of(WeightedSum.empty()).iterator();
         }
-        TrainResult result = PartitionTrainer.train(TaskNetworks.forTask(run), state.value(),
-                new BatchIterator(mine.iterator(), run.batchSize(), run.spec(), run.normalization()),
-                run.averagingFrequency());
-        return List.of(WeightedSum.of(result)).iterator();
+        try (TaskNetworks.Lease lease = TaskNetworks.borrow(run)) {
+            TrainResult result = PartitionTrainer.train(lease.network(), state.value(),
+                    new BatchIterator(mine.iterator(), run.batchSize(), run.spec(), run.normalization()),
+                    run.averagingFrequency());
+            return List.of(WeightedSum.of(result)).iterator();
+        }
     }
 }

@@ -4,40 +4,74 @@ import dev.sparkcnn.kernels.ModelSpec;
 import dev.sparkcnn.kernels.NativeRuntime;
 import dev.sparkcnn.kernels.Network;
 import dev.sparkcnn.kernels.NetworkFactory;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.SparkEnv;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Executor-side cache: one network per task thread, built lazily on first use and reused by every
- * later task of the same model on that thread (building a network costs far more than a round).
- * Broadcast state is loaded into it; it is never shipped itself.
+ * Executor-side pool of networks: a task borrows one for its duration and gives it back, so an
+ * executor builds at most as many networks as it runs tasks at once, whichever of Spark's task
+ * threads runs them (building a network costs far more than a round). Broadcast state is loaded
+ * into the borrowed network; networks are never shipped.
  */
 public final class TaskNetworks {
     private static final Logger LOG = LoggerFactory.getLogger("dev.sparkcnn");
-    private static final ThreadLocal<Network> CURRENT = new ThreadLocal<>();
+    private static final Deque<Network> IDLE = new ArrayDeque<>();
     private static final AtomicBoolean DESCRIBED = new AtomicBoolean();
+    private static final AtomicInteger BUILT = new AtomicInteger();
 
     private TaskNetworks() {
     }
 
-    /** The calling thread's network for this run, with native threads set for this task. */
-    public static Network forTask(TrainingRun run) {
-        NativeRuntime.configureThreads(run.threadsPerTask());
-        return get(run.spec(), run.engine());
+    /** A borrowed network; closing the lease returns it to the pool. */
+    public static final class Lease implements AutoCloseable {
+        private final Network network;
+
+        private Lease(Network network) {
+            this.network = network;
+        }
+
+        public Network network() {
+            return network;
+        }
+
+        @Override
+        public void close() {
+            synchronized (IDLE) {
+                IDLE.push(network);
+            }
+        }
     }
 
-    public static Network get(ModelSpec spec, String engine) {
-        Network net = CURRENT.get();
-        if (net != null && net.spec().equals(spec) && net.engine().equals(engine)) {
-            return net;
+    /** Borrows a network for this run, with the calling task thread's native threads set. */
+    public static Lease borrow(TrainingRun run) {
+        NativeRuntime.configureThreads(run.threadsPerTask());
+        return new Lease(take(run.spec(), run.engine()));
+    }
+
+    /** Networks built in this JVM so far (tests check that the pool bounds it). */
+    public static int built() {
+        return BUILT.get();
+    }
+
+    private static Network take(ModelSpec spec, String engine) {
+        synchronized (IDLE) {
+            for (Network n : IDLE) {
+                if (n.spec().equals(spec) && n.engine().equals(engine)) {
+                    IDLE.remove(n);
+                    return n;
+                }
+            }
+            // another model now: free what the old one held
+            IDLE.forEach(Network::close);
+            IDLE.clear();
         }
-        if (net != null) {
-            net.close();
-        }
-        net = NetworkFactory.create(spec, engine);
-        CURRENT.set(net);
+        Network net = NetworkFactory.create(spec, engine);
+        BUILT.incrementAndGet();
         if (DESCRIBED.compareAndSet(false, true)) {
             // once per executor JVM: which engine and native kernels its tasks really use
             LOG.info("executor {}: engine {}; {}", executorId(), engine, NativeRuntime.describe());

@@ -71,11 +71,14 @@ class ParameterAveragingSparkTest {
         LocatedDataset data = locate("learnable", 3, 1000, 500);
         DataPlan plan = DataPlan.create(sc, hadoop, data, 2, 0.2, 42);
         TrainingRun run = run("cifar-cnn", "native", data, 64, 5, 2, 1);
+        int built = TaskNetworks.built();
         TrainingResult result = new ParameterAveraging().fit(sc, plan.train(), plan.trainCounts()[0],
                 initial(run.spec(), "native"), run, (s, total) -> { });
         EvaluationReport report = EvaluationReport.of(Evaluation.countsPerPartition(sc, plan.test(),
                 result.state(), run), data.spec().classNames());
         plan.release();
+        assertTrue(TaskNetworks.built() - built <= 2, "two concurrent tasks need at most two networks over "
+                + result.rounds().size() + " rounds, built " + (TaskNetworks.built() - built));
         assertTrue(report.accuracy() >= 0.90, "test accuracy " + report.accuracy() + " on 10 classes");
         double first = result.rounds().get(0).loss();
         double last = result.rounds().get(result.rounds().size() - 1).loss();
