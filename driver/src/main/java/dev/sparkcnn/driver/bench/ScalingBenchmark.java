@@ -52,8 +52,11 @@ public final class ScalingBenchmark {
     private final int epochs;
     private final int workers;
     private final int executorMemoryMb;
+    private final int averagingFrequency;
 
-    public ScalingBenchmark(String data, String model, String engine, int epochs, int workers, int executorMemoryMb) {
+    public ScalingBenchmark(String data, String model, String engine, int epochs, int workers, int executorMemoryMb,
+                            int averagingFrequency) {
+        this.averagingFrequency = averagingFrequency;
         this.data = data;
         this.model = model;
         this.engine = engine;
@@ -63,9 +66,9 @@ public final class ScalingBenchmark {
     }
 
     public List<Row> run(PrintWriter out) {
-        out.printf("bench scaling: %s, engine %s, %d epochs, %d workers; images/s exclude warm-up (the first round "
+        out.printf("bench scaling: %s, engine %s, %d epochs, %d workers, averaging every %d steps; images/s exclude warm-up (the first round "
                 + "of a Spark run reads the data and starts executors; the single process gets one untimed "
-                + "round); time is the whole training%n", model, engine, epochs, workers);
+                + "round); time is the whole training%n", model, engine, epochs, workers, averagingFrequency);
         Path scratch = scratch();
         try {
             String dataDir = data != null ? data : generate(scratch.resolve("data"));
@@ -105,7 +108,7 @@ public final class ScalingBenchmark {
         ModelSpec spec = ModelSpec.of(model, dataset.spec(), null, 42);
         int threads = Runtime.getRuntime().availableProcessors();
         TrainingRun run = new TrainingRun(spec, engine, ModelCatalogue.defaults(model).normalization(
-                dataset.spec().channels()), ModelCatalogue.defaults(model).batchSize(), 5, epochs, 42, threads);
+                dataset.spec().channels()), ModelCatalogue.defaults(model).batchSize(), averagingFrequency, epochs, 42, threads);
         try (Network net = NetworkFactory.create(spec, engine)) {
             ModelState initial = net.initialState();
             // warm-up, untimed (native libraries, oneDNN primitives, JIT), like the Spark modes' first round
@@ -123,7 +126,7 @@ public final class ScalingBenchmark {
 
     private Row spark(String dataDir, String master, Path out) {
         TrainingConfig config = new TrainingConfig(dataDir, null, model, engine, "parameter-averaging", master,
-                workers, epochs, null, 5, 0.2, 42, null, 1, out.toString(), true);
+                workers, epochs, null, averagingFrequency, 0.2, 42, null, 1, out.toString(), true);
         Metrics m = new TrainJob(config, Map.of("spark.ui.enabled", "false"),
                 new PrintWriter(OutputStream.nullOutputStream())).run();
         List<RoundStats> steady = m.rounds().subList(Math.min(1, m.rounds().size() - 1), m.rounds().size());

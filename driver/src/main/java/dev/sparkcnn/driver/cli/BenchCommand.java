@@ -135,6 +135,10 @@ public final class BenchCommand implements Callable<Integer> {
                 description = "Heap of each local-cluster executor (default: ${DEFAULT-VALUE}).")
         int executorMemoryMb;
 
+        @Option(names = "--averaging-frequency", paramLabel = "K", defaultValue = "5",
+                description = "Local steps per round, also the single process's (default: ${DEFAULT-VALUE}).")
+        int averagingFrequency;
+
         @picocli.CommandLine.Spec
         picocli.CommandLine.Model.CommandSpec command;
 
@@ -142,11 +146,11 @@ public final class BenchCommand implements Callable<Integer> {
         public Integer call() {
             Kernels.checked("--model", List.of(model), ModelCatalogue.names());
             Kernels.checked("--engine", List.of(engine), NetworkFactory.engines());
-            if (epochs < 1 || workers < 1 || executorMemoryMb < 256) {
-                throw new ConfigException("--epochs and --workers must be at least 1 and --executor-memory-mb at "
-                        + "least 256");
+            if (epochs < 1 || workers < 1 || averagingFrequency < 1 || executorMemoryMb < 256) {
+                throw new ConfigException("--epochs, --workers and --averaging-frequency must be at least 1 and "
+                        + "--executor-memory-mb at least 256");
             }
-            new ScalingBenchmark(data, model, engine, epochs, workers, executorMemoryMb)
+            new ScalingBenchmark(data, model, engine, epochs, workers, executorMemoryMb, averagingFrequency)
                     .run(command.commandLine().getOut());
             return 0;
         }
