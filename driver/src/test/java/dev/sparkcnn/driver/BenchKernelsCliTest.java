@@ -39,7 +39,7 @@ class BenchKernelsCliTest {
         assertEquals(2, run("bench").status);
         assertBad(run("bench", "scaling", "--model", "resnet"), "--model: 'resnet' is not known");
         assertBad(run("bench", "scaling", "--engine", "cuda"), "--engine: 'cuda' is not known");
-        assertBad(run("bench", "scaling", "--workers", "0"), "--workers must be at least 1");
+        assertBad(run("bench", "scaling", "--workers", "0"), "--workers and --averaging-frequency must be at least 1");
     }
 
     private static void assertBad(Run run, String message) {
