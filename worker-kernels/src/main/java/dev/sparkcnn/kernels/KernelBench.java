@@ -65,7 +65,9 @@ public final class KernelBench {
     /**
      * Times every convolution layer of the spec's model on its own: random NHWC input and random
      * parameters, {@code warmup} untimed then {@code reps} timed calls of forward (conv2d + ReLU)
-     * and backward (relu_bp + conv2d_bp, which computes the input, weight and bias gradients), one
+     * and backward (relu_bp + conv2d_bp, which computes the input, weight and bias gradients; for a
+     * model's first convolution, which needs no input gradient, relu_bp + window columns + one gemm
+     * for the weight and bias gradients only), one
      * layer at a time, on the calling thread (set its threads with {@link NativeRuntime#configureThreads}).
      */
     public static List<ConvTiming> timeConvLayers(ModelSpec spec, int batch, int warmup, int reps) {

@@ -3,7 +3,9 @@ package dev.sparkcnn.kernels;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Square-kernel convolution with bias and an activation (ReLU in the catalogue models), on NHWC
@@ -15,6 +17,14 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code (in + 2 padding - k) / stride + 1}, remainder dropped) or libnd4j's 'same' mode (output
  * {@code ceil(in / stride)}; the total padding {@code (out - 1) stride + k - in} is split with the
  * smaller half at the top/left, as TensorFlow does).
+ *
+ * <p>A layer built without an input gradient (the network's first layer, whose input is the data)
+ * skips {@code conv2d_bp}, which always computes it, and computes only the parameter gradients: the
+ * input's k x k windows are copied into a {@code [batch * outH * outW, k k in + 1]} column matrix
+ * (k strided copies, one per kernel row, each window row being {@code k * in} contiguous values of
+ * an NHWC row; the last column is ones), then one gemm with the output gradient
+ * {@code [batch * outH * outW, out]} gives the weight gradient in (kernel row, kernel column, in)
+ * order and, from the ones column, the bias gradient.
  */
 final class NativeConv implements NativeLayer {
 
@@ -29,6 +39,7 @@ final class NativeConv implements NativeLayer {
     private final int padding;
     private final boolean same;
     private final NativeActivation activation;
+    private final boolean computeInputGradient;
     private final long inHeight;
     private final long inWidth;
     private final long outHeight;
@@ -49,14 +60,38 @@ final class NativeConv implements NativeLayer {
     private DynamicCustomOp backwardOp;
     private INDArray lastOutputGradient;
 
+    // parameter-gradients-only backward (no input gradient): see the class comment
+    private final long padTop;
+    private final long padLeft;
+    private final long paddedHeight;
+    private final long paddedWidth;
+    private INDArray padded;        // [batch, paddedHeight, paddedWidth, in], zero margins; null if none needed
+    private INDArray paddedInterior;
+    private INDArray columns;       // [batch * outH * outW, k k in + 1], last column ones
+    private INDArray[] columnRows;  // per kernel row: the [batch, outH, outW, k in] part of the columns it fills
+    private INDArray columnGradient; // [k k in + 1, out]
+    private INDArray windowSource;  // the array the windows are read from (the input or its padded copy)
+    private INDArray[] windowRows;  // per kernel row: its windows in windowSource, [batch, outH, outW, k in]
+
     /** Stride 1, explicit padding, ReLU: the catalogue models' convolution. */
     NativeConv(DataType dataType, long[] inShape, int outChannels, int kernel, int padding) {
-        this(dataType, inShape, outChannels, kernel, 1, padding, false, NativeActivation.RELU);
+        this(dataType, inShape, outChannels, kernel, padding, true);
+    }
+
+    /** As above; without {@code inputGradient}, {@link #backward} computes the parameter gradients only and returns null. */
+    NativeConv(DataType dataType, long[] inShape, int outChannels, int kernel, int padding, boolean inputGradient) {
+        this(dataType, inShape, outChannels, kernel, 1, padding, false, NativeActivation.RELU, inputGradient);
     }
 
     /** With {@code same}, {@code padding} must be 0 (libnd4j computes it). */
     NativeConv(DataType dataType, long[] inShape, int outChannels, int kernel, int stride, int padding, boolean same,
                NativeActivation activation) {
+        this(dataType, inShape, outChannels, kernel, stride, padding, same, activation, true);
+    }
+
+    /** Without {@code inputGradient}, {@link #backward} computes the parameter gradients only and returns null. */
+    NativeConv(DataType dataType, long[] inShape, int outChannels, int kernel, int stride, int padding, boolean same,
+               NativeActivation activation, boolean inputGradient) {
         if (kernel < 1 || stride < 1 || padding < 0 || (same && padding != 0)) {
             throw new IllegalArgumentException("convolution kernel " + kernel + ", stride " + stride + ", padding "
                     + padding + (same ? " (same mode)" : "") + ": need kernel, stride >= 1, padding >= 0, and "
@@ -72,12 +107,20 @@ final class NativeConv implements NativeLayer {
         this.padding = padding;
         this.same = same;
         this.activation = activation;
+        this.computeInputGradient = inputGradient;
         this.outHeight = outSize(inHeight);
         this.outWidth = outSize(inWidth);
         if (outHeight < 1 || outWidth < 1) {
             throw new IllegalArgumentException("a " + kernel + "x" + kernel + " convolution with padding " + padding
                     + " does not fit a " + inHeight + "x" + inWidth + " input");
         }
+        // the rows/columns the windows span: (out - 1) stride + k, from padTop/padLeft zeros before the image
+        long spanHeight = (outHeight - 1) * stride + kernel;
+        long spanWidth = (outWidth - 1) * stride + kernel;
+        this.padTop = same ? Math.max(spanHeight - inHeight, 0) / 2 : padding;
+        this.padLeft = same ? Math.max(spanWidth - inWidth, 0) / 2 : padding;
+        this.paddedHeight = Math.max(padTop + inHeight, spanHeight);
+        this.paddedWidth = Math.max(padLeft + inWidth, spanWidth);
     }
 
     private long outSize(long in) {
@@ -107,8 +150,40 @@ final class NativeConv implements NativeLayer {
         release();
         output = Nd4j.create(dataType, size, outHeight, outWidth, outChannels);
         preActivation = activation.inPlace() ? output : Nd4j.create(dataType, size, outHeight, outWidth, outChannels);
-        inputGradient = Nd4j.create(dataType, size, inHeight, inWidth, inChannels);
         activationOp = activation.forward(preActivation, output);
+        if (computeInputGradient) {
+            inputGradient = Nd4j.create(dataType, size, inHeight, inWidth, inChannels);
+            return;
+        }
+        long rows = size * outHeight * outWidth;
+        long windowSize = (long) kernel * kernel * inChannels;
+        columns = Nd4j.create(dataType, rows, windowSize + 1);
+        columns.get(NDArrayIndex.all(), NDArrayIndex.point(windowSize)).assign(1);
+        columnRows = new INDArray[kernel];
+        long rowLength = (long) kernel * inChannels;
+        for (int ky = 0; ky < kernel; ky++) {
+            columnRows[ky] = Nd4j.create(columns.data(), new long[]{size, outHeight, outWidth, rowLength},
+                    new long[]{outHeight * outWidth * (windowSize + 1), outWidth * (windowSize + 1), windowSize + 1, 1},
+                    ky * rowLength, 'c');
+        }
+        columnGradient = Nd4j.create(dataType, windowSize + 1, outChannels);
+        if (padTop > 0 || padLeft > 0 || paddedHeight > inHeight || paddedWidth > inWidth) {
+            padded = Nd4j.create(dataType, size, paddedHeight, paddedWidth, inChannels);
+            paddedInterior = padded.get(NDArrayIndex.all(), NDArrayIndex.interval(padTop, padTop + inHeight),
+                    NDArrayIndex.interval(padLeft, padLeft + inWidth), NDArrayIndex.all());
+        }
+    }
+
+    /** The windows of each kernel row in {@code source} (NHWC 'c', offset allowed): x[n][oy s + ky][ox s + kx][c] for (kx, c). */
+    private void windowsOf(INDArray source, long height, long width) {
+        windowSource = source;
+        windowRows = new INDArray[kernel];
+        long c = inChannels;
+        for (int ky = 0; ky < kernel; ky++) {
+            windowRows[ky] = Nd4j.create(source.data(), new long[]{source.size(0), outHeight, outWidth, kernel * c},
+                    new long[]{height * width * c, stride * width * c, stride * c, 1},
+                    source.offset() + ky * width * c, 'c');
+        }
     }
 
     @Override
@@ -128,6 +203,10 @@ final class NativeConv implements NativeLayer {
 
     @Override
     public INDArray backward(INDArray outputGradient) {
+        if (!computeInputGradient) {
+            parameterGradients(outputGradient);
+            return null;
+        }
         if (outputGradient != lastOutputGradient) { // the next layer's input gradient: the same one every step
             lastOutputGradient = outputGradient;
             activationBackwardOp = activation.backward(preActivation, output, outputGradient);
@@ -144,6 +223,43 @@ final class NativeConv implements NativeLayer {
         return inputGradient;
     }
 
+    /** Weight and bias gradients only, through the window columns and one gemm (see the class comment). */
+    private void parameterGradients(INDArray outputGradient) {
+        if (outputGradient != lastOutputGradient) {
+            lastOutputGradient = outputGradient;
+            activationBackwardOp = activation.backward(preActivation, output, outputGradient);
+        }
+        if (activationBackwardOp != null) {
+            Nd4j.exec(activationBackwardOp);
+        }
+        if (padded != null) {
+            paddedInterior.assign(input);
+            if (windowSource != padded) {
+                windowsOf(padded, paddedHeight, paddedWidth);
+            }
+        } else if (windowSource != input) {
+            if (input.ordering() == 'c' && Shape.hasDefaultStridesForShape(input)) {
+                windowsOf(input, inHeight, inWidth);
+            } else { // a strided input: read it from a contiguous copy (allocated once)
+                padded = Nd4j.create(dataType, input.shape());
+                paddedInterior = padded;
+                paddedInterior.assign(input);
+                windowsOf(padded, paddedHeight, paddedWidth);
+            }
+        }
+        for (int ky = 0; ky < kernel; ky++) {
+            columnRows[ky].assign(windowRows[ky]);
+        }
+        long rows = columns.size(0);
+        INDArray gradient = outputGradient.reshape('c', rows, outChannels);
+        Nd4j.gemm(columns, gradient, columnGradient, true, false, 1.0, 0.0);
+        long windowSize = columnGradient.size(0) - 1;
+        // rows (ky, kx, c) of columnGradient are weights [o][c][ky][kx]; the last row is the bias gradient
+        weightGradient.assign(columnGradient.get(NDArrayIndex.interval(0, windowSize), NDArrayIndex.all())
+                .reshape('c', kernel, kernel, inChannels, outChannels).permute(3, 2, 0, 1));
+        biasGradient.assign(columnGradient.get(NDArrayIndex.point(windowSize), NDArrayIndex.all()));
+    }
+
     private int[] arguments() {
         // kH, kW, sH, sW, pH, pW, dH, dW, same mode, data format, weight format
         return new int[]{kernel, kernel, stride, stride, padding, padding, 1, 1, same ? 1 : 0, NHWC, WEIGHTS_OIHW};
@@ -156,6 +272,16 @@ final class NativeConv implements NativeLayer {
         }
         NativeLayer.close(output);
         NativeLayer.close(inputGradient);
+        NativeLayer.close(columns);
+        NativeLayer.close(columnGradient);
+        NativeLayer.close(padded);
+        columns = null;
+        columnRows = null;
+        columnGradient = null;
+        padded = null;
+        paddedInterior = null;
+        windowSource = null;
+        windowRows = null;
         preActivation = null;
         output = null;
         inputGradient = null;

@@ -30,7 +30,8 @@ interface NativeLayer {
     /**
      * Given the loss gradient with respect to the last {@link #forward} output (which it may
      * overwrite), writes (not adds) this layer's parameter gradients and returns the gradient with
-     * respect to that forward's input (a reused array).
+     * respect to that forward's input (a reused array), or {@code null} from a layer built not to
+     * compute it (the network's first convolution: its input is the data).
      */
     INDArray backward(INDArray outputGradient);
 

@@ -46,9 +46,13 @@ final class NativeModels {
             this.shape = new long[]{spec.height(), spec.width(), spec.channels()};
         }
 
-        /** 3x3, stride 1, ReLU; padding 1 keeps the size ('same'), 0 loses 2 pixels ('valid'). */
+        /**
+         * 3x3, stride 1, ReLU; padding 1 keeps the size ('same'), 0 loses 2 pixels ('valid'). The
+         * first layer reads the network input, whose gradient nobody needs: it computes only its
+         * parameter gradients.
+         */
         Stack conv(int channels, int padding) {
-            return add(new NativeConv(dataType, shape, channels, 3, padding));
+            return add(new NativeConv(dataType, shape, channels, 3, padding, !layers.isEmpty()));
         }
 
         /** 2x2 max-pooling, stride 2. */

@@ -4,6 +4,7 @@ import static dev.sparkcnn.kernels.LayerHarness.assertClose;
 import static dev.sparkcnn.kernels.LayerHarness.random;
 import static dev.sparkcnn.kernels.LayerHarness.tolerance;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.util.Arrays;
 import java.util.Random;
@@ -122,8 +123,12 @@ class KernelReferenceTest {
         }
 
         NativeConv layer(DataType dataType, NativeActivation activation) {
+            return layer(dataType, activation, true);
+        }
+
+        NativeConv layer(DataType dataType, NativeActivation activation, boolean inputGradient) {
             return new NativeConv(dataType, new long[]{height, width, in}, out, kernel, stride, padding, same,
-                    activation);
+                    activation, inputGradient);
         }
     }
 
@@ -183,6 +188,53 @@ class KernelReferenceTest {
                 assertClose(expectedGradients[0], layer.backward(g), tol, dataType + " input gradient");
                 assertClose(expectedGradients[1], layer.paramGradients(), tol, dataType
                         + " bias and weight gradient");
+            }
+        }
+    }
+
+    /**
+     * A first layer (built without the input gradient) writes the same bias and weight gradients as
+     * the naive loops, through its own window-columns-and-gemm path instead of conv2d_bp, and returns
+     * no input gradient; twice in a row, so stale columns or a second step's reuse would show.
+     */
+    @ParameterizedTest(name = "{0} {1}x{2}x{3}->{4} k{5} s{6} p{7} same={8} {9}")
+    @CsvSource({
+            // batch, h, w, in, out, kernel, stride, padding, same, activation
+            "3, 8, 7, 3, 5, 3, 1, 0, false, RELU",      // cifar-cnn's first layer, small: valid
+            "2, 6, 6, 1, 4, 3, 1, 1, false, RELU",      // simple-cnn's: explicit pad 1
+            "2, 5, 7, 1, 3, 3, 1, 0, false, IDENTITY",  // one channel, valid
+            "1, 7, 5, 2, 5, 3, 2, 0, false, IDENTITY",  // stride 2, valid, remainder dropped
+            "2, 6, 6, 3, 2, 3, 2, 0, true, TANH",       // 'same', stride 2, even input: asymmetric padding
+            "2, 6, 5, 3, 2, 2, 1, 0, true, SIGMOID",    // even kernel 'same': the extra zero bottom/right
+            "1, 9, 8, 3, 6, 5, 2, 2, false, RELU",      // 5x5, stride 2, pad 2
+    })
+    void firstLayerParameterGradientsMatchNaiveLoops(int batch, int height, int width, int in, int out, int kernel,
+                                                     int stride, int padding, boolean same,
+                                                     NativeActivation activation) {
+        Conv conv = new Conv(batch, height, width, in, out, kernel, stride, padding, same);
+        Random random = new Random(13 + height * 31L + width);
+        for (DataType dataType : new DataType[]{DataType.FLOAT, DataType.DOUBLE}) {
+            try (LayerHarness layer = new LayerHarness(conv.layer(dataType, activation, false), dataType, batch,
+                    height, width, in)) {
+                for (int step = 0; step < 2; step++) {
+                    double[] x = random(random, batch * height * width * in);
+                    double[] params = random(random, conv.numParams());
+                    double[] g = random(random, batch * conv.outHeight() * conv.outWidth() * out);
+                    double[] z = conv.forward(x, params);
+                    double[] expectedY = new double[z.length];
+                    double[] gz = new double[z.length];
+                    for (int i = 0; i < z.length; i++) {
+                        expectedY[i] = activate(activation, z[i]);
+                        gz[i] = g[i] * derivative(activation, z[i]);
+                    }
+                    double[] expected = conv.backward(x, params, gz)[1];
+                    layer.setParams(params);
+                    double tol = tolerance(dataType);
+                    assertClose(expectedY, layer.forward(x), tol, dataType + " output, step " + step);
+                    assertNull(layer.backward(g), "no input gradient");
+                    assertClose(expected, layer.paramGradients(), tol, dataType + " bias and weight gradient, step "
+                            + step);
+                }
             }
         }
     }

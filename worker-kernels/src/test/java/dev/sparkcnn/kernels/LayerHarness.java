@@ -64,10 +64,14 @@ final class LayerHarness implements AutoCloseable {
         return flat(layer.forward(input));
     }
 
-    /** The gradient with respect to the last forward's input, given {@code g} with respect to its output. */
+    /**
+     * The gradient with respect to the last forward's input, given {@code g} with respect to its
+     * output; {@code null} from a layer that does not compute it (it still writes its parameter gradients).
+     */
     double[] backward(double[] g) {
         outputGradient.assign(array(g, outShape));
-        return flat(layer.backward(outputGradient));
+        INDArray inputGradient = layer.backward(outputGradient);
+        return inputGradient == null ? null : flat(inputGradient);
     }
 
     /** The parameter gradients the last backward wrote, in the flat layout. */
