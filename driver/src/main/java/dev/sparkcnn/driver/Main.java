@@ -1,6 +1,7 @@
 package dev.sparkcnn.driver;
 
 import dev.sparkcnn.driver.cli.BenchCommand;
+import dev.sparkcnn.driver.cli.CommandGroup;
 import dev.sparkcnn.driver.cli.DataCommand;
 import dev.sparkcnn.driver.cli.EvaluateCommand;
 import dev.sparkcnn.driver.cli.Failures;
@@ -19,9 +20,7 @@ import picocli.CommandLine.Command;
         description = "Distributed data-parallel CNN training on Apache Spark.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, DataCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
-public final class Main implements java.util.concurrent.Callable<Integer> {
-    @CommandLine.Spec
-    private CommandLine.Model.CommandSpec spec;
+public final class Main extends CommandGroup {
 
 
     public static void main(String[] args) {
@@ -38,10 +37,4 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
         return cl.execute(args);
     }
 
-    @Override
-    public Integer call() {
-        spec.commandLine().getErr().println("sparkcnn: a command is required");
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return Failures.BAD_INPUT;
-    }
 }

@@ -15,16 +15,7 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks: kernels (one process, no "
         + "Spark) and scaling (one process vs Spark tasks vs executor JVMs).",
         subcommands = {BenchCommand.Kernels.class, BenchCommand.Scaling.class})
-public final class BenchCommand implements Callable<Integer> {
-
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return Failures.BAD_INPUT;
-    }
+public final class BenchCommand extends CommandGroup {
 
     /** {@code sparkcnn bench kernels}: GEMM, per-layer conv and whole-network training throughput. */
     @Command(name = "kernels", mixinStandardHelpOptions = true, sortOptions = false,

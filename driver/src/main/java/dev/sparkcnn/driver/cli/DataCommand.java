@@ -13,16 +13,7 @@ import picocli.CommandLine.Option;
 /** {@code sparkcnn data ...}: dataset tools. */
 @Command(name = "data", mixinStandardHelpOptions = true, description = "Dataset tools.",
         subcommands = {DataCommand.Generate.class})
-public final class DataCommand implements Callable<Integer> {
-
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return Failures.BAD_INPUT;
-    }
+public final class DataCommand extends CommandGroup {
 
     /** {@code sparkcnn data generate}: a small learnable dataset in CIFAR-10 binary layout. */
     @Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
