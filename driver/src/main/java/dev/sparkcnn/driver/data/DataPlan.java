@@ -111,6 +111,24 @@ public final class DataPlan {
         return slices.size();
     }
 
+    /**
+     * What the cached records occupy, from Spark's storage info: bytes in memory and on disk, and
+     * the fraction of partitions cached; null when nothing is cached yet.
+     */
+    public CacheUsage cacheUsage(JavaSparkContext sc) {
+        for (org.apache.spark.storage.RDDInfo info : sc.sc().getRDDStorageInfo()) {
+            if (info.id() == records.id()) {
+                return new CacheUsage(info.memSize(), info.diskSize(), info.numCachedPartitions(),
+                        info.numPartitions());
+            }
+        }
+        return null;
+    }
+
+    /** Bytes the cached records take, and how many partitions are cached. */
+    public record CacheUsage(long memoryBytes, long diskBytes, int cachedPartitions, int partitions) {
+    }
+
     /** Drops the cached records. */
     public void release() {
         records.unpersist(false);

@@ -83,6 +83,12 @@ public final class TrainJob {
             TrainingResult result = TrainingStrategy.named(config.strategy()).fit(sc, plan.train(),
                     Arrays.stream(trainCounts).max().orElse(0), initial, run, logger);
             double trainingSeconds = (System.nanoTime() - start) / 1e9;
+            DataPlan.CacheUsage cache = plan.cacheUsage(sc);
+            if (cache != null) {
+                LOG.info(String.format("cached records: %.1f MB in memory, %.1f MB on disk, %d/%d partitions "
+                        + "(%d records, uint8)", cache.memoryBytes() / 1e6, cache.diskBytes() / 1e6,
+                        cache.cachedPartitions(), cache.partitions(), dataset.trainRecords()));
+            }
 
             EvaluationReport test = evaluate(sc, plan.test(), result.state(), run, dataset);
             out.print(test.render("held-out split (" + config.testFraction() + " of each partition)"));
