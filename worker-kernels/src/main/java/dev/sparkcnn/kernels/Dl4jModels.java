@@ -16,6 +16,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
@@ -25,8 +26,6 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * for the others ({@code XAVIER_UNIFORM} = glorot_uniform, biases 0).
  */
 final class Dl4jModels {
-
-    private static final double MOMENTUM = 0.9;
 
     private Dl4jModels() {
     }
@@ -42,8 +41,7 @@ final class Dl4jModels {
     }
 
     private static MultiLayerConfiguration simpleCnn(ModelSpec spec) {
-        // DL4J has no classic (PyTorch-style) momentum updater; Nesterovs is the closest built-in.
-        ListBuilder layers = base(spec, new Nesterovs(spec.learningRate(), MOMENTUM), WeightInit.UNIFORM).list()
+        ListBuilder layers = base(spec, WeightInit.UNIFORM).list()
                 .layer(sameConv(16))
                 .layer(maxPool())
                 .layer(sameConv(32))
@@ -52,7 +50,7 @@ final class Dl4jModels {
     }
 
     private static MultiLayerConfiguration mnistCnn(ModelSpec spec) {
-        ListBuilder layers = base(spec, new Adam(spec.learningRate()), WeightInit.XAVIER_UNIFORM).list()
+        ListBuilder layers = base(spec, WeightInit.XAVIER_UNIFORM).list()
                 .layer(validConv(32))
                 .layer(maxPool())
                 .layer(validConv(64))
@@ -62,7 +60,7 @@ final class Dl4jModels {
     }
 
     private static MultiLayerConfiguration cifarCnn(ModelSpec spec) {
-        ListBuilder layers = base(spec, new Adam(spec.learningRate()), WeightInit.XAVIER_UNIFORM).list()
+        ListBuilder layers = base(spec, WeightInit.XAVIER_UNIFORM).list()
                 .layer(validConv(32))
                 .layer(maxPool())
                 .layer(validConv(64))
@@ -72,7 +70,18 @@ final class Dl4jModels {
         return finish(layers, spec);
     }
 
-    private static NeuralNetConfiguration.Builder base(ModelSpec spec, IUpdater updater, WeightInit init) {
+    /** The spec's optimizer as a DL4J updater. */
+    static IUpdater updater(ModelSpec spec) {
+        return switch (spec.effectiveOptimizer()) {
+            case ADAM -> new Adam(spec.learningRate());
+            // DL4J has no classic (PyTorch-style) momentum updater; Nesterovs is the closest built-in.
+            case NESTEROVS -> new Nesterovs(spec.learningRate(), Optimizer.MOMENTUM);
+            case SGD -> new Sgd(spec.learningRate());
+        };
+    }
+
+    private static NeuralNetConfiguration.Builder base(ModelSpec spec, WeightInit init) {
+        IUpdater updater = updater(spec);
         return new NeuralNetConfiguration.Builder()
                 .seed(spec.seed())
                 .dataType(DataType.FLOAT)

@@ -18,6 +18,7 @@ final class Dl4jNetwork implements Network {
     private final MultiLayerNetwork net;
     private final float[] initialParams;
     private final long updaterStateSize;
+    private final NativeUpdater optimizer;
     private boolean closed;
 
     Dl4jNetwork(ModelSpec spec) {
@@ -28,6 +29,7 @@ final class Dl4jNetwork implements Network {
         this.initialParams = net.params().toFloatVector();
         INDArray updaterView = updaterView();
         this.updaterStateSize = updaterView == null ? 0 : updaterView.length();
+        this.optimizer = NativeModels.updater(spec);
     }
 
     @Override
@@ -93,6 +95,66 @@ final class Dl4jNetwork implements Network {
         // DL4J's score: mean loss over the batch, computed in the forward pass before the update;
         // our models have no regularisation, so it is exactly the mean cross-entropy.
         return new StepStats(net.score() * batch.size(), batch.size());
+    }
+
+    /**
+     * DL4J's backward pass; its flattened gradient is the sum over the batch (DL4J's updater
+     * divides by the batch size), so it is divided here to give the seam's mean.
+     */
+    @Override
+    public double computeGradient(Batch batch, float[] gradient) {
+        checkOpen();
+        checkLength(gradient);
+        net.setInput(features(batch));
+        net.setLabels(oneHot(batch));
+        net.computeGradientAndScore();
+        INDArray flat = net.getFlattenedGradients();
+        float[] values = flat.toFloatVector();
+        float scale = 1f / batch.size();
+        for (int i = 0; i < values.length; i++) {
+            gradient[i] = values[i] * scale;
+        }
+        return net.score() * batch.size();
+    }
+
+    /**
+     * The same libnd4j updater op DL4J's updater runs, on DL4J's own updater state view (one block
+     * for all layers, as {@link #fit} uses it).
+     */
+    @Override
+    public void toUpdate(float[] gradient) {
+        checkOpen();
+        checkLength(gradient);
+        INDArray g = Nd4j.createFromArray(gradient);
+        INDArray updaterView = updaterView();
+        if (updaterView != null && updaterView.offset() != 0) {
+            throw new IllegalStateException("DL4J's updater state view starts at offset " + updaterView.offset()
+                    + "; expected its own buffer");
+        }
+        optimizer.apply(g, updaterView == null ? null : updaterView.reshape(updaterView.length()),
+                net.getIterationCount());
+        net.setIterationCount(net.getIterationCount() + 1);
+        System.arraycopy(g.toFloatVector(), 0, gradient, 0, gradient.length);
+    }
+
+    @Override
+    public void applyUpdate(float[] update) {
+        checkOpen();
+        checkLength(update);
+        net.params().subi(Nd4j.create(update, net.params().shape(), 'c'));
+    }
+
+    @Override
+    public float[] params() {
+        checkOpen();
+        return net.params().toFloatVector();
+    }
+
+    private void checkLength(float[] vector) {
+        if (vector.length != initialParams.length) {
+            throw new IllegalArgumentException("vector has " + vector.length + " values but model '" + spec.model()
+                    + "' has " + initialParams.length + " parameters");
+        }
     }
 
     @Override

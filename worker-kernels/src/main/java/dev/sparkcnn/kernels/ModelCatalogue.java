@@ -21,13 +21,13 @@ public final class ModelCatalogue {
         // Input side s: 3x3 'same' conv keeps s, 2x2 pool halves it (floor), 3x3 'valid' conv loses 2.
         register(new ModelDefaults(SIMPLE_CNN,
                 "PyTorch CIFAR tutorial style: conv16 3x3 same, pool, conv32 3x3 same, pool, dense softmax",
-                "sgd-nesterov(momentum=0.9)", 0.001, 32, 0.5f, 0.5f, 4));
+                Optimizer.NESTEROVS, 0.001, 32, 0.5f, 0.5f, 4));
         register(new ModelDefaults(MNIST_CNN,
                 "Keras MNIST convnet: conv32 3x3, pool, conv64 3x3, pool, dense128, dense softmax",
-                "adam", 0.001, 64, 0f, 1f, 10));
+                Optimizer.ADAM, 0.001, 64, 0f, 1f, 10));
         register(new ModelDefaults(CIFAR_CNN,
                 "TensorFlow CNN tutorial: conv32 3x3, pool, conv64 3x3, pool, conv64 3x3, dense64, dense softmax",
-                "adam", 0.001, 64, 0f, 1f, 18));
+                Optimizer.ADAM, 0.001, 64, 0f, 1f, 18));
     }
 
     private ModelCatalogue() {

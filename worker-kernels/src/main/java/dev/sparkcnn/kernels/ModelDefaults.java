@@ -8,14 +8,14 @@ import java.io.Serializable;
  *
  * @param name              the model's catalogue name
  * @param description       one line: architecture and where it comes from
- * @param optimizer         the optimizer, e.g. {@code adam} or {@code sgd-nesterov(momentum=0.9)}
+ * @param optimizer         the tutorial's optimizer, used unless a {@link ModelSpec} overrides it
  * @param learningRate      the default learning rate
  * @param batchSize         the default mini-batch size
  * @param normalizationMean per-channel mean subtracted after scaling pixels to [0,1]
  * @param normalizationStd  per-channel standard deviation divided by after that
  * @param minImageSide      the smallest height/width the layer stack accepts (each layer needs &gt;= 1 pixel)
  */
-public record ModelDefaults(String name, String description, String optimizer, double learningRate, int batchSize,
+public record ModelDefaults(String name, String description, Optimizer optimizer, double learningRate, int batchSize,
                             float normalizationMean, float normalizationStd, int minImageSide)
         implements Serializable {
 

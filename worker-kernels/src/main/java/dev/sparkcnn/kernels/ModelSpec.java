@@ -15,9 +15,16 @@ import java.io.Serializable;
  * @param numClasses   output classes, at least 2
  * @param learningRate the optimizer's learning rate, &gt; 0
  * @param seed         seed of the parameter initialisation
+ * @param optimizer    an {@link Optimizer#id()}; {@code null} = the model's default ({@link ModelDefaults#optimizer()})
  */
 public record ModelSpec(String model, int channels, int height, int width, int numClasses, double learningRate,
-                        long seed) implements Serializable {
+                        long seed, String optimizer) implements Serializable {
+
+    /** A spec with the model's default optimizer. */
+    public ModelSpec(String model, int channels, int height, int width, int numClasses, double learningRate,
+                     long seed) {
+        this(model, channels, height, width, numClasses, learningRate, seed, null);
+    }
 
     public ModelSpec {
         ModelDefaults defaults = ModelCatalogue.defaults(model);
@@ -29,6 +36,9 @@ public record ModelSpec(String model, int channels, int height, int width, int n
             throw new IllegalArgumentException("model '" + model + "' needs images of at least "
                     + defaults.minImageSide() + "x" + defaults.minImageSide() + " pixels, got " + height + "x" + width
                     + "; choose a model with fewer layers (e.g. simple-cnn) or larger images");
+        }
+        if (optimizer != null) {
+            Optimizer.of(optimizer); // validates the name
         }
         if (numClasses < 2) {
             throw new IllegalArgumentException("a model needs at least 2 classes, got " + numClasses);
@@ -50,6 +60,17 @@ public record ModelSpec(String model, int channels, int height, int width, int n
                 seed);
     }
 
+    /** The optimizer to train with: the override, or the model's default. */
+    public Optimizer effectiveOptimizer() {
+        return optimizer != null ? Optimizer.of(optimizer) : ModelCatalogue.defaults(model).optimizer();
+    }
+
+    /** The same spec with another optimizer ({@code null} = the model's default). */
+    public ModelSpec withOptimizer(Optimizer newOptimizer) {
+        return new ModelSpec(model, channels, height, width, numClasses, learningRate, seed,
+                newOptimizer == null ? null : newOptimizer.id());
+    }
+
     /** Values of one input image: channels x height x width. */
     public int imageSize() {
         return channels * height * width;
@@ -57,11 +78,11 @@ public record ModelSpec(String model, int channels, int height, int width, int n
 
     /** The same spec with another learning rate. */
     public ModelSpec withLearningRate(double newLearningRate) {
-        return new ModelSpec(model, channels, height, width, numClasses, newLearningRate, seed);
+        return new ModelSpec(model, channels, height, width, numClasses, newLearningRate, seed, optimizer);
     }
 
     /** The same spec with another seed. */
     public ModelSpec withSeed(long newSeed) {
-        return new ModelSpec(model, channels, height, width, numClasses, learningRate, newSeed);
+        return new ModelSpec(model, channels, height, width, numClasses, learningRate, newSeed, optimizer);
     }
 }

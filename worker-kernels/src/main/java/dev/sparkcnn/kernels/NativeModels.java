@@ -10,8 +10,6 @@ import org.nd4j.linalg.api.buffer.DataType;
  */
 final class NativeModels {
 
-    private static final double MOMENTUM = 0.9;
-
     private NativeModels() {
     }
 
@@ -27,12 +25,13 @@ final class NativeModels {
         return stack.output(spec.numClasses());
     }
 
-    /** The optimizer of a spec's model, as in {@link Dl4jModels}. */
+    /** The optimizer of a spec, as in {@link Dl4jModels}. */
     static NativeUpdater updater(ModelSpec spec) {
-        if (ModelCatalogue.SIMPLE_CNN.equals(spec.model())) {
-            return new NativeUpdater.NesterovsRule(spec.learningRate(), MOMENTUM);
-        }
-        return new NativeUpdater.AdamRule(spec.learningRate());
+        return switch (spec.effectiveOptimizer()) {
+            case ADAM -> new NativeUpdater.AdamRule(spec.learningRate());
+            case NESTEROVS -> new NativeUpdater.NesterovsRule(spec.learningRate(), Optimizer.MOMENTUM);
+            case SGD -> new NativeUpdater.SgdRule(spec.learningRate());
+        };
     }
 
     /** Appends layers, tracking the per-example NHWC (or flat) shape between them. */

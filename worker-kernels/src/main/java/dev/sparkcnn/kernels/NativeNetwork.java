@@ -55,7 +55,8 @@ final class NativeNetwork implements Network {
         }
         this.params = Nd4j.create(dataType, numParams);
         this.gradients = Nd4j.create(dataType, numParams);
-        this.updaterState = Nd4j.create(dataType, updater.stateSize(numParams));
+        long stateSize = updater.stateSize(numParams);
+        this.updaterState = stateSize == 0 ? null : Nd4j.create(dataType, stateSize); // plain SGD has none
         long offset = 0;
         for (NativeLayer layer : layers) {
             layer.bind(params, gradients, offset);
@@ -112,14 +113,17 @@ final class NativeNetwork implements Network {
             throw new IllegalArgumentException("iteration " + state.iteration() + " exceeds the updater's int counter");
         }
         params.assign(Nd4j.createFromArray(state.params()));
-        updaterState.assign(Nd4j.createFromArray(state.updaterState()));
+        if (updaterState != null) {
+            updaterState.assign(Nd4j.createFromArray(state.updaterState()));
+        }
         iteration = state.iteration();
     }
 
     @Override
     public ModelState state() {
         checkOpen();
-        return new ModelState(params.toFloatVector(), updaterState.toFloatVector(), iteration);
+        return new ModelState(params.toFloatVector(),
+                updaterState == null ? new float[0] : updaterState.toFloatVector(), iteration);
     }
 
     @Override
@@ -129,6 +133,53 @@ final class NativeNetwork implements Network {
         params.subi(gradients);
         iteration++;
         return new StepStats(lossSum, batch.size());
+    }
+
+    @Override
+    public double computeGradient(Batch batch, float[] gradient) {
+        checkLength(gradient);
+        double lossSum = computeGradient(batch);
+        copyOut(gradients, gradient);
+        return lossSum;
+    }
+
+    @Override
+    public void toUpdate(float[] gradient) {
+        checkOpen();
+        checkLength(gradient);
+        fill(gradients, gradient);
+        updater.apply(gradients, updaterState, iteration);
+        iteration++;
+        copyOut(gradients, gradient);
+    }
+
+    @Override
+    public void applyUpdate(float[] update) {
+        checkOpen();
+        checkLength(update);
+        fill(gradients, update);
+        params.subi(gradients);
+    }
+
+    @Override
+    public float[] params() {
+        checkOpen();
+        return params.toFloatVector();
+    }
+
+    private static void copyOut(INDArray source, float[] target) {
+        if (source.dataType() == DataType.FLOAT) {
+            source.data().asNioFloat().get(0, target);
+        } else {
+            System.arraycopy(source.toFloatVector(), 0, target, 0, target.length);
+        }
+    }
+
+    private void checkLength(float[] vector) {
+        if (vector.length != numParams()) {
+            throw new IllegalArgumentException("vector has " + vector.length + " values but model '" + spec.model()
+                    + "' has " + numParams() + " parameters");
+        }
     }
 
     @Override

@@ -43,6 +43,25 @@ abstract sealed class NativeUpdater {
         }
     }
 
+    /** DL4J's {@code Sgd}: the update is the learning rate times the gradient. */
+    static final class SgdRule extends NativeUpdater {
+        private final double learningRate;
+
+        SgdRule(double learningRate) {
+            this.learningRate = learningRate;
+        }
+
+        @Override
+        long stateSize(long numParams) {
+            return 0;
+        }
+
+        @Override
+        void apply(INDArray gradient, INDArray state, long iteration) {
+            gradient.muli(learningRate);
+        }
+    }
+
     /** DL4J's {@code Nesterovs}. */
     static final class NesterovsRule extends NativeUpdater {
         private final double learningRate;

@@ -41,6 +41,29 @@ public interface Network extends AutoCloseable {
     /** One optimizer step on one batch; increments the iteration count. */
     StepStats fit(Batch batch);
 
+    /**
+     * The gradient of the batch's mean cross-entropy at the current parameters, written to
+     * {@code gradient} (length {@link #numParams()}); returns the summed cross-entropy. Parameters,
+     * updater state and iteration are unchanged.
+     *
+     * <p>This, {@link #toUpdate} and {@link #applyUpdate} are {@link #fit} split into the three
+     * parts between which a synchronous strategy combines the replicas' work: {@code fit(b)} equals
+     * {@code computeGradient(b, g); toUpdate(g); applyUpdate(g)}.
+     */
+    double computeGradient(Batch batch, float[] gradient);
+
+    /**
+     * Turns a gradient (a mean over examples) into this step's parameter update, in place: runs the
+     * optimizer, advancing its state and the iteration count. Parameters are unchanged.
+     */
+    void toUpdate(float[] gradient);
+
+    /** Subtracts an update from the parameters; updater state and iteration are unchanged. */
+    void applyUpdate(float[] update);
+
+    /** A copy of the current parameters (cheaper than {@link #state()}). */
+    float[] params();
+
     /** Class probabilities, row-major {@code [batch.size()][numClasses]}; does not change the state. */
     float[] predict(Batch batch);
 

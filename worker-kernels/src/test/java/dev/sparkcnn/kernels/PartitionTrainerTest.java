@@ -33,6 +33,23 @@ class PartitionTrainerTest {
         @Override public ModelState state() { return state.copy(); }
         @Override public float[] predict(Batch batch) { return new float[batch.size() * 2]; }
         @Override public void close() { }
+        @Override public float[] params() { return state.params().clone(); }
+
+        @Override
+        public double computeGradient(Batch batch, float[] gradient) {
+            gradient[0] = -1;
+            return lossPerExample * batch.size();
+        }
+
+        @Override
+        public void toUpdate(float[] gradient) {
+            state = new ModelState(state.params(), new float[0], state.iteration() + 1);
+        }
+
+        @Override
+        public void applyUpdate(float[] update) {
+            state = new ModelState(new float[]{state.params()[0] - update[0]}, new float[0], state.iteration());
+        }
 
         @Override
         public StepStats fit(Batch batch) {
