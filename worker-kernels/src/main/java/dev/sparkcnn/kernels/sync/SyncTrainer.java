@@ -1,0 +1,169 @@
+package dev.sparkcnn.kernels.sync;
+
+import dev.sparkcnn.kernels.Batch;
+import dev.sparkcnn.kernels.ModelState;
+import dev.sparkcnn.kernels.Network;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.Iterator;
+
+/**
+ * One replica's side of a synchronous round: every replica takes the same number of steps in
+ * lockstep and applies the same combined update, so all hold identical parameters after every
+ * step. A replica whose batches ran out still takes part, contributing nothing (dense) or only its
+ * residual (threshold).
+ */
+public final class SyncTrainer {
+
+    private SyncTrainer() {
+    }
+
+    /**
+     * Loads {@code start} into {@code net} and runs {@code steps} lockstep steps.
+     *
+     * @throws IllegalStateException if the loss becomes NaN or infinite, or (with
+     *                               {@link Exchange.Options#verifyReplicas()}) the replicas' parameters differ
+     * @throws IOException           if another replica fails or the round is cancelled
+     */
+    public static SyncResult train(Network net, ModelState start, Iterator<Batch> batches, int steps,
+                                   Collective collective, Exchange.Options options) throws IOException {
+        net.load(start);
+        Replica replica = new Replica(net, collective, options);
+        for (int step = 0; step < steps; step++) {
+            Batch batch = batches.hasNext() ? batches.next() : null;
+            if (options.exchange() == Exchange.DENSE) {
+                replica.denseStep(batch, start.iteration() + step);
+            } else {
+                replica.thresholdStep(batch, start.iteration() + step);
+            }
+            if (options.verifyReplicas()) {
+                replica.verify(step);
+            }
+        }
+        if (options.exchange() == Exchange.THRESHOLD) {
+            replica.flushResidual();
+        }
+        float[] params = net.params();
+        return new SyncResult(net.state(), replica.lossSum, replica.examples, steps, collective.bytesSent(),
+                Arrays.hashCode(params), replica.verified, replica.exchangeNanos / 1e9);
+    }
+
+    private static final class Replica {
+        private final Network net;
+        private final Collective collective;
+        private final Exchange.Options options;
+        private final int n;
+        private final float[] gradient;
+        private final float[] reduced;
+        private float[] residual;
+        double lossSum;
+        long examples;
+        int verified;
+        long exchangeNanos;
+
+        Replica(Network net, Collective collective, Exchange.Options options) {
+            this.net = net;
+            this.collective = collective;
+            this.options = options;
+            this.n = Math.toIntExact(net.numParams());
+            this.gradient = new float[n];
+            // dense: the example-weighted gradient sum, then the example count
+            this.reduced = options.exchange() == Exchange.DENSE ? new float[n + 1] : null;
+        }
+
+        void denseStep(Batch batch, long iteration) throws IOException {
+            Arrays.fill(reduced, 0f);
+            if (batch != null) {
+                localGradient(batch, iteration);
+                float weight = batch.size();
+                for (int i = 0; i < n; i++) {
+                    reduced[i] = gradient[i] * weight;
+                }
+                reduced[n] = weight;
+            }
+            long t0 = System.nanoTime();
+            collective.allReduceSum(reduced);
+            exchangeNanos += System.nanoTime() - t0;
+            float total = reduced[n];
+            if (total == 0) {
+                throw new IllegalStateException("no replica had a batch at iteration " + iteration
+                        + "; the round has more steps than the largest partition has batches");
+            }
+            for (int i = 0; i < n; i++) {
+                gradient[i] = reduced[i] / total;
+            }
+            net.toUpdate(gradient);
+            net.applyUpdate(gradient);
+        }
+
+        void thresholdStep(Batch batch, long iteration) throws IOException {
+            if (residual == null) {
+                residual = new float[n];
+            }
+            if (batch != null) {
+                localGradient(batch, iteration);
+                net.toUpdate(gradient); // this replica's own optimizer, its own state
+                for (int i = 0; i < n; i++) {
+                    residual[i] += gradient[i];
+                }
+            }
+            byte[] message = ThresholdCodec.encode(residual, ThresholdCodec.threshold(residual, options.density()));
+            long t0 = System.nanoTime();
+            byte[][] all = collective.allGather(message);
+            exchangeNanos += System.nanoTime() - t0;
+            applyMean(all);
+        }
+
+        /** Sends what is left in the residuals, so a round loses nothing of any replica's updates. */
+        void flushResidual() throws IOException {
+            if (residual == null) {
+                return;
+            }
+            long t0 = System.nanoTime();
+            collective.allReduceSum(residual);
+            exchangeNanos += System.nanoTime() - t0;
+            float scale = 1f / collective.size();
+            for (int i = 0; i < n; i++) {
+                residual[i] *= scale;
+            }
+            net.applyUpdate(residual);
+            residual = null;
+        }
+
+        private void applyMean(byte[][] messages) {
+            Arrays.fill(gradient, 0f);
+            float scale = 1f / messages.length;
+            for (byte[] m : messages) { // in rank order on every replica: identical sums
+                ThresholdCodec.decodeAdd(m, scale, gradient);
+            }
+            net.applyUpdate(gradient);
+        }
+
+        private double localGradient(Batch batch, long iteration) {
+            double loss = net.computeGradient(batch, gradient);
+            if (!Double.isFinite(loss)) {
+                throw new IllegalStateException("loss became " + loss + " at iteration " + iteration + " of model '"
+                        + net.spec().model() + "' with learning rate " + net.spec().learningRate()
+                        + "; lower the learning rate");
+            }
+            lossSum += loss;
+            examples += batch.size();
+            return loss;
+        }
+
+        void verify(int step) throws IOException {
+            int hash = Arrays.hashCode(net.params());
+            byte[][] all = collective.allGather(ByteBuffer.allocate(Integer.BYTES).putInt(hash).array());
+            for (int r = 0; r < all.length; r++) {
+                int theirs = ByteBuffer.wrap(all[r]).getInt();
+                if (theirs != hash) {
+                    throw new IllegalStateException("replica parameters diverged after step " + (step + 1)
+                            + ": rank " + collective.rank() + " has hash " + Integer.toHexString(hash) + ", rank " + r
+                            + " has " + Integer.toHexString(theirs));
+                }
+            }
+            verified++;
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package dev.sparkcnn.kernels.sync;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class RingCollectiveTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+    private static float[] vector(int rank, int length) {
+        Random random = new Random(rank);
+        float[] v = new float[length];
+        for (int i = 0; i < length; i++) {
+            v[i] = (float) random.nextGaussian();
+        }
+        return v;
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3, 5})
+    void allReduceSumsAndEveryMemberGetsTheSameBits(int size) throws Exception {
+        int length = 100_003; // not a multiple of the ring size
+        List<Future<float[]>> results = Rings.run(size, 7, TIMEOUT, c -> {
+            float[] v = vector(c.rank(), length);
+            c.allReduceSum(v);
+            c.allReduceSum(new float[3]); // shorter than the ring: empty chunks
+            return v;
+        });
+        float[] first = results.get(0).get(30, TimeUnit.SECONDS);
+        for (Future<float[]> f : results) {
+            assertArrayEquals(first, f.get(30, TimeUnit.SECONDS), "every rank holds identical sums");
+        }
+        for (int i = 0; i < length; i += 1013) {
+            double expected = 0;
+            for (int r = 0; r < size; r++) {
+                expected += vector(r, length)[i];
+            }
+            assertEquals(expected, first[i], 1e-5);
+        }
+    }
+
+    @Test
+    void allGatherReturnsEveryMessageByRankAndCountsBytes() throws Exception {
+        int size = 4;
+        List<Future<Object[]>> results = Rings.run(size, 7, TIMEOUT, c -> {
+            byte[] mine = new byte[c.rank() * 10];
+            java.util.Arrays.fill(mine, (byte) c.rank());
+            byte[][] all = c.allGather(mine);
+            return new Object[]{all, c.bytesSent()};
+        });
+        for (Future<Object[]> f : results) {
+            Object[] r = f.get(30, TimeUnit.SECONDS);
+            byte[][] all = (byte[][]) r[0];
+            for (int rank = 0; rank < size; rank++) {
+                assertEquals(rank * 10, all[rank].length);
+                for (byte b : all[rank]) {
+                    assertEquals(rank, b);
+                }
+            }
+            // each member forwards N-1 of the N messages, each with a 4-byte length
+            long sent = (long) r[1];
+            assertTrue(sent >= 3 * 4 && sent <= 3 * 4 + 30 + 20 + 10, "sent " + sent);
+        }
+    }
+
+    @Test
+    void aFailingMemberMakesTheOthersFailPromptlyNamingIt() throws Exception {
+        long start = System.nanoTime();
+        List<Future<float[]>> results = Rings.run(3, 7, TIMEOUT, c -> {
+            if (c.rank() == 1) {
+                throw new IllegalStateException("injected");
+            }
+            float[] v = new float[1000];
+            c.allReduceSum(v);
+            return v;
+        });
+        for (int r = 0; r < 3; r++) {
+            ExecutionException e = assertThrows(ExecutionException.class, results.get(r)::get);
+            if (r != 1) {
+                assertInstanceOf(IOException.class, e.getCause());
+                assertTrue(e.getCause().getMessage().contains("rank "), e.getCause().getMessage());
+            }
+        }
+        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10), "failure propagates without timeouts");
+    }
+
+    @Test
+    void aConnectionWithTheWrongTokenIsIgnored() throws Exception {
+        List<ServerSocket> servers = Rings.listen(2);
+        List<InetSocketAddress> addresses = Rings.addresses(servers);
+        // a stranger connects to rank 1 first, with the wrong token
+        try (Socket stranger = new Socket()) {
+            stranger.connect(addresses.get(1));
+            DataOutputStream out = new DataOutputStream(stranger.getOutputStream());
+            out.writeInt(0x53434e52);
+            out.writeLong(999);
+            out.writeInt(0);
+            out.flush();
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+            List<Future<float[]>> results = new java.util.ArrayList<>();
+            for (int r = 0; r < 2; r++) {
+                int rank = r;
+                results.add(pool.submit(() -> {
+                    try (Collective c = RingCollective.join(rank, addresses, servers.get(rank), 7, TIMEOUT,
+                            () -> false)) {
+                        float[] v = {rank + 1f};
+                        c.allReduceSum(v);
+                        return v;
+                    }
+                }));
+            }
+            for (Future<float[]> f : results) {
+                assertArrayEquals(new float[]{3f}, f.get(30, TimeUnit.SECONDS));
+            }
+            pool.shutdown();
+        }
+    }
+
+    @Test
+    void cancellationEndsAWaitingMember() throws Exception {
+        List<ServerSocket> servers = Rings.listen(2);
+        List<InetSocketAddress> addresses = Rings.addresses(servers);
+        AtomicBoolean cancelled = new AtomicBoolean();
+        var pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+        // rank 1 never shows up; rank 0 waits until cancelled
+        Future<?> waiting = pool.submit(() -> RingCollective.join(0, addresses, servers.get(0), 7, TIMEOUT,
+                cancelled::get));
+        Thread.sleep(700);
+        cancelled.set(true);
+        ExecutionException e = assertThrows(ExecutionException.class, () -> waiting.get(10, TimeUnit.SECONDS));
+        assertTrue(e.getCause().getMessage().contains("cancelled"), e.getCause().getMessage());
+        servers.get(1).close();
+        pool.shutdown();
+    }
+
+    @Test
+    void anAbsentMemberIsReportedAfterTheTimeout() throws Exception {
+        List<ServerSocket> servers = Rings.listen(2);
+        List<InetSocketAddress> addresses = Rings.addresses(servers);
+        servers.get(1).close(); // nobody listens at rank 1's address any more
+        IOException e = assertThrows(IOException.class, () -> RingCollective.join(0, addresses, servers.get(0), 7,
+                Duration.ofSeconds(2), () -> false));
+        assertTrue(e.getMessage().contains("rank 1"), e.getMessage());
+    }
+}

@@ -1,0 +1,63 @@
+package dev.sparkcnn.kernels.sync;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class ThresholdCodecTest {
+
+    @Test
+    void encodesElementsAtTheThresholdAsSignsAndKeepsTheRestAsResidual() {
+        float[] residual = {0.5f, -0.25f, 0.1f, -0.6f, 0f};
+        float[] original = residual.clone();
+        byte[] message = ThresholdCodec.encode(residual, 0.25f);
+        assertEquals(3, ThresholdCodec.count(message));
+        assertEquals(8 + 3 * 4, message.length);
+        assertArrayEquals(new float[]{0.25f, 0f, 0.1f, -0.35f, 0f}, residual, 1e-7f);
+        float[] decoded = new float[5];
+        ThresholdCodec.decodeAdd(message, 1f, decoded);
+        assertArrayEquals(new float[]{0.25f, -0.25f, 0f, -0.25f, 0f}, decoded);
+        // nothing is lost: decoded + residual = what came in
+        for (int i = 0; i < 5; i++) {
+            assertEquals(original[i], decoded[i] + residual[i], 1e-7f);
+        }
+    }
+
+    @Test
+    void thresholdHitsTheTargetDensity() {
+        Random random = new Random(3);
+        float[] residual = new float[200_000];
+        for (int i = 0; i < residual.length; i++) {
+            residual[i] = (float) random.nextGaussian();
+        }
+        for (double density : new double[]{1e-3, 1e-2}) {
+            float[] r = residual.clone();
+            int sent = ThresholdCodec.count(ThresholdCodec.encode(r, ThresholdCodec.threshold(r, density)));
+            double actual = (double) sent / residual.length;
+            assertTrue(actual > density / 2 && actual < density * 2, "density " + actual + " for target " + density);
+        }
+    }
+
+    @Test
+    void allZeroResidualSendsNothingAndSparseResidualSendsEverything() {
+        assertEquals(0, ThresholdCodec.count(ThresholdCodec.encode(new float[100], ThresholdCodec.threshold(new float[100], 0.01))));
+        float[] sparse = new float[100_000];
+        sparse[5] = 1e-3f;
+        sparse[99_999] = -2e-3f; // not in the sample: still within the sampled threshold
+        float tau = ThresholdCodec.threshold(sparse, 0.01);
+        assertTrue(tau > 0);
+        assertTrue(ThresholdCodec.count(ThresholdCodec.encode(sparse, tau)) >= 1);
+    }
+
+    @Test
+    void malformedMessagesAreRejected() {
+        assertThrows(IllegalArgumentException.class, () -> ThresholdCodec.decodeAdd(new byte[3], 1f, new float[4]));
+        byte[] message = ThresholdCodec.encode(new float[]{0f, 0f, 0f, 1f}, 0.5f);
+        assertThrows(IllegalArgumentException.class, () -> ThresholdCodec.decodeAdd(message, 1f, new float[2]));
+        assertThrows(IllegalArgumentException.class, () -> ThresholdCodec.threshold(new float[3], 0));
+    }
+}
