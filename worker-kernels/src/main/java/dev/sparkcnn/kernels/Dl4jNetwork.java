@@ -150,6 +150,13 @@ final class Dl4jNetwork implements Network {
         return net.params().toFloatVector();
     }
 
+    @Override
+    public void loadParams(float[] values) {
+        checkOpen();
+        checkLength(values);
+        assign(net.params(), values);
+    }
+
     private void checkLength(float[] vector) {
         if (vector.length != initialParams.length) {
             throw new IllegalArgumentException("vector has " + vector.length + " values but model '" + spec.model()

@@ -167,6 +167,13 @@ final class NativeNetwork implements Network {
         return params.toFloatVector();
     }
 
+    @Override
+    public void loadParams(float[] values) {
+        checkOpen();
+        checkLength(values);
+        fill(params, values);
+    }
+
     private static void copyOut(INDArray source, float[] target) {
         if (source.dataType() == DataType.FLOAT) {
             source.data().asNioFloat().get(0, target);

@@ -64,6 +64,9 @@ public interface Network extends AutoCloseable {
     /** A copy of the current parameters (cheaper than {@link #state()}). */
     float[] params();
 
+    /** Replaces the parameters only; updater state and iteration are unchanged. */
+    void loadParams(float[] params);
+
     /** Class probabilities, row-major {@code [batch.size()][numClasses]}; does not change the state. */
     float[] predict(Batch batch);
 

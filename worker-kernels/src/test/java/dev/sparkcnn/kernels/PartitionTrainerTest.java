@@ -34,6 +34,7 @@ class PartitionTrainerTest {
         @Override public float[] predict(Batch batch) { return new float[batch.size() * 2]; }
         @Override public void close() { }
         @Override public float[] params() { return state.params().clone(); }
+        @Override public void loadParams(float[] p) { state = new ModelState(p.clone(), new float[0], state.iteration()); }
 
         @Override
         public double computeGradient(Batch batch, float[] gradient) {

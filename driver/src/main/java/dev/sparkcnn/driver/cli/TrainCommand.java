@@ -44,8 +44,26 @@ public final class TrainCommand implements Callable<Integer> {
             + "libnd4j's oneDNN ops) or dl4j (Deeplearning4j layers, slower).")
     String engine;
 
-    @Option(names = "--strategy", description = "parameter-averaging (default).")
+    @Option(names = "--strategy", description = "parameter-averaging (default: local steps, averaged every K "
+            + "steps) or gradient-sharing (all tasks step in lockstep and apply the same combined update; needs a "
+            + "free task slot per partition).")
     String strategy;
+
+    @Option(names = "--exchange", description = "gradient-sharing: dense (default; exact synchronous SGD, the "
+            + "whole gradient every step) or threshold (each worker's update threshold-encoded with a residual).")
+    String exchange;
+
+    @Option(names = "--threshold-density", paramLabel = "D", description = "threshold exchange: fraction of the "
+            + "values sent per step (default: 0.03, which costs about 1/130 of the dense bytes).")
+    Double thresholdDensity;
+
+    @Option(names = "--verify-replicas", description = "gradient-sharing: compare a hash of every replica's "
+            + "parameters after every step and fail on a difference (a diagnostic; costs one tiny exchange per step).")
+    Boolean verifyReplicas;
+
+    @Option(names = "--optimizer", description = "adam, nesterovs (momentum 0.9) or sgd (default: the model's: "
+            + "nesterovs for simple-cnn, adam for the others).")
+    String optimizer;
 
     @Option(names = "--master", description = "Spark master (default: local[*]; spark-submit's wins).")
     String master;
@@ -128,6 +146,10 @@ public final class TrainCommand implements Callable<Integer> {
         put(node, "threadsPerTask", threadsPerTask);
         put(node, "out", out);
         put(node, "overwrite", overwrite);
+        put(node, "optimizer", optimizer);
+        put(node, "exchange", exchange);
+        put(node, "thresholdDensity", thresholdDensity);
+        put(node, "verifyReplicas", verifyReplicas);
         return Json.read(node.toString(), TrainingConfig.class, configFile != null ? "--config " + configFile
                 : "options");
     }
@@ -151,5 +173,8 @@ public final class TrainCommand implements Callable<Integer> {
         public final double testFraction = 0.2;
         public final long seed = 42;
         public final boolean overwrite = false;
+        public final String exchange = TrainingConfig.DEFAULT_EXCHANGE;
+        public final double thresholdDensity = TrainingConfig.DEFAULT_THRESHOLD_DENSITY;
+        public final boolean verifyReplicas = false;
     }
 }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.sparkcnn.kernels.ModelCatalogue;
 import dev.sparkcnn.kernels.NetworkFactory;
+import dev.sparkcnn.kernels.Optimizer;
+import dev.sparkcnn.kernels.sync.Exchange;
 import java.util.List;
 
 /**
@@ -27,6 +29,10 @@ import java.util.List;
  * @param threadsPerTask     native threads per task; null = {@code spark.task.cpus}
  * @param out                model directory to write (path or Hadoop URI)
  * @param overwrite          replace an existing {@code out}
+ * @param optimizer          {@code adam}, {@code nesterovs} or {@code sgd}; null = the model's default
+ * @param exchange           gradient sharing: {@code dense} or {@code threshold}
+ * @param thresholdDensity   gradient sharing with threshold exchange: fraction of elements sent per step
+ * @param verifyReplicas     gradient sharing: compare the replicas' parameter hashes after every step
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder(alphabetic = false)
@@ -46,10 +52,27 @@ public record TrainingConfig(
         Double learningRate,
         Integer threadsPerTask,
         String out,
-        boolean overwrite) {
+        boolean overwrite,
+        String optimizer,
+        String exchange,
+        double thresholdDensity,
+        boolean verifyReplicas) {
 
     public static final List<String> FORMATS = List.of("cifar10", "idx");
-    public static final List<String> STRATEGIES = List.of("parameter-averaging");
+    public static final String PARAMETER_AVERAGING = "parameter-averaging";
+    public static final String GRADIENT_SHARING = "gradient-sharing";
+    public static final List<String> STRATEGIES = List.of(PARAMETER_AVERAGING, GRADIENT_SHARING);
+    public static final String DEFAULT_EXCHANGE = "dense";
+    public static final double DEFAULT_THRESHOLD_DENSITY = 0.03;
+
+    /** A configuration with the default optimizer and gradient-sharing settings. */
+    public TrainingConfig(String data, String format, String model, String engine, String strategy, String master,
+                          int partitions, int epochs, Integer batchSize, int averagingFrequency, double testFraction,
+                          long seed, Double learningRate, Integer threadsPerTask, String out, boolean overwrite) {
+        this(data, format, model, engine, strategy, master, partitions, epochs, batchSize, averagingFrequency,
+                testFraction, seed, learningRate, threadsPerTask, out, overwrite, null, DEFAULT_EXCHANGE,
+                DEFAULT_THRESHOLD_DENSITY, false);
+    }
 
     public TrainingConfig {
         require(data != null && !data.isBlank(), "--data", "is required: a directory or URI holding the dataset files");
@@ -75,6 +98,17 @@ public record TrainingConfig(
         require(threadsPerTask == null || threadsPerTask > 0, "--threads-per-task",
                 "must be at least 1, got " + threadsPerTask);
         require(out != null && !out.isBlank(), "--out", "is required: the model directory to write");
+        require(optimizer == null || Optimizer.ids().contains(optimizer), "--optimizer",
+                "'" + optimizer + "' is not a known optimizer; use one of " + String.join(", ", Optimizer.ids()));
+        require(exchange != null && Exchange.ids().contains(exchange), "--exchange",
+                "'" + exchange + "' is not a known exchange; use one of " + String.join(", ", Exchange.ids()));
+        require(thresholdDensity > 0 && thresholdDensity <= 1, "--threshold-density",
+                "must be in (0, 1] (the fraction of values sent per step), got " + thresholdDensity);
+    }
+
+    /** The gradient-sharing exchange settings. */
+    public Exchange.Options exchangeOptions() {
+        return new Exchange.Options(Exchange.of(exchange), thresholdDensity, verifyReplicas);
     }
 
     /** The batch size to use: the configured one or the model's default. */
@@ -85,7 +119,8 @@ public record TrainingConfig(
     /** A copy with the format decided (after detection). */
     public TrainingConfig withFormat(String detected) {
         return new TrainingConfig(data, detected, model, engine, strategy, master, partitions, epochs, batchSize,
-                averagingFrequency, testFraction, seed, learningRate, threadsPerTask, out, overwrite);
+                averagingFrequency, testFraction, seed, learningRate, threadsPerTask, out, overwrite, optimizer,
+                exchange, thresholdDensity, verifyReplicas);
     }
 
     private static void require(boolean ok, String option, String problem) {

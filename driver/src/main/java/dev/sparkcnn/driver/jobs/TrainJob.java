@@ -21,6 +21,7 @@ import dev.sparkcnn.kernels.ModelSpec;
 import dev.sparkcnn.kernels.ModelState;
 import dev.sparkcnn.kernels.Network;
 import dev.sparkcnn.kernels.NetworkFactory;
+import dev.sparkcnn.kernels.Optimizer;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.Map;
@@ -55,7 +56,8 @@ public final class TrainJob {
         TrainingConfig config = requested.withFormat(dataset.format());
         long[] trainCounts = DataPlan.trainCounts(dataset, config.partitions(), config.testFraction());
         checkPartitions(config, dataset, trainCounts);
-        ModelSpec spec = ModelSpec.of(config.model(), dataset.spec(), config.learningRate(), config.seed());
+        ModelSpec spec = ModelSpec.of(config.model(), dataset.spec(), config.learningRate(), config.seed())
+                .withOptimizer(config.optimizer() == null ? null : Optimizer.of(config.optimizer()));
         LOG.info("data: {} {} records ({} classes, {}x{}x{}) in {} partitions; official test records: {}",
                 dataset.format(), dataset.trainRecords(), dataset.spec().numClasses(), dataset.spec().channels(),
                 dataset.spec().height(), dataset.spec().width(), config.partitions(), dataset.testRecords());
@@ -66,6 +68,7 @@ public final class TrainJob {
         }
         JavaSparkContext sc = SparkRuntime.start("sparkcnn train " + config.model(), config.master(), conf);
         try {
+            checkSlots(config, sc.master());
             hadoop = new HadoopConf(sc.hadoopConfiguration());
             int threads = config.threadsPerTask() != null ? config.threadsPerTask() : SparkRuntime.taskCpus(sc);
             TrainingRun run = new TrainingRun(spec, config.engine(),
@@ -80,7 +83,7 @@ public final class TrainJob {
 
             long start = System.nanoTime();
             RoundLogger logger = new RoundLogger(LOG);
-            TrainingResult result = TrainingStrategy.named(config.strategy()).fit(sc, plan.train(),
+            TrainingResult result = TrainingStrategy.of(config).fit(sc, plan.train(),
                     Arrays.stream(trainCounts).max().orElse(0), initial, run, logger);
             double trainingSeconds = (System.nanoTime() - start) / 1e9;
             DataPlan.CacheUsage cache = plan.cacheUsage(sc);
@@ -121,6 +124,16 @@ public final class TrainJob {
     private static ModelState initialState(ModelSpec spec, String engine) {
         try (Network net = NetworkFactory.create(spec, engine)) {
             return net.initialState();
+        }
+    }
+
+    /** Gradient sharing runs all partitions at once: a local master must have a slot for each. */
+    static void checkSlots(TrainingConfig config, String master) {
+        int slots = SparkRuntime.localSlots(master);
+        if (TrainingConfig.GRADIENT_SHARING.equals(config.strategy()) && slots > 0 && config.partitions() > slots) {
+            throw new ConfigException("--partitions " + config.partitions() + " is more than the " + slots
+                    + " task slots of master " + master + "; gradient-sharing runs every partition at once, "
+                    + "so use at most " + slots + " partitions (or a master with more cores)");
         }
     }
 

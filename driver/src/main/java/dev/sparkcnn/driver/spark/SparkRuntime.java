@@ -23,7 +23,11 @@ public final class SparkRuntime {
                 // a task's result is a model state (MBs): send it with the status update instead of
                 // through the block manager (an extra round trip per task per round above 1 MB)
                 .setIfMissing("spark.task.maxDirectResultSize", "64m")
-                .setIfMissing("spark.ui.showConsoleProgress", "false");
+                .setIfMissing("spark.ui.showConsoleProgress", "false")
+                // gradient sharing's barrier stages: while executors are still registering, check
+                // for free slots every second (Spark's default waits 15 s between checks)
+                .setIfMissing("spark.scheduler.barrier.maxConcurrentTasksCheck.interval", "1s")
+                .setIfMissing("spark.scheduler.barrier.maxConcurrentTasksCheck.maxFailures", "120");
         if (master.startsWith("local")) {
             // a laptop or CI box: keep everything on loopback
             conf.setIfMissing("spark.driver.host", "127.0.0.1").setIfMissing("spark.driver.bindAddress", "127.0.0.1");
@@ -39,5 +43,25 @@ public final class SparkRuntime {
     /** Cores each task owns ({@code spark.task.cpus}). */
     public static int taskCpus(JavaSparkContext sc) {
         return sc.getConf().getInt("spark.task.cpus", 1);
+    }
+
+    /**
+     * Task slots a local master offers ({@code local}, {@code local[N]}, {@code local[*]},
+     * {@code local[N,F]}, {@code local-cluster[E,C,M]}: executors x cores); -1 for other masters,
+     * whose slots are known only once executors register.
+     */
+    public static int localSlots(String master) {
+        java.util.regex.Matcher m;
+        if ("local".equals(master)) {
+            return 1;
+        }
+        if ((m = java.util.regex.Pattern.compile("local\\[(\\*|\\d+)(,\\d+)?]").matcher(master)).matches()) {
+            return "*".equals(m.group(1)) ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(m.group(1));
+        }
+        if ((m = java.util.regex.Pattern.compile("local-cluster\\[\\s*(\\d+)\\s*,\\s*(\\d+)\\s*,.*]").matcher(master))
+                .matches()) {
+            return Integer.parseInt(m.group(1)) * Integer.parseInt(m.group(2));
+        }
+        return -1;
     }
 }

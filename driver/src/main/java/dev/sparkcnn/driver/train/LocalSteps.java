@@ -22,16 +22,26 @@ final class LocalSteps implements Function2<Integer, Iterator<ImageRecord>, Iter
     private final Broadcast<ModelState> state;
     private final int epoch;
     private final int round;
+    private final int roundNumber;
+    private final FaultInjection faults;
 
-    LocalSteps(TrainingRun run, Broadcast<ModelState> state, int epoch, int round) {
+    /**
+     * @param round       the round within the epoch (0-based)
+     * @param roundNumber the round over the whole run (1-based, as logged)
+     */
+    LocalSteps(TrainingRun run, Broadcast<ModelState> state, int epoch, int round, int roundNumber,
+               FaultInjection faults) {
         this.run = run;
         this.state = state;
         this.epoch = epoch;
         this.round = round;
+        this.roundNumber = roundNumber;
+        this.faults = faults;
     }
 
     @Override
     public Iterator<WeightedSum> call(Integer partition, Iterator<ImageRecord> records) {
+        faults.maybeFail(roundNumber, partition);
         List<ImageRecord> all = new ArrayList<>();
         records.forEachRemaining(all::add);
         List<ImageRecord> mine = EpochSchedule.roundRecords(all, run, epoch, partition, round);

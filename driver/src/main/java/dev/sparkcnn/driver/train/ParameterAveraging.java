@@ -23,13 +23,14 @@ public final class ParameterAveraging implements TrainingStrategy {
         int roundsPerEpoch = run.roundsPerEpoch(largestPartition);
         int totalRounds = roundsPerEpoch * run.epochs();
         RoundBroadcasts<ModelState> broadcasts = new RoundBroadcasts<>(sc);
+        FaultInjection faults = FaultInjection.from(sc.getConf());
         ModelState state = initial;
         List<RoundStats> history = new ArrayList<>(totalRounds);
         for (int epoch = 0; epoch < run.epochs(); epoch++) {
             for (int r = 0; r < roundsPerEpoch; r++) {
                 long start = System.nanoTime();
                 Broadcast<ModelState> current = broadcasts.next(state);
-                WeightedSum sum = train.mapPartitionsWithIndex(new LocalSteps(run, current, epoch, r), true)
+                WeightedSum sum = train.mapPartitionsWithIndex(new LocalSteps(run, current, epoch, r, history.size() + 1, faults), true)
                         .treeReduce(WeightedSum::merge, TREE_DEPTH);
                 state = sum.average();
                 history.add(RoundStats.of(history.size() + 1, epoch + 1, sum, System.nanoTime() - start));

@@ -9,12 +9,21 @@ package dev.sparkcnn.driver.train;
  * @param examples        training examples processed in the round, all partitions
  * @param seconds         wall time of the round
  * @param imagesPerSecond examples / seconds
+ * @param exchangeRatio   gradient sharing: bytes each worker sent per step, divided by the dense parameter
+ *                        bytes (1 = the whole vector every step); {@code null} for parameter averaging
  */
-public record RoundStats(int round, int epoch, double loss, long examples, double seconds, double imagesPerSecond) {
+public record RoundStats(int round, int epoch, double loss, long examples, double seconds, double imagesPerSecond,
+                         Double exchangeRatio) {
 
     /** The stats of a round that reduced to {@code sum} in {@code nanos}. */
     static RoundStats of(int round, int epoch, WeightedSum sum, long nanos) {
+        return of(round, epoch, sum, nanos, null);
+    }
+
+    /** As {@link #of(int, int, WeightedSum, long)}, with the round's exchange ratio. */
+    static RoundStats of(int round, int epoch, WeightedSum sum, long nanos, Double exchangeRatio) {
         double seconds = nanos / 1e9;
-        return new RoundStats(round, epoch, sum.meanLoss(), sum.examples(), seconds, sum.examples() / seconds);
+        return new RoundStats(round, epoch, sum.meanLoss(), sum.examples(), seconds, sum.examples() / seconds,
+                exchangeRatio);
     }
 }

@@ -1,6 +1,7 @@
 package dev.sparkcnn.driver.train;
 
 import dev.sparkcnn.datasets.ImageRecord;
+import dev.sparkcnn.driver.config.TrainingConfig;
 import dev.sparkcnn.kernels.ModelState;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -20,10 +21,12 @@ public interface TrainingStrategy {
     TrainingResult fit(JavaSparkContext sc, JavaRDD<ImageRecord> train, long largestPartition, ModelState initial,
                        TrainingRun run, RoundListener listener);
 
-    static TrainingStrategy named(String name) {
-        return switch (name) {
-            case "parameter-averaging" -> new ParameterAveraging();
-            default -> throw new IllegalArgumentException("unknown strategy '" + name + "'");
+    /** The strategy a configuration asks for. */
+    static TrainingStrategy of(TrainingConfig config) {
+        return switch (config.strategy()) {
+            case TrainingConfig.PARAMETER_AVERAGING -> new ParameterAveraging();
+            case TrainingConfig.GRADIENT_SHARING -> new GradientSharing(config.exchangeOptions());
+            default -> throw new IllegalArgumentException("unknown strategy '" + config.strategy() + "'");
         };
     }
 }

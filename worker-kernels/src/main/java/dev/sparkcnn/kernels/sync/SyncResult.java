@@ -6,6 +6,7 @@ import java.io.Serializable;
 /**
  * What one replica reports after a synchronous round.
  *
+ * @param rank            the replica's rank (its partition)
  * @param state           the replica's state at the end (parameters identical on all replicas)
  * @param lossSum         summed training loss of this replica's own examples
  * @param examples        this replica's examples
@@ -15,6 +16,6 @@ import java.io.Serializable;
  * @param verifiedSteps   steps after which all replicas' parameter hashes were compared and agreed
  * @param exchangeSeconds time spent exchanging (including waiting for slower replicas)
  */
-public record SyncResult(ModelState state, double lossSum, long examples, int steps, long bytesSent, int paramsHash,
+public record SyncResult(int rank, ModelState state, double lossSum, long examples, int steps, long bytesSent, int paramsHash,
                          int verifiedSteps, double exchangeSeconds) implements Serializable {
 }

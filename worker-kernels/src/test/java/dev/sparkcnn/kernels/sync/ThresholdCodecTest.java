@@ -16,7 +16,7 @@ class ThresholdCodecTest {
         float[] original = residual.clone();
         byte[] message = ThresholdCodec.encode(residual, 0.25f);
         assertEquals(3, ThresholdCodec.count(message));
-        assertEquals(8 + 3 * 4, message.length);
+        assertEquals(8 + 3, message.length, "small gaps: one byte per element");
         assertArrayEquals(new float[]{0.25f, 0f, 0.1f, -0.35f, 0f}, residual, 1e-7f);
         float[] decoded = new float[5];
         ThresholdCodec.decodeAdd(message, 1f, decoded);
@@ -54,10 +54,42 @@ class ThresholdCodecTest {
     }
 
     @Test
+    void largeGapsAndTheLastIndexRoundTrip() {
+        float[] residual = new float[3_000_000];
+        int[] at = {0, 1, 200, 70_000, 2_999_999};
+        for (int k = 0; k < at.length; k++) {
+            residual[at[k]] = k % 2 == 0 ? 1f : -1f;
+        }
+        byte[] message = ThresholdCodec.encode(residual, 1f);
+        assertEquals(5, ThresholdCodec.count(message));
+        float[] decoded = new float[residual.length];
+        ThresholdCodec.decodeAdd(message, 0.5f, decoded);
+        for (int k = 0; k < at.length; k++) {
+            assertEquals(k % 2 == 0 ? 0.5f : -0.5f, decoded[at[k]]);
+        }
+        assertEquals(0f, decoded[2]);
+    }
+
+    @Test
+    void sizeIsAboutAQuarterOfTheDensity() {
+        Random random = new Random(4);
+        float[] residual = new float[500_000];
+        for (int i = 0; i < residual.length; i++) {
+            residual[i] = (float) random.nextGaussian();
+        }
+        byte[] message = ThresholdCodec.encode(residual, ThresholdCodec.threshold(residual, 0.03));
+        double ratio = message.length / (4.0 * residual.length);
+        assertTrue(ratio < 0.03 / 4 * 1.3, "ratio " + ratio);
+    }
+
+    @Test
     void malformedMessagesAreRejected() {
         assertThrows(IllegalArgumentException.class, () -> ThresholdCodec.decodeAdd(new byte[3], 1f, new float[4]));
         byte[] message = ThresholdCodec.encode(new float[]{0f, 0f, 0f, 1f}, 0.5f);
         assertThrows(IllegalArgumentException.class, () -> ThresholdCodec.decodeAdd(message, 1f, new float[2]));
+        byte[] truncated = java.util.Arrays.copyOf(ThresholdCodec.encode(new float[300], 0.5f), 8);
+        truncated[7] = 1; // says one element, has none
+        assertThrows(IllegalArgumentException.class, () -> ThresholdCodec.decodeAdd(truncated, 1f, new float[300]));
         assertThrows(IllegalArgumentException.class, () -> ThresholdCodec.threshold(new float[3], 0));
     }
 }

@@ -1,0 +1,93 @@
+package dev.sparkcnn.driver.train;
+
+import dev.sparkcnn.datasets.ImageRecord;
+import dev.sparkcnn.driver.spark.RoundBroadcasts;
+import dev.sparkcnn.kernels.ModelState;
+import dev.sparkcnn.kernels.TrainResult;
+import dev.sparkcnn.kernels.sync.Exchange;
+import dev.sparkcnn.kernels.sync.SyncResult;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.rdd.RDD;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.reflect.ClassTag;
+import scala.reflect.ClassTag$;
+
+/**
+ * Gradient sharing (synchronous data parallelism): every partition is a replica; all replicas take
+ * each step together and apply the same combined update, so training behaves like one process
+ * with the summed batch. One round is one epoch, run as one Spark barrier stage (all tasks start
+ * together, and if one fails Spark retries the whole stage from the round's broadcast state);
+ * inside it the tasks exchange over direct connections ({@link SyncRound}).
+ *
+ * <p>Needs as many free task slots as partitions at once (Spark refuses the stage otherwise).
+ */
+public final class GradientSharing implements TrainingStrategy {
+    private static final Logger LOG = LoggerFactory.getLogger("dev.sparkcnn");
+    private static final SecureRandom TOKENS = new SecureRandom();
+
+    private final Exchange.Options options;
+
+    public GradientSharing(Exchange.Options options) {
+        this.options = options;
+    }
+
+    @Override
+    public TrainingResult fit(JavaSparkContext sc, JavaRDD<ImageRecord> train, long largestPartition,
+                              ModelState initial, TrainingRun run, RoundListener listener) {
+        int steps = (int) Math.max(1, (largestPartition + run.batchSize() - 1) / run.batchSize());
+        FaultInjection faults = FaultInjection.from(sc.getConf());
+        RoundBroadcasts<ModelState> broadcasts = new RoundBroadcasts<>(sc);
+        ClassTag<SyncResult> tag = ClassTag$.MODULE$.apply(SyncResult.class);
+        ModelState state = initial;
+        List<RoundStats> history = new ArrayList<>(run.epochs());
+        for (int epoch = 0; epoch < run.epochs(); epoch++) {
+            long start = System.nanoTime();
+            Broadcast<ModelState> current = broadcasts.next(state);
+            int round = history.size() + 1;
+            RDD<SyncResult> stage = train.rdd().barrier().mapPartitions(
+                    new SyncRound(run, current, epoch, round, steps, TOKENS.nextLong(), options, faults), false, tag);
+            // The shuffle makes the barrier stage a shuffle-map stage: Spark retries a failed one as a
+            // whole, while a failed barrier result stage would abort the job.
+            List<SyncResult> replicas = new ArrayList<>(stage.toJavaRDD().repartition(1).collect());
+            replicas.sort(java.util.Comparator.comparingInt(SyncResult::rank));
+            WeightedSum sum = combine(replicas, round);
+            state = sum.average();
+            long paramBytes = (long) state.params().length * Float.BYTES;
+            double ratio = replicas.stream().mapToDouble(r -> (double) r.bytesSent() / r.steps() / paramBytes)
+                    .average().orElse(0);
+            double waiting = replicas.stream().mapToDouble(SyncResult::exchangeSeconds).average().orElse(0);
+            history.add(RoundStats.of(round, epoch + 1, sum, System.nanoTime() - start, ratio));
+            LOG.info(String.format("round %d: %d replicas x %d steps, %s exchange sent %.4f of the dense parameter "
+                            + "bytes per step per worker; %.1f s per replica in exchange", round, replicas.size(), steps,
+                    options.exchange().id(), ratio, waiting));
+            listener.roundFinished(history.get(history.size() - 1), run.epochs());
+        }
+        broadcasts.release();
+        return new TrainingResult(state, List.copyOf(history));
+    }
+
+    /**
+     * The round's end state: the replicas' parameters (identical, which is checked), and the
+     * example-weighted mean of their optimizer states (identical too with dense exchange; each
+     * replica's own with threshold exchange).
+     */
+    static WeightedSum combine(List<SyncResult> replicas, int round) {
+        int hash = replicas.get(0).paramsHash();
+        WeightedSum sum = WeightedSum.empty();
+        for (SyncResult r : replicas) {
+            if (r.paramsHash() != hash) {
+                throw new IllegalStateException("gradient sharing round " + round + ": replicas ended with different "
+                        + "parameters (hashes " + Integer.toHexString(hash) + " and " + Integer.toHexString(r.paramsHash())
+                        + ")");
+            }
+            sum = sum.merge(WeightedSum.of(new TrainResult(r.state(), r.lossSum(), r.examples(), r.steps())));
+        }
+        return sum;
+    }
+}

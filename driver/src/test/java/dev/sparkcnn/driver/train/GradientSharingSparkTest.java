@@ -1,0 +1,203 @@
+package dev.sparkcnn.driver.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sparkcnn.datasets.ImageRecord;
+import dev.sparkcnn.datasets.Seeds;
+import dev.sparkcnn.driver.TestData;
+import dev.sparkcnn.driver.data.DataPlan;
+import dev.sparkcnn.driver.data.DatasetLocator;
+import dev.sparkcnn.driver.data.HadoopConf;
+import dev.sparkcnn.driver.data.LocatedDataset;
+import dev.sparkcnn.driver.eval.Evaluation;
+import dev.sparkcnn.driver.eval.EvaluationReport;
+import dev.sparkcnn.driver.spark.SparkRuntime;
+import dev.sparkcnn.kernels.BatchIterator;
+import dev.sparkcnn.kernels.ModelCatalogue;
+import dev.sparkcnn.kernels.ModelSpec;
+import dev.sparkcnn.kernels.ModelState;
+import dev.sparkcnn.kernels.NativeRuntime;
+import dev.sparkcnn.kernels.Network;
+import dev.sparkcnn.kernels.NetworkFactory;
+import dev.sparkcnn.kernels.sync.Exchange;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Function;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Gradient sharing through Spark's barrier mode on local masters: equivalence with big-batch SGD,
+ * identical replicas, learning with both exchanges, and recovery from a failed task.
+ */
+class GradientSharingSparkTest {
+    @TempDir
+    static Path tmp;
+
+    private static final int BATCH = 8;
+
+    private static final AtomicInteger FAILED_TASKS = new AtomicInteger();
+
+    private static <T> T withSpark(String master, Map<String, String> extra, Function<JavaSparkContext, T> body) {
+        Map<String, String> conf = new HashMap<>(TestData.sparkTestConf());
+        conf.putAll(extra);
+        JavaSparkContext sc = SparkRuntime.start("sparkcnn-test", master, conf);
+        FAILED_TASKS.set(0);
+        sc.sc().addSparkListener(new SparkListener() {
+            @Override
+            public void onTaskEnd(SparkListenerTaskEnd end) {
+                if (!end.taskInfo().successful()) {
+                    FAILED_TASKS.incrementAndGet();
+                }
+            }
+        });
+        try {
+            return body.apply(sc);
+        } finally {
+            try {
+                sc.sc().listenerBus().waitUntilEmpty();
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new IllegalStateException(e);
+            }
+            sc.stop();
+        }
+    }
+
+    private static List<ImageRecord> records(int count, long seed) {
+        Random random = new Random(seed);
+        List<ImageRecord> records = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            byte[] pixels = new byte[3 * 32 * 32];
+            random.nextBytes(pixels);
+            records.add(new ImageRecord(random.nextInt(10), pixels));
+        }
+        return records;
+    }
+
+    private static TrainingRun sgdRun(int epochs) {
+        ModelSpec spec = new ModelSpec("simple-cnn", 3, 32, 32, 10, 0.05, 11, "sgd");
+        return new TrainingRun(spec, "native", ModelCatalogue.defaults("simple-cnn").normalization(3), BATCH, 1,
+                epochs, 5, 1);
+    }
+
+    private static ModelState initial(ModelSpec spec) {
+        try (Network net = NetworkFactory.create(spec, "native")) {
+            return net.initialState();
+        }
+    }
+
+    @Test
+    void denseSgdOnTwoEqualPartitionsIsSingleProcessSgdWithTwiceTheBatch() {
+        int steps = 3;
+        int epochs = 2;
+        List<ImageRecord> all = records(2 * steps * BATCH, 3);
+        TrainingRun run = sgdRun(epochs);
+        ModelState initial = initial(run.spec());
+        TrainingResult spark = withSpark("local[2]", Map.of(), sc -> new GradientSharing(
+                new Exchange.Options(Exchange.DENSE, 1, true)).fit(sc, sc.parallelize(all, 2), steps * BATCH, initial,
+                run, (s, total) -> { }));
+
+        // the same schedule in one process: step j of epoch e uses batch j of both shuffled halves
+        NativeRuntime.configureThreads(1);
+        ModelState expected;
+        try (Network net = NetworkFactory.create(run.spec(), "native")) {
+            net.load(initial);
+            for (int epoch = 0; epoch < epochs; epoch++) {
+                List<List<ImageRecord>> shards = new ArrayList<>();
+                for (int p = 0; p < 2; p++) {
+                    List<ImageRecord> shard = new ArrayList<>(all.subList(p * steps * BATCH, (p + 1) * steps * BATCH));
+                    Seeds.shuffle(shard, run.seed(), epoch, p);
+                    shards.add(shard);
+                }
+                for (int j = 0; j < steps; j++) {
+                    List<ImageRecord> big = new ArrayList<>();
+                    for (List<ImageRecord> shard : shards) {
+                        big.addAll(shard.subList(j * BATCH, (j + 1) * BATCH));
+                    }
+                    net.fit(new BatchIterator(big.iterator(), 2 * BATCH, run.spec(), run.normalization()).next());
+                }
+            }
+            expected = net.state();
+        }
+        assertEquals(epochs, spark.rounds().size(), "one round per epoch");
+        assertEquals(2L * steps * BATCH, spark.rounds().get(0).examples());
+        assertEquals(1.0, spark.rounds().get(0).exchangeRatio(), 0.01, "dense: the whole vector per step");
+        assertTrue(expected.maxAbsDifference(initial) > 1e-3, "training moved the parameters");
+        double diff = expected.maxAbsDifference(spark.state());
+        assertTrue(diff < 1e-5, "gradient sharing differs from big-batch SGD by " + diff);
+        assertEquals(expected.iteration(), spark.state().iteration());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dense", "threshold"})
+    void cifarCnnLearnsTheGeneratedSet(String exchange) {
+        double accuracy = withSpark("local[2]", Map.of(), sc -> {
+            HadoopConf hadoop = new HadoopConf(sc.hadoopConfiguration());
+            Path dir = TestData.cifar(tmp.resolve("learnable-" + exchange), 3, 1000, 500);
+            LocatedDataset data = new DatasetLocator(hadoop).locate(dir.toString(), null);
+            DataPlan plan = DataPlan.create(sc, hadoop, data, 2, 0.2, 42);
+            ModelSpec spec = ModelSpec.of("cifar-cnn", data.spec(), null, 11);
+            TrainingRun run = new TrainingRun(spec, "native", ModelCatalogue.defaults("cifar-cnn").normalization(3),
+                    64, 1, 3, 11, 1);
+            TrainingResult result = new GradientSharing(new Exchange.Options(Exchange.of(exchange),
+                    TrainingConfigDefaults.DENSITY, false)).fit(sc, plan.train(), plan.trainCounts()[0],
+                    initial(spec), run, (s, total) -> { });
+            if ("threshold".equals(exchange)) {
+                double ratio = result.rounds().get(1).exchangeRatio();
+                assertTrue(ratio < 0.02, "threshold exchange sent " + ratio + " of the dense bytes");
+            }
+            EvaluationReport report = EvaluationReport.of(Evaluation.countsPerPartition(sc, plan.test(),
+                    result.state(), run), data.spec().classNames());
+            plan.release();
+            return report.accuracy();
+        });
+        assertTrue(accuracy >= 0.9, exchange + ": test accuracy " + accuracy);
+    }
+
+    @Test
+    void aTaskFailingOnceMakesSparkRetryTheStageAndTheResultIsUnchanged() {
+        List<ImageRecord> all = records(2 * 3 * BATCH, 4);
+        TrainingRun run = sgdRun(2);
+        ModelState initial = initial(run.spec());
+        Function<JavaSparkContext, TrainingResult> train = sc -> new GradientSharing(
+                new Exchange.Options(Exchange.DENSE, 1, true)).fit(sc, sc.parallelize(all, 2), 3 * BATCH, initial, run,
+                (s, total) -> { });
+        TrainingResult undisturbed = withSpark("local[2,4]", Map.of(), train);
+        assertEquals(0, FAILED_TASKS.get());
+        TrainingResult retried = withSpark("local[2,4]", Map.of(FaultInjection.KEY, "2:1"), train);
+        assertTrue(FAILED_TASKS.get() >= 1, "the injected failure happened");
+        assertEquals(0.0, undisturbed.state().maxAbsDifference(retried.state()),
+                "a retried round starts again from the round's broadcast state: same result");
+        assertEquals(2, retried.rounds().size());
+    }
+
+    @Test
+    void parameterAveragingRetriesAFailedTaskToo() {
+        List<ImageRecord> all = records(2 * 3 * BATCH, 4);
+        TrainingRun run = sgdRun(1);
+        ModelState initial = initial(run.spec());
+        Function<JavaSparkContext, TrainingResult> train = sc -> new ParameterAveraging().fit(sc,
+                sc.parallelize(all, 2), 3 * BATCH, initial, run, (s, total) -> { });
+        TrainingResult undisturbed = withSpark("local[2,4]", Map.of(), train);
+        TrainingResult retried = withSpark("local[2,4]", Map.of(FaultInjection.KEY, "2:0"), train);
+        assertEquals(1, FAILED_TASKS.get(), "the injected failure happened");
+        assertEquals(0.0, undisturbed.state().maxAbsDifference(retried.state()));
+    }
+
+    /** The CLI's default density, so the test exercises what users get. */
+    private static final class TrainingConfigDefaults {
+        static final double DENSITY = dev.sparkcnn.driver.config.TrainingConfig.DEFAULT_THRESHOLD_DENSITY;
+    }
+}
