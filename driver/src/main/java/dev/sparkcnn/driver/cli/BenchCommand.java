@@ -13,8 +13,9 @@ import picocli.CommandLine.Option;
 
 /** {@code sparkcnn bench ...}: benchmarks that print figures. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks: kernels (one process, no "
-        + "Spark) and scaling (one process vs Spark tasks vs executor JVMs).",
-        subcommands = {BenchCommand.Kernels.class, BenchCommand.Scaling.class})
+        + "Spark), scaling (one process vs Spark tasks vs executor JVMs) and strategies (parameter averaging vs "
+        + "gradient sharing).",
+        subcommands = {BenchCommand.Kernels.class, BenchCommand.Scaling.class, BenchCommand.Strategies.class})
 public final class BenchCommand extends CommandGroup {
 
     /** {@code sparkcnn bench kernels}: GEMM, per-layer conv and whole-network training throughput. */
@@ -143,6 +144,63 @@ public final class BenchCommand extends CommandGroup {
             }
             new ScalingBenchmark(data, model, engine, epochs, workers, executorMemoryMb, averagingFrequency)
                     .run(command.commandLine().getOut());
+            return 0;
+        }
+    }
+
+    /** {@code sparkcnn bench strategies}: the training strategies side by side. */
+    @Command(name = "strategies", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Train the same model on the same data, master, epochs and seed three ways, one after "
+                    + "the other: parameter averaging, gradient sharing with dense exchange and with threshold "
+                    + "exchange; print images/s, the bytes each worker sends per step relative to the dense "
+                    + "parameter vector, and test accuracy.",
+                    "Example: sparkcnn bench strategies --master 'local-cluster[2,1,2048]' --epochs 5"})
+    public static final class Strategies implements Callable<Integer> {
+        @Option(names = "--data", paramLabel = "PATH|URI",
+                description = "Dataset (default: a generated CIFAR-format set of 5,000 + 1,000 images).")
+        String data;
+
+        @Option(names = "--model", defaultValue = "cifar-cnn", description = "Default: ${DEFAULT-VALUE}.")
+        String model;
+
+        @Option(names = "--master", defaultValue = "local-cluster[2,1,2048]",
+                description = "Spark master (default: ${DEFAULT-VALUE}: two one-core executor JVMs).")
+        String master;
+
+        @Option(names = "--partitions", paramLabel = "N", defaultValue = "2",
+                description = "Partitions = workers (default: ${DEFAULT-VALUE}).")
+        int partitions;
+
+        @Option(names = "--epochs", paramLabel = "N", defaultValue = "5", description = "Default: ${DEFAULT-VALUE}.")
+        int epochs;
+
+        @Option(names = "--averaging-frequency", paramLabel = "K", defaultValue = "5",
+                description = "Parameter averaging's K (default: ${DEFAULT-VALUE}).")
+        int averagingFrequency;
+
+        @Option(names = "--threshold-density", paramLabel = "D", defaultValue = "0.03",
+                description = "Threshold exchange's density (default: ${DEFAULT-VALUE}).")
+        double density;
+
+        @Option(names = "--json", paramLabel = "FILE", description = "Also write the rows as JSON.")
+        java.nio.file.Path json;
+
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec command;
+
+        @Override
+        public Integer call() throws java.io.IOException {
+            Kernels.checked("--model", List.of(model), ModelCatalogue.names());
+            if (epochs < 2 || partitions < 1 || averagingFrequency < 1 || !(density > 0 && density <= 1)) {
+                throw new ConfigException("--epochs must be at least 2 (the first round is not timed), --partitions "
+                        + "and --averaging-frequency at least 1, --threshold-density in (0, 1]");
+            }
+            List<dev.sparkcnn.driver.bench.StrategiesBenchmark.Row> rows = new dev.sparkcnn.driver.bench
+                    .StrategiesBenchmark(data, model, master, partitions, epochs, averagingFrequency, density)
+                    .run(command.commandLine().getOut());
+            if (json != null) {
+                dev.sparkcnn.driver.store.AtomicFiles.writeString(json, dev.sparkcnn.driver.config.Json.write(rows));
+            }
             return 0;
         }
     }

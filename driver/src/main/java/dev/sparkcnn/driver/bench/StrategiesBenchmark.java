@@ -1,0 +1,141 @@
+package dev.sparkcnn.driver.bench;
+
+import dev.sparkcnn.datasets.SyntheticCifar;
+import dev.sparkcnn.driver.config.TrainingConfig;
+import dev.sparkcnn.driver.jobs.Metrics;
+import dev.sparkcnn.driver.jobs.TrainJob;
+import dev.sparkcnn.driver.train.RoundStats;
+import dev.sparkcnn.kernels.ModelCatalogue;
+import dev.sparkcnn.kernels.Optimizer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * {@code bench strategies}: parameter averaging, gradient sharing with dense exchange and with
+ * threshold exchange, on the same data, master, epochs and seed, one after the other in one run:
+ * images/s after the first round, bytes each worker sends per step relative to the dense parameter
+ * vector, and test accuracy.
+ */
+public final class StrategiesBenchmark {
+
+    /**
+     * One strategy's figures.
+     *
+     * @param strategy        what ran
+     * @param imagesPerSecond training throughput after the first round (which starts executors and reads the data)
+     * @param exchangeRatio   bytes a worker sends per step / dense parameter bytes (measured for gradient
+     *                        sharing; for parameter averaging, its state upload per round / K, computed)
+     * @param testAccuracy    held-out split accuracy
+     * @param officialTestAccuracy the dataset's own test set, when it has one
+     * @param seconds         whole training time
+     */
+    public record Row(String strategy, double imagesPerSecond, double exchangeRatio, double testAccuracy,
+                      Double officialTestAccuracy, double seconds) {
+    }
+
+    private final String data;
+    private final String model;
+    private final String master;
+    private final int workers;
+    private final int epochs;
+    private final int averagingFrequency;
+    private final double density;
+
+    public StrategiesBenchmark(String data, String model, String master, int workers, int epochs,
+                               int averagingFrequency, double density) {
+        this.data = data;
+        this.model = model;
+        this.master = master;
+        this.workers = workers;
+        this.epochs = epochs;
+        this.averagingFrequency = averagingFrequency;
+        this.density = density;
+    }
+
+    public List<Row> run(PrintWriter out) {
+        out.printf("bench strategies: %s on %s, %d partitions, %d epochs, seed 42; images/s exclude the first round; "
+                + "exchange = bytes a worker sends per step / dense parameter bytes%n", model, master, workers, epochs);
+        out.printf("%-42s %9s %10s %9s %9s %8s%n", "strategy", "img/s", "exchange", "held-out", "test set", "time");
+        out.flush();
+        Path scratch = scratch();
+        try {
+            String dataDir = data != null ? data : generate(scratch.resolve("data"));
+            List<Row> rows = new ArrayList<>();
+            rows.add(run(dataDir, "parameter-averaging (K=" + averagingFrequency + ")", TrainingConfig.PARAMETER_AVERAGING,
+                    "dense", scratch, out));
+            rows.add(run(dataDir, "gradient-sharing, dense", TrainingConfig.GRADIENT_SHARING, "dense", scratch, out));
+            rows.add(run(dataDir, "gradient-sharing, threshold (density " + density + ")",
+                    TrainingConfig.GRADIENT_SHARING, "threshold", scratch, out));
+            return rows;
+        } finally {
+            delete(scratch);
+        }
+    }
+
+    private Row run(String dataDir, String label, String strategy, String exchange, Path scratch, PrintWriter out) {
+        Path modelDir = scratch.resolve("model-" + strategy + "-" + exchange);
+        TrainingConfig config = new TrainingConfig(dataDir, null, model, "native", strategy, master, workers, epochs,
+                null, averagingFrequency, 0.2, 42, null, 1, modelDir.toString(), true, null, exchange, density, false);
+        Metrics m = new TrainJob(config, Map.of("spark.ui.enabled", "false"),
+                new PrintWriter(OutputStream.nullOutputStream())).run();
+        List<RoundStats> steady = m.rounds().subList(Math.min(1, m.rounds().size() - 1), m.rounds().size());
+        double seconds = steady.stream().mapToDouble(RoundStats::seconds).sum();
+        long images = steady.stream().mapToLong(RoundStats::examples).sum();
+        double ratio = TrainingConfig.GRADIENT_SHARING.equals(strategy)
+                ? steady.stream().mapToDouble(r -> r.exchangeRatio() == null ? 0 : r.exchangeRatio()).average()
+                        .orElse(0)
+                : averagingUploadRatio();
+        Row row = new Row(label, images / seconds, ratio, m.testAccuracy(), m.officialTestAccuracy(),
+                m.trainingSeconds());
+        out.printf("%-42s %9.0f %10.4f %9.4f %9s %7.1fs%n", row.strategy(), row.imagesPerSecond(), row.exchangeRatio(),
+                row.testAccuracy(), row.officialTestAccuracy() == null ? "-"
+                        : String.format("%.4f", row.officialTestAccuracy()), row.seconds());
+        out.flush();
+        return row;
+    }
+
+    /** Parameter averaging uploads parameters and optimizer state once per K steps (and downloads as much). */
+    private double averagingUploadRatio() {
+        Optimizer optimizer = ModelCatalogue.defaults(model).optimizer();
+        int stateVectors = switch (optimizer) {
+            case ADAM -> 3;
+            case NESTEROVS -> 2;
+            case SGD -> 1;
+        };
+        return (double) stateVectors / averagingFrequency;
+    }
+
+    private static String generate(Path dir) {
+        try {
+            SyntheticCifar.write(dir, 5, 1000, 1000, 42);
+            return dir.toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Path scratch() {
+        try {
+            return Files.createTempDirectory("sparkcnn-bench-strategies");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void delete(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // best effort: a temporary directory
+        }
+    }
+}
