@@ -44,9 +44,12 @@ class TrainEvaluateCliTest {
         assertTrue(printed.contains("official test set (60 records)"), printed);
 
         try (Stream<Path> files = Files.list(out)) {
-            assertEquals(Set.of("model.json", "state.bin", "config.json", "metrics.json"),
+            assertEquals(Set.of("model.json", "state.bin", "config.json", "metrics.json", "report.html", "report"),
                     files.map(p -> p.getFileName().toString()).collect(Collectors.toSet()));
         }
+        assertTrue(printed.contains("report written to " + out + "/report.html"), printed);
+        assertTrue(Files.readString(out.resolve("report.html")).contains("report/predictions.png"),
+                "train wrote the report with the test image grid");
         try (Stream<Path> siblings = Files.list(tmp)) {
             assertEquals(Set.of("data", "model"), siblings.map(p -> p.getFileName().toString())
                     .collect(Collectors.toSet()), "no temporary directories left");
