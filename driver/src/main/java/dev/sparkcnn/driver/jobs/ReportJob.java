@@ -19,6 +19,7 @@ import dev.sparkcnn.driver.report.ReportPage;
 import dev.sparkcnn.driver.store.ModelDirectory;
 import dev.sparkcnn.driver.store.ReportFiles;
 import dev.sparkcnn.driver.store.SavedModel;
+import dev.sparkcnn.driver.train.RoundStats;
 import dev.sparkcnn.kernels.ModelSpec;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -68,10 +69,18 @@ public final class ReportJob {
         Map<String, byte[]> pictures = new LinkedHashMap<>();
         ReportPage page = new ReportPage("sparkcnn report: " + model.spec().model() + " — " + modelDir)
                 .facts(facts(model, config, metrics));
-        if (metrics.rounds() != null && !metrics.rounds().isEmpty()) {
-            add(page, pictures, "loss.png", "Training loss per round", ReportCharts.loss(metrics.rounds()),
-                    "Mean cross-entropy over each round's training examples (all partitions), measured before each "
-                            + "step. Training accuracy per round is not recorded; held-out accuracy is below.");
+        List<RoundStats> rounds = metrics.rounds() == null ? List.of() : metrics.rounds();
+        if (!rounds.isEmpty()) {
+            add(page, pictures, "loss.png", "Training loss per round", ReportCharts.loss(rounds),
+                    "Mean cross-entropy over each round's training examples (all partitions), each batch measured "
+                            + "before its step.");
+            if (rounds.stream().anyMatch(r -> r.accuracy() != null)) {
+                add(page, pictures, "accuracy.png", "Training accuracy per round", ReportCharts.accuracy(rounds),
+                        "Fraction of each round's training examples classified right, each batch measured before "
+                                + "its step; held-out accuracy is below.");
+            } else {
+                page.text("Training accuracy per round", "Not measured by the " + model.engine() + " engine.");
+            }
         }
         add(page, pictures, "partitions.png", "Accuracy per partition",
                 ReportCharts.partitions(metrics.perPartition(), metrics.testAccuracy()),

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.IntStream;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
@@ -37,12 +38,30 @@ public final class ReportCharts {
 
     /** Mean training loss of every round, with the mean of each epoch as a second line. */
     public static byte[] loss(List<RoundStats> rounds) {
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title("Training loss per round")
-                .xAxisTitle("round").yAxisTitle("mean cross-entropy").build();
+        return perRound("Training loss per round", "mean cross-entropy", rounds, RoundStats::loss, null);
+    }
+
+    /**
+     * Training accuracy of every round (measured on each batch before its step), with each epoch's
+     * mean; rounds without a measurement are left out.
+     */
+    public static byte[] accuracy(List<RoundStats> rounds) {
+        return perRound("Training accuracy per round", "accuracy",
+                rounds.stream().filter(r -> r.accuracy() != null).toList(), RoundStats::accuracy, 1.0);
+    }
+
+    private static byte[] perRound(String title, String yTitle, List<RoundStats> rounds,
+                                   ToDoubleFunction<RoundStats> value, Double yMax) {
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
+                .xAxisTitle("round").yAxisTitle(yTitle).build();
         style(chart);
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        chart.getStyler().setLegendPosition(yMax == null ? Styler.LegendPosition.InsideNE
+                : Styler.LegendPosition.InsideSE);
+        if (yMax != null) {
+            chart.getStyler().setYAxisMin(0.0).setYAxisMax(yMax);
+        }
         double[] x = rounds.stream().mapToDouble(RoundStats::round).toArray();
-        double[] y = rounds.stream().mapToDouble(RoundStats::loss).toArray();
+        double[] y = rounds.stream().mapToDouble(value).toArray();
         XYSeries perRound = chart.addSeries("round", x, y);
         perRound.setLineColor(BAR);
         perRound.setMarkerColor(BAR);
@@ -57,7 +76,7 @@ public final class ReportCharts {
                 long n = of.stream().mapToLong(RoundStats::examples).sum();
                 if (n > 0) {
                     ex.add(of.get(of.size() - 1).round() * 1.0);
-                    ey.add(of.stream().mapToDouble(r -> r.loss() * r.examples()).sum() / n);
+                    ey.add(of.stream().mapToDouble(r -> value.applyAsDouble(r) * r.examples()).sum() / n);
                 }
             }
             XYSeries perEpoch = chart.addSeries("epoch mean (at its last round)", ex, ey);

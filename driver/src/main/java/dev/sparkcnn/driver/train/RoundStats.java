@@ -9,12 +9,17 @@ package dev.sparkcnn.driver.train;
  * @param examples        training examples processed in the round, all partitions
  * @param seconds         wall time of the round
  * @param imagesPerSecond examples / seconds
+ * @param accuracy        fraction of the round's training examples classified right before their
+ *                        step; null when the engine does not measure it (dl4j)
  */
-public record RoundStats(int round, int epoch, double loss, long examples, double seconds, double imagesPerSecond) {
+public record RoundStats(int round, int epoch, double loss, long examples, double seconds, double imagesPerSecond,
+                         Double accuracy) {
 
     /** The stats of a round that reduced to {@code sum} in {@code nanos}. */
     static RoundStats of(int round, int epoch, WeightedSum sum, long nanos) {
         double seconds = nanos / 1e9;
-        return new RoundStats(round, epoch, sum.meanLoss(), sum.examples(), seconds, sum.examples() / seconds);
+        double accuracy = sum.accuracy();
+        return new RoundStats(round, epoch, sum.meanLoss(), sum.examples(), seconds, sum.examples() / seconds,
+                Double.isNaN(accuracy) ? null : accuracy);
     }
 }

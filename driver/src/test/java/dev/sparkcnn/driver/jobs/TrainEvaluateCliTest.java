@@ -68,6 +68,8 @@ class TrainEvaluateCliTest {
         assertEquals(60, metrics.get("officialTest").get("examples").asLong());
         // 240 training records per partition... 120 each, batch 32, K=5: one round per epoch
         assertEquals(1, metrics.get("rounds").size());
+        double trainingAccuracy = metrics.get("rounds").get(0).get("accuracy").asDouble(-1);
+        assertTrue(trainingAccuracy >= 0 && trainingAccuracy <= 1, "the native engine measures training accuracy");
 
         Map<String, EvaluationReport> again = new EvaluateJob(new EvaluateJob.Request(out.toString(), null, null,
                 "local[2]", null, null, null, null, TestData.sparkTestConf()), new java.io.PrintWriter(quiet())).run();

@@ -78,7 +78,8 @@ class ReportTest {
                 Normalization.uniform(0.5f, 0.5f, 3), zero);
         TrainingConfig config = new TrainingConfig(data.toString(), "cifar10", "simple-cnn", "native",
                 "parameter-averaging", "local[2]", 2, 2, 8, 2, 0.2, 42, null, null, model.toString(), false);
-        ModelDirectory.write(hadoop, model.toString(), false, saved, Json.write(config), Json.write(metrics()));
+        ModelDirectory.write(hadoop, model.toString(), false, saved, Json.write(config),
+                Json.write(metrics(true)));
     }
 
     @Test
@@ -92,7 +93,7 @@ class ReportTest {
         while (m.find()) {
             shown.put(m.group(1), new int[] {Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3))});
         }
-        assertEquals(List.of("report/loss.png", "report/partitions.png", "report/classes.png",
+        assertEquals(List.of("report/loss.png", "report/accuracy.png", "report/partitions.png", "report/classes.png",
                 "report/confusion.png", "report/predictions.png"), List.copyOf(shown.keySet()));
         for (Map.Entry<String, int[]> e : shown.entrySet()) {
             BufferedImage image = ImageIO.read(model.resolve(e.getKey()).toFile());
@@ -101,6 +102,7 @@ class ReportTest {
             assertEquals(e.getValue()[1], image.getHeight(), e.getKey());
         }
         assertSize(model.resolve("report/loss.png"), ReportCharts.WIDTH, ReportCharts.HEIGHT);
+        assertSize(model.resolve("report/accuracy.png"), ReportCharts.WIDTH, ReportCharts.HEIGHT);
         assertSize(model.resolve("report/classes.png"), ReportCharts.WIDTH, ReportCharts.HEIGHT);
         assertSize(model.resolve("report/confusion.png"), ReportCharts.HEATMAP_SIDE, ReportCharts.HEATMAP_SIDE);
         int tile = ReportJob.TILE_SIDE + 2 * PredictionPicture.FRAME;
@@ -149,7 +151,8 @@ class ReportTest {
                     files.map(p -> p.getFileName().toString()).collect(Collectors.toSet()));
         }
         try (Stream<Path> pictures = Files.list(model.resolve("report"))) {
-            assertEquals(Set.of("loss.png", "partitions.png", "classes.png", "confusion.png", "predictions.png"),
+            assertEquals(Set.of("loss.png", "accuracy.png", "partitions.png", "classes.png", "confusion.png",
+                    "predictions.png"),
                     pictures.map(p -> p.getFileName().toString()).collect(Collectors.toSet()));
         }
     }
@@ -160,8 +163,16 @@ class ReportTest {
         Files.delete(data.resolve("test_batch.bin"));
         ReportJob.Result result = new ReportJob(model.toString(), quiet()).run();
         assertTrue(result.html().contains("No test images: --data " + data), result.html());
-        assertEquals(4, result.pictures().size());
+        assertEquals(5, result.pictures().size());
         assertTrue(result.grid().isEmpty());
+    }
+
+    @Test
+    void roundsWithoutTrainingAccuracyGetANoteInsteadOfAChart() throws Exception {
+        Files.writeString(model.resolve("metrics.json"), Json.write(metrics(false)));
+        ReportJob.Result result = new ReportJob(model.toString(), quiet()).run();
+        assertFalse(result.pictures().containsKey("accuracy.png"));
+        assertTrue(result.html().contains("Not measured by the native engine."), result.html());
     }
 
     @Test
@@ -193,7 +204,7 @@ class ReportTest {
     }
 
     /** Two partitions, 9 of 10 right in each class, and a falling loss over 3 rounds in 2 epochs. */
-    private static Metrics metrics() {
+    private static Metrics metrics(boolean accuracyMeasured) {
         List<PartitionCounts> parts = new ArrayList<>();
         for (int p = 0; p < 2; p++) {
             EvalCounts c = new EvalCounts(10);
@@ -206,8 +217,9 @@ class ReportTest {
             parts.add(new PartitionCounts(p, c));
         }
         EvaluationReport test = EvaluationReport.of(parts, CifarFormat.CIFAR10_CLASSES);
-        List<RoundStats> rounds = List.of(new RoundStats(1, 1, 2.3, 64, 0.5, 128),
-                new RoundStats(2, 1, 1.9, 64, 0.5, 128), new RoundStats(3, 2, 1.2, 64, 0.5, 128));
+        List<RoundStats> rounds = List.of(new RoundStats(1, 1, 2.3, 64, 0.5, 128, accuracyMeasured ? 0.1 : null),
+                new RoundStats(2, 1, 1.9, 64, 0.5, 128, accuracyMeasured ? 0.4 : null),
+                new RoundStats(3, 2, 1.2, 64, 0.5, 128, accuracyMeasured ? 0.7 : null));
         return Metrics.of(test, null, rounds, 1.5);
     }
 
