@@ -5,8 +5,10 @@
 #
 #   scripts/screenshot-report.sh MODEL_DIR [OUT.png] [WIDTHxHEIGHT]
 #
-# OUT defaults to MODEL_DIR/report-screenshot.png, the window to 1200x2400 (the whole page of a
-# 10-class model). --no-sandbox because CI and containers often run as root.
+# OUT defaults to MODEL_DIR/report-screenshot.png, the window to 1200x4200 (the whole page of a
+# 10-class model is ~3,700 px high; headless Chromium shoots the window, not the page, and does not
+# paint after scrolling to an #anchor, so the window must be tall). --no-sandbox because CI and
+# containers often run as root.
 set -euo pipefail
 
 if [[ $# -lt 1 || $# -gt 3 ]]; then
@@ -16,7 +18,7 @@ fi
 dir=$(cd "$1" && pwd)
 page="$dir/report.html"
 out=${2:-$dir/report-screenshot.png}
-size=${3:-1200x2400}
+size=${3:-1200x4200}
 if [[ ! -f "$page" ]]; then
   echo "$0: $page does not exist; run: bin/sparkcnn report $1" >&2
   exit 2

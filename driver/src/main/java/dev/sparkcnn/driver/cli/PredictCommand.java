@@ -29,11 +29,11 @@ public final class PredictCommand implements Callable<Integer> {
             + "the model's run.")
     List<Long> indices = List.of();
 
-    @Option(names = "--random", paramLabel = "N", arity = "0..1", fallbackValue = "1", defaultValue = "0",
-            description = "Add N random test records (default N: 1).")
-    int random;
+    @Option(names = "--random", description = "Add a random test record; repeat for more (a flag, so it never "
+            + "takes an image file as its value).")
+    boolean[] random = new boolean[0];
 
-    @Option(names = "--seed", description = "Seed of --random (default: a new choice every run).")
+    @Option(names = "--seed", paramLabel = "S", description = "Seed of --random (default: a new choice every run).")
     Long seed;
 
     @Option(names = "--data", paramLabel = "PATH|URI", description = "Dataset for --index and --random (default: "
@@ -53,7 +53,7 @@ public final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        new PredictJob(new PredictJob.Request(modelDir, images, data, indices, random, seed, topK, show),
+        new PredictJob(new PredictJob.Request(modelDir, images, data, indices, random.length, seed, topK, show),
                 command.commandLine().getOut()).run();
         return 0;
     }

@@ -26,10 +26,12 @@ public final class ReportPage {
         return this;
     }
 
-    /** A headed section showing a picture at its own size, with an optional note under it. */
+    /** A section showing a picture at its own size, with an optional note; its id is the file's base name. */
     public ReportPage picture(String heading, String src, int width, int height, String alt, String note) {
-        StringBuilder s = new StringBuilder("<section>\n<h2>").append(escape(heading)).append("</h2>\n")
-                .append("<img src=\"").append(escape(src)).append("\" width=\"").append(width)
+        String id = src.substring(src.lastIndexOf('/') + 1).replaceFirst("\\.[^.]*$", "");
+        StringBuilder s = new StringBuilder("<section id=\"").append(escape(id)).append("\">\n<h2>")
+                .append(escape(heading)).append("</h2>\n").append("<img src=\"").append(escape(src))
+                .append("\" width=\"").append(width)
                 .append("\" height=\"").append(height).append("\" alt=\"").append(escape(alt)).append("\">\n");
         if (note != null && !note.isEmpty()) {
             s.append("<p class=\"note\">").append(escape(note)).append("</p>\n");

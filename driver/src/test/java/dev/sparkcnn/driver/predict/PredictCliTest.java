@@ -94,8 +94,8 @@ class PredictCliTest {
     @Test
     void showWritesAPictureOfThePredictions() throws Exception {
         Path show = tmp.resolve("shown.png");
-        Run r = run("predict", "--model-dir", model.toString(), "--random", "2", "--seed", "3", "--show",
-                show.toString());
+        Run r = run("predict", "--model-dir", model.toString(), "--random", "--seed", "3", "--show",
+                show.toString(), "--random");
         assertEquals(0, r.code, r.err);
         assertEquals(2, r.out.lines().filter(l -> l.contains("test record")).count(), r.out);
         BufferedImage picture = ImageIO.read(show.toFile());
