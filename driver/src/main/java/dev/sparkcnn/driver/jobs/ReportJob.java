@@ -127,7 +127,8 @@ public final class ReportJob {
         f.put("input", spec.channels() + "x" + spec.height() + "x" + spec.width() + ", " + spec.numClasses()
                 + " classes");
         f.put("data", config.path("data").asText("?"));
-        f.put("training", config.path("epochs").asText("?") + " epochs, " + config.path("partitions").asText("?")
+        int epochs = config.path("epochs").asInt(0);
+        f.put("training", epochs + (epochs == 1 ? " epoch, " : " epochs, ") + config.path("partitions").asText("?")
                 + " partitions, strategy " + config.path("strategy").asText("?") + ", averaging every "
                 + config.path("averagingFrequency").asText("?") + " steps, seed " + config.path("seed").asText("?"));
         f.put("held-out accuracy", String.format(Locale.ROOT, "%.4f (%d examples), loss %.4f",

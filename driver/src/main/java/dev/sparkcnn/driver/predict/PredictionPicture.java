@@ -63,7 +63,7 @@ public final class PredictionPicture {
             FontMetrics fm = g.getFontMetrics();
             int y = imageSide + 2 * FRAME + fm.getAscent() + 2;
             g.setColor(p.misclassified() ? WRONG : Color.BLACK);
-            text(g, fm, String.format(Locale.ROOT, "%s %.0f%%", name(classNames, p.predicted()),
+            text(g, fm, String.format(Locale.ROOT, "%s %.1f%%", name(classNames, p.predicted()),
                     100.0 * p.confidence()), width, y);
             if (p.knowsTruth()) {
                 g.setColor(UNKNOWN);
