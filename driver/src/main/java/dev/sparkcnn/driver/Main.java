@@ -5,6 +5,8 @@ import dev.sparkcnn.driver.cli.CommandGroup;
 import dev.sparkcnn.driver.cli.DataCommand;
 import dev.sparkcnn.driver.cli.EvaluateCommand;
 import dev.sparkcnn.driver.cli.Failures;
+import dev.sparkcnn.driver.cli.PredictCommand;
+import dev.sparkcnn.driver.cli.ReportCommand;
 import dev.sparkcnn.driver.cli.TrainCommand;
 import dev.sparkcnn.driver.cli.VersionProvider;
 import java.io.PrintStream;
@@ -18,7 +20,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "sparkcnn", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Distributed data-parallel CNN training on Apache Spark.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, DataCommand.class, BenchCommand.class,
+        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, ReportCommand.class,
+                DataCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main extends CommandGroup {
 
@@ -30,6 +33,10 @@ public final class Main extends CommandGroup {
 
     /** Runs the command line in-process (tests use this) and returns the exit status. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        // report and predict draw pictures; no display is ever needed
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true");
+        }
         CommandLine cl = new CommandLine(new Main());
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));

@@ -128,11 +128,11 @@ final class NativeNetwork implements Network {
 
     @Override
     public StepStats fit(Batch batch) {
-        double lossSum = computeGradient(batch);
+        Score score = forwardBackward(batch);
         updater.apply(gradients, updaterState, iteration);
         params.subi(gradients);
         iteration++;
-        return new StepStats(lossSum, batch.size());
+        return new StepStats(score.lossSum(), batch.size(), score.correct());
     }
 
     @Override
@@ -201,16 +201,24 @@ final class NativeNetwork implements Network {
      * returns the summed cross-entropy, both at the current parameters.
      */
     double computeGradient(Batch batch) {
+        return forwardBackward(batch).lossSum();
+    }
+
+    /** A batch's summed cross-entropy and how many of its examples the network classified right. */
+    record Score(double lossSum, int correct) {
+    }
+
+    private Score forwardBackward(Batch batch) {
         checkOpen();
         INDArray probabilities = forward(batch);
-        double lossSum = crossEntropy(probabilities, batch.labels());
+        Score score = score(probabilities, batch.labels());
         fillOneHot(batch);
         meanCrossEntropyGradient(probabilities, labels, outputGradient);
         INDArray gradient = outputGradient;
         for (int i = layers.size() - 1; i >= 0; i--) {
             gradient = layers.get(i).backward(gradient);
         }
-        return lossSum;
+        return score;
     }
 
     /** The summed cross-entropy of the batch at the current parameters, in this network's precision. */
@@ -295,17 +303,32 @@ final class NativeNetwork implements Network {
      * softmax: probabilities clipped to at least {@link CrossEntropy#CLIP}.
      */
     static double crossEntropy(INDArray probabilities, int[] classOf) {
+        return score(probabilities, classOf).lossSum();
+    }
+
+    /** {@link #crossEntropy}, and the rows whose largest probability (ties to the lower class) is their label. */
+    static Score score(INDArray probabilities, int[] classOf) {
         int classes = (int) probabilities.size(1);
         double[] p = probabilities.reshape('c', new long[]{probabilities.length()}).toDoubleVector();
         double sum = 0;
+        int correct = 0;
         for (int i = 0; i < classOf.length; i++) {
             if (classOf[i] < 0 || classOf[i] >= classes) {
                 throw new IllegalArgumentException("label " + classOf[i] + " of batch row " + i + " is not in [0, "
                         + classes + ")");
             }
             sum -= Math.log(Math.max(p[i * classes + classOf[i]], CrossEntropy.CLIP));
+            int best = 0;
+            for (int c = 1; c < classes; c++) {
+                if (p[i * classes + c] > p[i * classes + best]) {
+                    best = c;
+                }
+            }
+            if (best == classOf[i]) {
+                correct++;
+            }
         }
-        return sum;
+        return new Score(sum, correct);
     }
 
     @Override

@@ -2,7 +2,7 @@ package dev.sparkcnn.kernels;
 
 import java.util.Iterator;
 
-/** One task's local training: start state in, up to k optimizer steps, new state and loss out. */
+/** One task's local training: start state in, up to k optimizer steps, new state, loss and accuracy out. */
 public final class PartitionTrainer {
 
     private PartitionTrainer() {
@@ -22,6 +22,7 @@ public final class PartitionTrainer {
         double lossSum = 0;
         long examples = 0;
         int steps = 0;
+        long correct = 0;
         while (steps < maxSteps && batches.hasNext()) {
             StepStats step = net.fit(batches.next());
             steps++;
@@ -33,7 +34,8 @@ public final class PartitionTrainer {
             }
             lossSum += step.lossSum();
             examples += step.examples();
+            correct = correct < 0 || step.correct() < 0 ? -1 : correct + step.correct();
         }
-        return new TrainResult(net.state(), lossSum, examples, steps);
+        return new TrainResult(net.state(), lossSum, examples, steps, correct);
     }
 }

@@ -9,8 +9,15 @@ import java.io.Serializable;
  * @param lossSum  cross-entropy summed over all examples of all steps (each measured before its step)
  * @param examples examples trained on
  * @param steps    optimizer steps taken
+ * @param correct  examples classified right before their step, or -1 if any step did not measure it
  */
-public record TrainResult(ModelState state, double lossSum, long examples, int steps) implements Serializable {
+public record TrainResult(ModelState state, double lossSum, long examples, int steps, long correct)
+        implements Serializable {
+
+    /** A result whose training accuracy was not measured. */
+    public TrainResult(ModelState state, double lossSum, long examples, int steps) {
+        this(state, lossSum, examples, steps, -1);
+    }
 
     public TrainResult {
         if (state == null) {
@@ -19,6 +26,11 @@ public record TrainResult(ModelState state, double lossSum, long examples, int s
         if (examples < 0 || steps < 0) {
             throw new IllegalArgumentException("examples and steps must be >= 0, got " + examples + ", " + steps);
         }
+    }
+
+    /** Fraction of examples classified right before their step; NaN if none or not measured. */
+    public double accuracy() {
+        return examples == 0 || correct < 0 ? Double.NaN : (double) correct / examples;
     }
 
     /** Mean loss per example, NaN if there were none. */

@@ -185,6 +185,24 @@ class NativeNetworkTest {
     }
 
     @Test
+    void aStepCountsTheExamplesItClassifiedRightBeforeItsUpdate() {
+        ModelSpec spec = new ModelSpec("simple-cnn", 3, 8, 8, 3, 1e-2, 3);
+        Batch batch = batches(spec, 1, 32).get(0);
+        try (Network net = NetworkFactory.create(spec, "native")) {
+            ModelState start = net.initialState();
+            EvalCounts before = PartitionEvaluator.evaluate(net, start, List.of(batch).iterator());
+            net.load(start);
+            StepStats step = net.fit(batch);
+            assertEquals(before.correct(), step.correct(), "the evaluator's count on the same state");
+            assertEquals(32, step.examples());
+        }
+        try (Network dl4j = NetworkFactory.create(spec, "dl4j")) {
+            dl4j.load(dl4j.initialState());
+            assertEquals(-1, dl4j.fit(batch).correct(), "dl4j's fit does not expose its outputs");
+        }
+    }
+
+    @Test
     void stateRoundTripsAndClosedNetworkRefusesWork() {
         ModelSpec spec = new ModelSpec("cifar-cnn", 3, 18, 18, 4, 1e-2, 8);
         Network net = NetworkFactory.create(spec, "native");

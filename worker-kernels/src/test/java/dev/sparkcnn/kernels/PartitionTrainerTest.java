@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class PartitionTrainerTest {
 
     /** Counts steps in params[0]; each step's loss is the batch size times {@code lossPerExample}. */
-    private static final class CountingNetwork implements Network {
+    private static class CountingNetwork implements Network {
         private final ModelSpec spec = new ModelSpec("simple-cnn", 1, 4, 4, 2, 0.1, 1);
         private final double lossPerExample;
         private ModelState state;
@@ -81,6 +81,26 @@ class PartitionTrainerTest {
         assertEquals(13f, result.state().params()[0]);
         assertEquals(10, result.state().iteration());
         assertTrue(it.hasNext(), "the remaining batches are left for the next round");
+    }
+
+    @Test
+    void trainingAccuracyIsSummedOverStepsAndUnknownOnceAStepDidNotMeasureIt() {
+        CountingNetwork measuring = new CountingNetwork(1) {
+            @Override
+            public StepStats fit(Batch batch) {
+                StepStats s = super.fit(batch);
+                return new StepStats(s.lossSum(), s.examples(), batch.size() - 1);
+            }
+        };
+        TrainResult result = PartitionTrainer.train(measuring, measuring.initialState(), batches(4, 4, 2).iterator(),
+                10);
+        assertEquals(7, result.correct());
+        assertEquals(0.7, result.accuracy(), 1e-12);
+
+        TrainResult unmeasured = PartitionTrainer.train(new CountingNetwork(1), new CountingNetwork(1).initialState(),
+                batches(4, 4).iterator(), 10);
+        assertEquals(-1, unmeasured.correct());
+        assertTrue(Double.isNaN(unmeasured.accuracy()));
     }
 
     @Test

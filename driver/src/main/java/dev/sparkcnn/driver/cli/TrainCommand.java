@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sparkcnn.driver.config.ConfigException;
 import dev.sparkcnn.driver.config.Json;
 import dev.sparkcnn.driver.config.TrainingConfig;
+import dev.sparkcnn.driver.jobs.ReportJob;
 import dev.sparkcnn.driver.jobs.TrainJob;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,7 +20,8 @@ import picocli.CommandLine.Option;
  * {@code --config} JSON file (same fields as the {@code config.json} a run writes), options.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Train a CNN data-parallel on Spark and write a model directory.",
+        description = {"Train a CNN data-parallel on Spark and write a model directory, with report.html (see "
+                + "report) unless --no-report.",
                 "Example: sparkcnn train --data data/synthetic --model cifar-cnn --epochs 3 --out models/demo"})
 public final class TrainCommand implements Callable<Integer> {
 
@@ -104,6 +106,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace --out if it exists.")
     Boolean overwrite;
 
+    @Option(names = "--no-report", description = "Do not write report.html and its charts into --out after "
+            + "training (sparkcnn report DIR writes them later).")
+    boolean noReport;
+
     @Mixin
     SparkOptions spark;
 
@@ -112,7 +118,18 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        new TrainJob(config(), spark.conf(), command.commandLine().getOut()).run();
+        TrainingConfig config = config();
+        java.io.PrintWriter printed = command.commandLine().getOut();
+        new TrainJob(config, spark.conf(), printed).run();
+        if (!noReport) {
+            try {
+                new ReportJob(config.out(), printed).run();
+            } catch (RuntimeException e) {
+                // the model directory is complete; a report can be made later
+                command.commandLine().getErr().println("sparkcnn: warning: no report written: " + e.getMessage()
+                        + "; run `sparkcnn report " + config.out() + "` to retry");
+            }
+        }
         return 0;
     }
 

@@ -4,7 +4,7 @@ import dev.sparkcnn.driver.train.RoundListener;
 import dev.sparkcnn.driver.train.RoundStats;
 import org.slf4j.Logger;
 
-/** One log line per round: round, epoch, loss, throughput, elapsed time and ETA. */
+/** One log line per round: round, epoch, loss, training accuracy, throughput, elapsed time and ETA. */
 final class RoundLogger implements RoundListener {
     private final Logger log;
     private double elapsed;
@@ -17,8 +17,9 @@ final class RoundLogger implements RoundListener {
     public void roundFinished(RoundStats s, int totalRounds) {
         elapsed += s.seconds();
         double eta = elapsed / s.round() * (totalRounds - s.round());
-        log.info(String.format("round %d/%d epoch %d  loss %.4f  %6.0f img/s  elapsed %s  eta %s", s.round(),
-                totalRounds, s.epoch(), s.loss(), s.imagesPerSecond(), clock(elapsed), clock(eta)));
+        log.info(String.format("round %d/%d epoch %d  loss %.4f%s  %6.0f img/s  elapsed %s  eta %s", s.round(),
+                totalRounds, s.epoch(), s.loss(), s.accuracy() == null ? "" : String.format("  acc %.3f",
+                        s.accuracy()), s.imagesPerSecond(), clock(elapsed), clock(eta)));
     }
 
     static String clock(double seconds) {

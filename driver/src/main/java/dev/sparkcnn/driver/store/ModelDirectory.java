@@ -77,6 +77,11 @@ public final class ModelDirectory {
         }
     }
 
+    /** {@code metrics.json} as text (the driver's {@code Metrics} record reads it). */
+    public static String readMetrics(HadoopConf hadoop, String dir) {
+        return readText(hadoop, dir, METRICS);
+    }
+
     private static String readText(HadoopConf hadoop, String dir, String name) {
         return new String(readBytes(hadoop, dir, name), StandardCharsets.UTF_8);
     }

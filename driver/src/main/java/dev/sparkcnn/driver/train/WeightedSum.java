@@ -19,6 +19,8 @@ public final class WeightedSum implements Serializable {
     private double[] updater;
     private long examples;
     private double lossSum;
+    /** Examples classified right before their step; -1 once any replica did not measure it. */
+    private long correct;
     private long maxIteration;
 
     public static WeightedSum empty() {
@@ -33,6 +35,7 @@ public final class WeightedSum implements Serializable {
         s.single = r.state();
         s.examples = r.examples();
         s.lossSum = r.lossSum();
+        s.correct = r.correct();
         s.maxIteration = r.state().iteration();
         return s;
     }
@@ -51,12 +54,18 @@ public final class WeightedSum implements Serializable {
         add(updater, other.updater);
         examples += other.examples;
         lossSum += other.lossSum;
+        correct = correct < 0 || other.correct < 0 ? -1 : correct + other.correct;
         maxIteration = Math.max(maxIteration, other.maxIteration);
         return this;
     }
 
     public long examples() {
         return examples;
+    }
+
+    /** Training accuracy over the sum's examples; NaN if there were none or a replica did not measure it. */
+    public double accuracy() {
+        return examples == 0 || correct < 0 ? Double.NaN : (double) correct / examples;
     }
 
     public double meanLoss() {

@@ -92,4 +92,30 @@ class DataPlanSparkTest {
         plan.release();
         return parts;
     }
+
+    @Test
+    void testRecordsReadInOneProcessAreTheHeldOutSplitOrTheTestFiles() throws Exception {
+        LocatedDataset noTestFiles = new LocatedDataset(dataset.format(), dataset.spec(), dataset.trainFiles(),
+                List.of());
+        TestRecords heldOut = new TestRecords(hadoop, noTestFiles, 3, 0.25, 11);
+        List<ImageRecord> viaSpark = DataPlan.create(sc, hadoop, noTestFiles, 3, 0.25, 11).test().collect();
+        assertEquals(viaSpark.size(), heldOut.count());
+        assertEquals(viaSpark, heldOut.first(1000));
+        assertEquals(viaSpark.subList(0, 30), heldOut.first(30));
+        assertEquals(viaSpark.get(40), heldOut.at(40, "--index"));
+        assertEquals("the held-out split", heldOut.source());
+
+        TestRecords official = new TestRecords(hadoop, dataset, 3, 0.25, 11);
+        List<ImageRecord> direct = new ArrayList<>();
+        DataFile test = dataset.testFiles().get(0);
+        try (InputStream in = Files.newInputStream(Path.of(java.net.URI.create(test.path())))) {
+            CifarFormat.read(in, test.path(), 0, test.records(), 10, direct::add);
+        }
+        assertEquals(17, official.count());
+        assertEquals(direct.subList(0, 5), official.first(5));
+        assertEquals(direct.get(16), official.at(16, "--index"));
+        String message = org.junit.jupiter.api.Assertions.assertThrows(
+                dev.sparkcnn.driver.config.ConfigException.class, () -> official.at(17, "--index")).getMessage();
+        assertTrue(message.contains("--index 17 is out of range") && message.contains("17 records"), message);
+    }
 }

@@ -44,9 +44,12 @@ class TrainEvaluateCliTest {
         assertTrue(printed.contains("official test set (60 records)"), printed);
 
         try (Stream<Path> files = Files.list(out)) {
-            assertEquals(Set.of("model.json", "state.bin", "config.json", "metrics.json"),
+            assertEquals(Set.of("model.json", "state.bin", "config.json", "metrics.json", "report.html", "report"),
                     files.map(p -> p.getFileName().toString()).collect(Collectors.toSet()));
         }
+        assertTrue(printed.contains("report written to " + out + "/report.html"), printed);
+        assertTrue(Files.readString(out.resolve("report.html")).contains("report/predictions.png"),
+                "train wrote the report with the test image grid");
         try (Stream<Path> siblings = Files.list(tmp)) {
             assertEquals(Set.of("data", "model"), siblings.map(p -> p.getFileName().toString())
                     .collect(Collectors.toSet()), "no temporary directories left");
@@ -65,6 +68,8 @@ class TrainEvaluateCliTest {
         assertEquals(60, metrics.get("officialTest").get("examples").asLong());
         // 240 training records per partition... 120 each, batch 32, K=5: one round per epoch
         assertEquals(1, metrics.get("rounds").size());
+        double trainingAccuracy = metrics.get("rounds").get(0).get("accuracy").asDouble(-1);
+        assertTrue(trainingAccuracy >= 0 && trainingAccuracy <= 1, "the native engine measures training accuracy");
 
         Map<String, EvaluationReport> again = new EvaluateJob(new EvaluateJob.Request(out.toString(), null, null,
                 "local[2]", null, null, null, null, TestData.sparkTestConf()), new java.io.PrintWriter(quiet())).run();

@@ -24,6 +24,17 @@ class WeightedSumTest {
     }
 
     @Test
+    void trainingAccuracyIsPooledOverReplicasAndUnknownIfOneDidNotMeasureIt() {
+        ModelState st = new ModelState(new float[] {1}, new float[0], 1);
+        WeightedSum a = WeightedSum.of(new TrainResult(st, 1, 30, 1, 15));
+        WeightedSum b = WeightedSum.of(new TrainResult(st, 1, 10, 1, 9));
+        assertEquals(24.0 / 40, a.merge(b).accuracy(), 1e-12);
+        WeightedSum c = WeightedSum.of(new TrainResult(st, 1, 30, 1, 15));
+        WeightedSum unmeasured = WeightedSum.of(new TrainResult(st, 1, 10, 1));
+        assertEquals(Double.NaN, c.merge(unmeasured).accuracy());
+    }
+
+    @Test
     void oneReplicaAveragesToItselfExactly() {
         float[] p = {0.1f, -3.3333333f, 1e-7f, 12345.678f};
         WeightedSum s = WeightedSum.empty().merge(WeightedSum.of(result(p, new float[] {0.7f}, 9, 63, 1)));
