@@ -12,7 +12,8 @@ import java.util.List;
  * directory as {@code config.json} and round-trips through JSON exactly.
  *
  * @param data               dataset location: a path or any Hadoop FileSystem URI
- * @param format             {@code cifar10} or {@code idx}; null = detect from the files
+ * @param format             {@code cifar10}, {@code cifar100} or {@code idx}; null = detect from the files
+ * @param labelSet           CIFAR-100 only: {@code fine} (100 classes) or {@code coarse} (20); null = fine
  * @param model              catalogue model name
  * @param engine             network implementation ({@code dl4j})
  * @param strategy           training strategy ({@code parameter-averaging})
@@ -33,6 +34,7 @@ import java.util.List;
 public record TrainingConfig(
         String data,
         String format,
+        String labelSet,
         String model,
         String engine,
         String strategy,
@@ -48,7 +50,8 @@ public record TrainingConfig(
         String out,
         boolean overwrite) {
 
-    public static final List<String> FORMATS = List.of("cifar10", "idx");
+    public static final List<String> FORMATS = List.of("cifar10", "cifar100", "idx");
+    public static final List<String> LABEL_SETS = List.of("fine", "coarse");
     public static final List<String> STRATEGIES = List.of("parameter-averaging");
 
     public TrainingConfig {
@@ -56,6 +59,10 @@ public record TrainingConfig(
         require(format == null || FORMATS.contains(format), "--format",
                 "'" + format + "' is not a known format; use one of " + String.join(", ", FORMATS)
                         + " (or omit it to detect the format from the files)");
+        require(labelSet == null || LABEL_SETS.contains(labelSet), "--label-set",
+                "'" + labelSet + "' is not a CIFAR-100 label set; use fine (100 classes) or coarse (20)");
+        require(labelSet == null || format == null || format.equals("cifar100"), "--label-set",
+                "applies to CIFAR-100 only, but the format is " + format + "; remove it");
         require(model != null && ModelCatalogue.names().contains(model), "--model",
                 "'" + model + "' is not a known model; use one of " + String.join(", ", ModelCatalogue.names()));
         require(engine != null && NetworkFactory.engines().contains(engine), "--engine",
@@ -82,9 +89,9 @@ public record TrainingConfig(
         return batchSize != null ? batchSize : ModelCatalogue.defaults(model).batchSize();
     }
 
-    /** A copy with the format decided (after detection). */
-    public TrainingConfig withFormat(String detected) {
-        return new TrainingConfig(data, detected, model, engine, strategy, master, partitions, epochs, batchSize,
+    /** A copy with the format and label set decided (after detection); {@code labels} null unless CIFAR-100. */
+    public TrainingConfig withFormat(String detected, String labels) {
+        return new TrainingConfig(data, detected, labels, model, engine, strategy, master, partitions, epochs, batchSize,
                 averagingFrequency, testFraction, seed, learningRate, threadsPerTask, out, overwrite);
     }
 

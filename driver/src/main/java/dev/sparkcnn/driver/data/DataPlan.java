@@ -52,7 +52,7 @@ public final class DataPlan {
 
     private static JavaRDD<ImageRecord> read(JavaSparkContext sc, HadoopConf hadoop, LocatedDataset dataset,
                                              List<Slice> slices) {
-        SliceReader reader = new SliceReader(hadoop, dataset.format(), dataset.spec().numClasses());
+        SliceReader reader = SliceReader.of(hadoop, dataset);
         return sc.parallelize(slices, slices.size()).flatMap(s -> reader.read(s).iterator());
     }
 

@@ -1,5 +1,6 @@
 package dev.sparkcnn.driver.data;
 
+import dev.sparkcnn.datasets.Cifar100Format;
 import dev.sparkcnn.datasets.CifarFormat;
 import dev.sparkcnn.datasets.IdxFormat;
 import dev.sparkcnn.datasets.ImageRecord;
@@ -19,12 +20,20 @@ public final class SliceReader implements Serializable {
 
     private final HadoopConf hadoop;
     private final String format;
+    private final Cifar100Format.LabelSet labelSet;
     private final int numClasses;
 
-    public SliceReader(HadoopConf hadoop, String format, int numClasses) {
+    private SliceReader(HadoopConf hadoop, String format, Cifar100Format.LabelSet labelSet, int numClasses) {
         this.hadoop = hadoop;
         this.format = format;
+        this.labelSet = labelSet;
         this.numClasses = numClasses;
+    }
+
+    /** A reader of the dataset's files in its format (and CIFAR-100 label set). */
+    public static SliceReader of(HadoopConf hadoop, LocatedDataset dataset) {
+        return new SliceReader(hadoop, dataset.format(), dataset.labelSet() == null ? null
+                : Cifar100Format.LabelSet.parse(dataset.labelSet()), dataset.spec().numClasses());
     }
 
     public List<ImageRecord> read(Slice slice) {
@@ -35,6 +44,10 @@ public final class SliceReader implements Serializable {
                 if ("cifar10".equals(format)) {
                     try (InputStream in = hadoop.open(f.path())) {
                         CifarFormat.read(in, f.path(), s.first(), s.count(), numClasses, out::add);
+                    }
+                } else if ("cifar100".equals(format)) {
+                    try (InputStream in = hadoop.open(f.path())) {
+                        Cifar100Format.read(in, f.path(), s.first(), s.count(), labelSet, numClasses, out::add);
                     }
                 } else {
                     try (InputStream images = hadoop.open(f.path()); InputStream labels = hadoop.open(f.labelsPath())) {

@@ -57,7 +57,9 @@ public final class EvaluateJob {
             throw new ConfigException("--partitions and --batch-size must be at least 1 and --test-fraction strictly "
                     + "between 0 and 1");
         }
-        LocatedDataset dataset = new DatasetLocator(hadoop).locate(data, format);
+        String labelSet = trained.path("labelSet").asText(null);
+        LocatedDataset dataset = new DatasetLocator(hadoop).locate(data, format,
+                format == null || "cifar100".equals(format) ? labelSet : null);
         checkCompatible(model.data(), dataset.spec(), data);
 
         String master = request.master() != null ? request.master() : "local[*]";

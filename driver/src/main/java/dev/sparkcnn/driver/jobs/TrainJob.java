@@ -51,8 +51,9 @@ public final class TrainJob {
     public Metrics run() {
         HadoopConf hadoop = new HadoopConf(new Configuration());
         AtomicDirectory.checkWritable(hadoop, requested.out(), requested.overwrite(), "--out");
-        LocatedDataset dataset = new DatasetLocator(hadoop).locate(requested.data(), requested.format());
-        TrainingConfig config = requested.withFormat(dataset.format());
+        LocatedDataset dataset = new DatasetLocator(hadoop).locate(requested.data(), requested.format(),
+                requested.labelSet());
+        TrainingConfig config = requested.withFormat(dataset.format(), dataset.labelSet());
         long[] trainCounts = DataPlan.trainCounts(dataset, config.partitions(), config.testFraction());
         checkPartitions(config, dataset, trainCounts);
         ModelSpec spec = ModelSpec.of(config.model(), dataset.spec(), config.learningRate(), config.seed());
