@@ -10,6 +10,7 @@ import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Executor side of the data plan: reads one partition's {@link Slice} straight from the file
@@ -38,27 +39,32 @@ public final class SliceReader implements Serializable {
 
     public List<ImageRecord> read(Slice slice) {
         List<ImageRecord> out = new ArrayList<>((int) slice.records());
+        forEach(slice, out::add);
+        return out;
+    }
+
+    /** Streams the slice's records to {@code out} in order, holding none of them. */
+    public void forEach(Slice slice, Consumer<ImageRecord> out) {
         for (Slice.Segment s : slice.segments()) {
             DataFile f = s.file();
             try {
                 if ("cifar10".equals(format)) {
                     try (InputStream in = hadoop.open(f.path())) {
-                        CifarFormat.read(in, f.path(), s.first(), s.count(), numClasses, out::add);
+                        CifarFormat.read(in, f.path(), s.first(), s.count(), numClasses, out);
                     }
                 } else if ("cifar100".equals(format)) {
                     try (InputStream in = hadoop.open(f.path())) {
-                        Cifar100Format.read(in, f.path(), s.first(), s.count(), labelSet, numClasses, out::add);
+                        Cifar100Format.read(in, f.path(), s.first(), s.count(), labelSet, numClasses, out);
                     }
                 } else {
                     try (InputStream images = hadoop.open(f.path()); InputStream labels = hadoop.open(f.labelsPath())) {
                         IdxFormat.read(images, f.path(), labels, f.labelsPath(), s.first(), s.count(), numClasses,
-                                out::add);
+                                out);
                     }
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(f.path() + ": read failed: " + e.getMessage(), e);
             }
         }
-        return out;
     }
 }
