@@ -14,7 +14,7 @@ import java.util.function.Consumer;
  * (or takes a local copy), checks its MD5 against the catalogue, extracts or copies it into a
  * temporary sibling of the output directory, and renames that into place. A crash or a refusal
  * leaves no output directory; an interrupted download leaves its {@code .part} file in a hidden
- * sibling ({@code .<out>.download/}) so the next run resumes it.
+ * sibling ({@code .<out>.download/}) so the next run resumes it; nothing else is left behind.
  */
 public final class DatasetFetcher {
     private final HttpDownloader downloader;
@@ -49,7 +49,12 @@ public final class DatasetFetcher {
                         install(source, local, staging, false);
                     } else {
                         Path downloaded = download(source, file, downloads, out);
-                        install(source, downloaded, staging, true);
+                        try {
+                            install(source, downloaded, staging, true);
+                        } catch (InvalidDataException e) {
+                            Files.deleteIfExists(downloaded); // refused: fetching it again gets a fresh copy
+                            throw e;
+                        }
                     }
                 }
                 output.publish(staging);
@@ -60,6 +65,19 @@ public final class DatasetFetcher {
             log.accept("wrote " + source.name() + " to " + out);
         } catch (IOException e) {
             throw new UncheckedIOException(out + ": " + HttpDownloader.describe(e), e);
+        } finally {
+            deleteIfEmpty(downloads);
+        }
+    }
+
+    /** The download directory goes once it holds nothing to resume. */
+    private static void deleteIfEmpty(Path dir) {
+        try {
+            Files.deleteIfExists(dir);
+        } catch (java.nio.file.DirectoryNotEmptyException e) {
+            // a .part file to resume next time
+        } catch (IOException e) {
+            // best effort: an empty hidden directory is harmless
         }
     }
 

@@ -6,12 +6,14 @@ import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.function.Consumer;
@@ -56,8 +58,8 @@ public final class HttpDownloader {
     public static final class UnreachableException extends IOException {
         private static final long serialVersionUID = 1L;
 
-        UnreachableException(String message, Throwable cause) {
-            super(message, cause);
+        UnreachableException(String message) {
+            super(message);
         }
     }
 
@@ -139,8 +141,10 @@ public final class HttpDownloader {
         try {
             return client.send(request, HttpResponse.BodyHandlers.ofInputStream());
         } catch (ConnectException | HttpConnectTimeoutException e) {
+            // no cause: the JDK's (UnresolvedAddressException) is an IllegalArgumentException without a
+            // message, which would pass for a usage error; the message here says all there is
             throw new UnreachableException("cannot connect to " + url.getHost()
-                    + (url.getPort() > 0 ? ":" + url.getPort() : "") + " (" + describe(e) + ")", e);
+                    + (url.getPort() > 0 ? ":" + url.getPort() : "") + " (" + reason(e) + ")");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while requesting " + url);
@@ -158,6 +162,15 @@ public final class HttpDownloader {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while waiting to resume");
         }
+    }
+
+    private static String reason(Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
+                return "the host name does not resolve";
+            }
+        }
+        return describe(e);
     }
 
     /** The message of an exception or, when it has none (ConnectException often has none), its cause's. */

@@ -82,8 +82,9 @@ public final class DatasetInspection {
         double[] testStd = test.std();
         for (int c = 0; c < spec.channels(); c++) {
             String name = spec.channels() == 3 ? c + " " + RGB.get(c) : Integer.toString(c);
-            b.append(String.format(Locale.ROOT, "  %-18s %10.4f %9.4f %9.4f %9.4f%n", name, trainMean[c], trainStd[c],
-                    testMean[c], testStd[c]));
+            b.append(String.format(Locale.ROOT, "  %-18s %10.4f %9.4f", name, trainMean[c], trainStd[c]));
+            b.append(test.records() == 0 ? String.format(Locale.ROOT, " %9s %9s%n", "-", "-")
+                    : String.format(Locale.ROOT, " %9.4f %9.4f%n", testMean[c], testStd[c]));
         }
         return b.toString();
     }

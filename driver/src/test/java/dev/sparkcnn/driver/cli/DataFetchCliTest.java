@@ -83,6 +83,14 @@ class DataFetchCliTest {
         assertEquals(1, code);
         assertTrue(err.toString().contains("--from cifar-10-binary.tar.gz --out " + data), err.toString());
         assertFalse(err.toString().contains("\tat "), "no stack trace: " + err);
+
+        err.reset();
+        code = Main.run(new String[] {"data", "fetch", "mnist", "--mirror", "http://sparkcnn.invalid/", "--out",
+                data.toString()}, new PrintStream(out), new PrintStream(err));
+        assertEquals(1, code, err.toString());
+        assertTrue(err.toString().contains("cannot connect to sparkcnn.invalid (the host name does not resolve)"),
+                err.toString());
+        assertTrue(err.toString().contains("--from DIR --out " + data), err.toString());
     }
 
     @Test
