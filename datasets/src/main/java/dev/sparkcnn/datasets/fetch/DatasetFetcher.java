@@ -48,7 +48,7 @@ public final class DatasetFetcher {
                         verify(local, file, local + " (from --from)", false);
                         install(source, local, staging, false);
                     } else {
-                        Path downloaded = download(source, file, downloads, out);
+                        Path downloaded = download(source, file, downloads, out, target);
                         try {
                             install(source, downloaded, staging, true);
                         } catch (InvalidDataException e) {
@@ -93,14 +93,15 @@ public final class DatasetFetcher {
     }
 
     /** Downloads (resuming) and verifies one file; returns the verified file in {@code downloads}. */
-    private Path download(DatasetSource source, RemoteFile file, Path downloads, Path out) throws IOException {
+    private Path download(DatasetSource source, RemoteFile file, Path downloads, Path out, Path target)
+            throws IOException {
         Path done = downloads.resolve(file.fileName());
         if (Files.exists(done) && Checksums.md5(done).equals(file.md5())) {
             log.accept("using " + done + " (verified earlier)");
             return done;
         }
         Files.deleteIfExists(done);
-        createDirectories(downloads);
+        createDirectories(downloads, target);
         Path part = downloads.resolve(file.fileName() + ".part");
         String url = source.url(file);
         try {
@@ -162,11 +163,11 @@ public final class DatasetFetcher {
         return String.join(", ", source.files().stream().map(RemoteFile::fileName).toList());
     }
 
-    private static void createDirectories(Path dir) throws IOException {
+    private static void createDirectories(Path dir, Path target) throws IOException {
         try {
             Files.createDirectories(dir);
         } catch (AccessDeniedException e) {
-            throw OutputDirectory.denied(dir);
+            throw OutputDirectory.denied(target, dir);
         }
     }
 }

@@ -54,7 +54,7 @@ final class OutputDirectory {
             Files.createDirectories(parent);
             return Files.createDirectory(staging);
         } catch (AccessDeniedException e) {
-            throw denied(Path.of(e.getFile()));
+            throw denied(target, Path.of(e.getFile()));
         }
     }
 
@@ -76,8 +76,8 @@ final class OutputDirectory {
         }
     }
 
-    static IllegalArgumentException denied(Path path) {
-        return new IllegalArgumentException("--out: permission denied creating " + path
+    static IllegalArgumentException denied(Path target, Path path) {
+        return new IllegalArgumentException("--out " + target + ": permission denied creating " + path
                 + "; choose a directory you can write to (or fix its permissions)");
     }
 
