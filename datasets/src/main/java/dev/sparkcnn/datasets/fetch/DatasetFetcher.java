@@ -7,6 +7,8 @@ import java.net.URI;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -42,19 +44,25 @@ public final class DatasetFetcher {
         try {
             Path staging = output.createStaging();
             try {
+                // every file verified before any is installed: a failure keeps what was already fetched
+                List<Path> verified = new ArrayList<>();
                 for (RemoteFile file : source.files()) {
                     if (from != null) {
                         Path local = localCopy(from, file, source);
                         verify(local, file, local + " (from --from)", false);
-                        install(source, local, staging, false);
+                        verified.add(local);
                     } else {
-                        Path downloaded = download(source, file, downloads, out, target);
-                        try {
-                            install(source, downloaded, staging, true);
-                        } catch (InvalidDataException e) {
-                            Files.deleteIfExists(downloaded); // refused: fetching it again gets a fresh copy
-                            throw e;
+                        verified.add(download(source, file, downloads, out, target));
+                    }
+                }
+                for (Path file : verified) {
+                    try {
+                        install(source, file, staging, from == null);
+                    } catch (InvalidDataException e) {
+                        if (from == null) {
+                            Files.deleteIfExists(file); // refused: fetching it again gets a fresh copy
                         }
+                        throw e;
                     }
                 }
                 output.publish(staging);

@@ -189,6 +189,27 @@ class DatasetFetcherTest {
     }
 
     @Test
+    void aFailedFileKeepsTheVerifiedOnesForTheNextRun() {
+        byte[] a = {1, 2, 3};
+        byte[] b = {4, 5};
+        server.serve("a.gz", a);
+        DatasetSource s = new DatasetSource("two", server.baseUrl(), List.of(
+                new RemoteFile("a.gz", Checksums.md5(a)), new RemoteFile("b.gz", Checksums.md5(b))), false);
+        Path out = tmp.resolve("two");
+        UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> fetcher(1).fetch(s, out, null, false));
+        assertTrue(e.getMessage().contains("HTTP 404"), e.getMessage());
+        assertFalse(Files.exists(out));
+        assertEquals(List.of("a.gz"), list(tmp.resolve(".two.download")));
+
+        server.serve("b.gz", b);
+        server.ranges.clear();
+        fetcher(1).fetch(s, out, null, false);
+        assertEquals(List.of(""), server.ranges, "only b.gz is requested again");
+        assertTrue(log.stream().anyMatch(l -> l.contains("a.gz (verified earlier)")), log.toString());
+        assertEquals(List.of("a.gz", "b.gz"), list(out));
+    }
+
+    @Test
     void networkUnavailableSuggestsFrom() throws IOException {
         DatasetSource s = new DatasetSource("cifar10", "http://127.0.0.1:" + closedPort() + "/",
                 List.of(new RemoteFile(ARCHIVE, Checksums.md5(archive))), true);
