@@ -4,6 +4,7 @@ import dev.sparkcnn.datasets.SyntheticCifar;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import dev.sparkcnn.driver.spark.SparkRuntime;
@@ -58,6 +59,34 @@ public final class TestData {
             b.append(prefix).append('_').append(i).append('\n');
         }
         return b.toString();
+    }
+
+    /**
+     * An image-folder dataset: {@code perClass} PNGs in each of the class folders {@code classes},
+     * {@code width} x {@code height}, class k a flat colour (k+1)·40 in channel k % 3 with noise,
+     * so the classes are learnable.
+     */
+    public static Path images(Path dir, List<String> classes, int perClass, int width, int height) {
+        java.util.Random rnd = new java.util.Random(5);
+        try {
+            for (int k = 0; k < classes.size(); k++) {
+                Path folder = java.nio.file.Files.createDirectories(dir.resolve(classes.get(k)));
+                for (int i = 0; i < perClass; i++) {
+                    java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(width, height,
+                            java.awt.image.BufferedImage.TYPE_INT_RGB);
+                    for (int y = 0; y < height; y++) {
+                        for (int x = 0; x < width; x++) {
+                            int v = Math.min(255, (k + 1) * 40 + rnd.nextInt(30));
+                            image.setRGB(x, y, v << (8 * (2 - k % 3)));
+                        }
+                    }
+                    javax.imageio.ImageIO.write(image, "png", folder.resolve(String.format("%03d.png", i)).toFile());
+                }
+            }
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** local[2] with the UI off; the caller stops it. */

@@ -125,7 +125,7 @@ public final class ScalingBenchmark {
     }
 
     private Row spark(String dataDir, String master, Path out) {
-        TrainingConfig config = new TrainingConfig(dataDir, null, null, model, engine, "parameter-averaging", master,
+        TrainingConfig config = new TrainingConfig(dataDir, null, null, null, null, model, engine, "parameter-averaging", master,
                 workers, epochs, null, averagingFrequency, 0.2, 42, null, 1, out.toString(), true);
         Metrics m = new TrainJob(config, Map.of("spark.ui.enabled", "false"),
                 new PrintWriter(OutputStream.nullOutputStream())).run();

@@ -34,12 +34,22 @@ public final class TrainCommand implements Callable<Integer> {
                     + "cifar-10-batches-bin/ (CIFAR-100: cifar-100-binary/).")
     String data;
 
-    @Option(names = "--format", description = "cifar10, cifar100 or idx; detected from the file names when omitted.")
+    @Option(names = "--format", description = "cifar10, cifar100, idx or images (<dir>/<class>/*.png|jpg); "
+            + "detected from the files when omitted.")
     String format;
 
     @Option(names = "--label-set", paramLabel = "fine|coarse", description = "CIFAR-100 only: learn the 100 fine "
             + "classes (default) or the 20 coarse superclasses.")
     String labelSet;
+
+    @Option(names = "--image-size", paramLabel = "N", description = "Image folders only: resize every image to "
+            + "N x N pixels (default: 32).")
+    Integer imageSize;
+
+    @Option(names = "--on-bad-record", paramLabel = "fail|skip", description = "Image folders only: an image that "
+            + "does not decode or has the wrong channel count fails the run (default) or is skipped with a warning "
+            + "and counted.")
+    String onBadRecord;
 
     @Option(names = "--model", description = "simple-cnn, mnist-cnn or cifar-cnn (default: cifar-cnn).")
     String model;
@@ -119,6 +129,8 @@ public final class TrainCommand implements Callable<Integer> {
         put(node, "data", data);
         put(node, "format", format);
         put(node, "labelSet", labelSet);
+        put(node, "imageSize", imageSize);
+        put(node, "onBadRecord", onBadRecord);
         put(node, "model", model);
         put(node, "engine", engine);
         put(node, "strategy", strategy);

@@ -42,6 +42,14 @@ public final class DatasetLocator {
      * ({@code fine}/{@code coarse}, null = fine) applies to CIFAR-100 only.
      */
     public LocatedDataset locate(String data, String format, String labelSet) {
+        return locate(data, format, labelSet, null);
+    }
+
+    /**
+     * As {@link #locate(String, String, String)}, with {@code imageSize} (image folders only: the side
+     * images are resized to; null = 32).
+     */
+    public LocatedDataset locate(String data, String format, String labelSet, Integer imageSize) {
         try {
             Path dir = new Path(data);
             FileSystem fs = hadoop.fileSystem(data);
@@ -67,10 +75,22 @@ public final class DatasetLocator {
                     }
                 }
             }
+            if ("images".equals(format) || (format == null && !recognised(files)
+                    && ImageFolderLocator.hasImageFolders(fs, dir))) {
+                if (labelSet != null) {
+                    throw new ConfigException("--label-set applies to CIFAR-100 only, but " + data + " holds image "
+                            + "folders; remove it");
+                }
+                return ImageFolderLocator.locate(hadoop, fs, dir, data, imageSize);
+            }
+            if (imageSize != null) {
+                throw new ConfigException("--image-size applies to image folders only, but " + data + " holds no "
+                        + "<class>/*.png|jpg folders; remove it");
+            }
             if (files.isEmpty()) {
                 throw new InvalidDataException("--data " + data + ": the directory is empty; put CIFAR-10 binary "
                         + "files (data_batch_N.bin), CIFAR-100 binary files (train.bin) or IDX files "
-                        + "(train-images-idx3-ubyte[.gz]) there");
+                        + "(train-images-idx3-ubyte[.gz]) or class folders of images (<class>/*.png|jpg) there");
             }
             String fmt = format != null ? format : detect(files, data);
             if (labelSet != null && !"cifar100".equals(fmt)) {
@@ -85,6 +105,11 @@ public final class DatasetLocator {
         } catch (IOException e) {
             throw new UncheckedIOException("--data " + data + ": cannot read: " + e.getMessage(), e);
         }
+    }
+
+    private static boolean recognised(List<FileStatus> files) {
+        return files.stream().map(DatasetLocator::name).anyMatch(n -> CifarFormat.isTrainFile(n)
+                || Cifar100Format.isTrainFile(n) || n.contains("idx3-ubyte") || n.contains("idx1-ubyte"));
     }
 
     private static String detect(List<FileStatus> files, String data) {

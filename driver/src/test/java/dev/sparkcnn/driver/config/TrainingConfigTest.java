@@ -9,13 +9,13 @@ import org.junit.jupiter.api.Test;
 class TrainingConfigTest {
 
     static TrainingConfig valid() {
-        return new TrainingConfig("data/x", "cifar10", null, "cifar-cnn", "dl4j", "parameter-averaging", "local[2]",
+        return new TrainingConfig("data/x", "cifar10", null, null, null, "cifar-cnn", "dl4j", "parameter-averaging", "local[2]",
                 2, 3, null, 5, 0.2, 42, null, null, "models/x", false);
     }
 
     @Test
     void roundTripsThroughJsonExactly() {
-        TrainingConfig c = new TrainingConfig("hdfs://nn/x", "cifar100", "coarse", "mnist-cnn", "dl4j",
+        TrainingConfig c = new TrainingConfig("hdfs://nn/x", "cifar100", "coarse", null, "skip", "mnist-cnn", "dl4j",
                 "parameter-averaging", "spark://h:7077", 8, 11, 96, 3, 0.125, -7L, 0.0003, 2, "s3a://b/m", true);
         TrainingConfig back = Json.read(Json.write(c), TrainingConfig.class, "test");
         assertEquals(c, back);
@@ -45,16 +45,25 @@ class TrainingConfigTest {
         assertBad("--label-set", () -> withLabels("cifar10", "coarse"));
         assertEquals("coarse", withLabels(null, "coarse").labelSet(), "format detected later");
         assertEquals("fine", withLabels("cifar100", "fine").labelSet());
+        assertBad("--image-size", () -> images("images", 3, null));
+        assertBad("--image-size", () -> images("cifar10", 32, null));
+        assertBad("--on-bad-record", () -> images("images", 32, "ignore"));
+        assertTrue(images(null, 64, "skip").skipBadRecords());
+    }
+
+    private static TrainingConfig images(String format, Integer size, String policy) {
+        return new TrainingConfig("d", format, null, size, policy, "cifar-cnn", "dl4j", "parameter-averaging", "local",
+                2, 1, null, 5, 0.2, 1, null, null, "o", false);
     }
 
     private static TrainingConfig withLabels(String format, String labelSet) {
-        return new TrainingConfig("d", format, labelSet, "cifar-cnn", "dl4j", "parameter-averaging", "local", 2, 1,
+        return new TrainingConfig("d", format, labelSet, null, null, "cifar-cnn", "dl4j", "parameter-averaging", "local", 2, 1,
                 null, 5, 0.2, 1, null, null, "o", false);
     }
 
     private static TrainingConfig copy(int epochs, int partitions, int k, double fraction, Integer batch,
                                        String model, String format, String strategy) {
-        return new TrainingConfig("d", format, null, model, "dl4j", strategy, "local", partitions, epochs, batch, k,
+        return new TrainingConfig("d", format, null, null, null, model, "dl4j", strategy, "local", partitions, epochs, batch, k,
                 fraction, 1, null, null, "o", false);
     }
 

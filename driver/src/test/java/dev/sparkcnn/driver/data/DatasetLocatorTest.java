@@ -91,6 +91,39 @@ class DatasetLocatorTest {
     }
 
     @Test
+    void imageFoldersAreDetectedInClassOrderAndInterleaved() throws IOException {
+        TestData.images(tmp, List.of("dog", "cat", "bird"), 2, 12, 9);
+        Files.writeString(tmp.resolve("cat").resolve("notes.txt"), "not an image: ignored");
+        LocatedDataset d = locator.locate(tmp.toString(), null, null, 16);
+        assertEquals("images", d.format());
+        assertEquals(List.of("bird", "cat", "dog"), d.spec().classNames());
+        assertEquals(3, d.spec().channels());
+        assertEquals(16, d.spec().height());
+        assertEquals(16, d.spec().width());
+        assertEquals(6, d.trainRecords());
+        assertEquals(List.of("bird/000.png", "cat/000.png", "dog/000.png", "bird/001.png", "cat/001.png",
+                "dog/001.png"), d.trainFiles().stream().map(f -> Path.of(java.net.URI.create(f.path())))
+                .map(p -> p.getParent().getFileName() + "/" + p.getFileName()).toList());
+        assertEquals(32, locator.locate(tmp.toString(), "images").spec().height(), "default size");
+    }
+
+    @Test
+    void anEmptyClassFolderOrASizeForOtherFormatsIsRefused() throws IOException {
+        TestData.images(tmp.resolve("imgs"), List.of("a", "b"), 1, 4, 4);
+        Files.createDirectories(tmp.resolve("imgs/c"));
+        Files.writeString(tmp.resolve("imgs/c/readme.txt"), "x");
+        InvalidDataException e = assertThrows(InvalidDataException.class,
+                () -> locator.locate(tmp.resolve("imgs").toString(), "images"));
+        assertTrue(e.getMessage().contains("class folder " + "file:" + tmp.resolve("imgs/c") + " has no .png"),
+                e.getMessage());
+
+        TestData.cifar(tmp.resolve("ten"), 1, 3, 2);
+        ConfigException c = assertThrows(ConfigException.class,
+                () -> locator.locate(tmp.resolve("ten").toString(), null, null, 64));
+        assertTrue(c.getMessage().startsWith("--image-size applies to image folders only"), c.getMessage());
+    }
+
+    @Test
     void aFileIsNotADataDirectory() throws IOException {
         Path f = Files.writeString(tmp.resolve("x.bin"), "x");
         InvalidDataException e = assertThrows(InvalidDataException.class, () -> locator.locate(f.toString(), null));
