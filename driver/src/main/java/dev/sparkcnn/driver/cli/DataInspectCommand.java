@@ -20,12 +20,16 @@ public final class DataInspectCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PATH|URI", description = "The dataset directory, as for train --data.")
     String data;
 
-    @Option(names = "--format", description = "cifar10, cifar100 or idx; detected when omitted.")
+    @Option(names = "--format", description = "cifar10, cifar100, idx or images; detected when omitted.")
     String format;
 
     @Option(names = "--label-set", paramLabel = "fine|coarse", description = "CIFAR-100: which labels to count "
             + "(default: fine).")
     String labelSet;
+
+    @Option(names = "--image-size", paramLabel = "N", description = "Image folders: the size images are resized "
+            + "to before the statistics (default: 32).")
+    Integer imageSize;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec command;
@@ -37,7 +41,7 @@ public final class DataInspectCommand implements Callable<Integer> {
                     + String.join(", ", TrainingConfig.FORMATS) + " (or omit it to detect the format)");
         }
         DatasetInspection inspection = DatasetInspection.of(new HadoopConf(new Configuration()), data, format,
-                labelSet);
+                labelSet, imageSize);
         command.commandLine().getOut().print(inspection.render());
         command.commandLine().getOut().flush();
         return 0;

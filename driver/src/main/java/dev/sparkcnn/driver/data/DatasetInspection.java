@@ -26,8 +26,9 @@ public final class DatasetInspection {
     }
 
     /** Locates the dataset at {@code data} and reads all of it. */
-    public static DatasetInspection of(HadoopConf hadoop, String data, String format, String labelSet) {
-        LocatedDataset dataset = new DatasetLocator(hadoop).locate(data, format, labelSet);
+    public static DatasetInspection of(HadoopConf hadoop, String data, String format, String labelSet,
+                                       Integer imageSize) {
+        LocatedDataset dataset = new DatasetLocator(hadoop).locate(data, format, labelSet, imageSize);
         SliceReader reader = SliceReader.of(hadoop, dataset);
         return new DatasetInspection(data, dataset, statistics(reader, dataset.spec(), dataset.trainFiles()),
                 statistics(reader, dataset.spec(), dataset.testFiles()));

@@ -72,6 +72,17 @@ class DataInspectCliTest {
     }
 
     @Test
+    void imageFoldersAreResizedBeforeTheStatistics() {
+        Path dir = TestData.images(tmp.resolve("img"), java.util.List.of("a", "b"), 3, 10, 7);
+        assertEquals(0, run("data", "inspect", dir.toString(), "--image-size", "8"), err.toString());
+        String report = out.toString(StandardCharsets.UTF_8);
+        assertTrue(report.contains("format   images, 3x8x8, 2 classes"), report);
+        assertTrue(report.matches("(?s).*\n  0 a +3 +0\n  1 b +3 +0\n.*"), report);
+        // class a is red 40..69, class b green 80..109; the other channels are 0
+        assertTrue(report.matches("(?s).*\n  2 blue +0\\.0000 +0\\.0000 +- +-\n.*"), report);
+    }
+
+    @Test
     void aCorruptRecordOrBadOptionIsExitTwoNamingIt() throws IOException {
         Path dir = TestData.cifar(tmp.resolve("d"), 1, 5, 2);
         try (RandomAccessFile f = new RandomAccessFile(dir.resolve("data_batch_1.bin").toFile(), "rw")) {
