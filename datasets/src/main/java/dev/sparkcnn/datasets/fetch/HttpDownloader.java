@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
@@ -132,7 +133,27 @@ public final class HttpDownloader {
             }
             try (OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
-                body.transferTo(out);
+                long start = append ? have : 0;
+                long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+                copy(body, out, start, length < 0 ? -1 : start + length, log);
+            }
+        }
+    }
+
+    /** Copies the body, reporting progress every 10% (or every 32 MB when the length is unknown). */
+    private static void copy(InputStream body, OutputStream out, long start, long total, Consumer<String> log)
+            throws IOException {
+        byte[] buffer = new byte[1 << 16];
+        long step = total > 0 ? Math.max(1, total / 10) : 32L << 20;
+        long done = start;
+        long next = (done / step + 1) * step;
+        for (int n = body.read(buffer); n >= 0; n = body.read(buffer)) {
+            out.write(buffer, 0, n);
+            done += n;
+            if (done >= next && (total <= 0 || done < total)) {
+                log.accept(total > 0 ? String.format(Locale.ROOT, "  %d%% (%.1f of %.1f MB)", done * 100 / total,
+                        done / 1e6, total / 1e6) : String.format(Locale.ROOT, "  %.1f MB", done / 1e6));
+                next = (done / step + 1) * step;
             }
         }
     }

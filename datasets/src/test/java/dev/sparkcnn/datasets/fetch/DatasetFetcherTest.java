@@ -71,6 +71,7 @@ class DatasetFetcherTest {
         assertEquals(10, records.size());
         assertEquals(List.of("cifar10"), siblings(out), "no staging, download or part files left behind");
         assertEquals(List.of(""), server.ranges, "one plain request");
+        assertTrue(log.stream().anyMatch(l -> l.matches("  \\d+% \\(\\d+\\.\\d of \\d+\\.\\d MB\\)")), log.toString());
     }
 
     @Test
