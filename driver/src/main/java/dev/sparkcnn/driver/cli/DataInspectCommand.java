@@ -31,17 +31,24 @@ public final class DataInspectCommand implements Callable<Integer> {
             + "to before the statistics (default: 32).")
     Integer imageSize;
 
+    @Option(names = "--on-bad-record", paramLabel = "fail|skip", description = "Image folders: stop at an image "
+            + "that does not decode or has the wrong channel count (default), or skip and count it.")
+    String onBadRecord;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec command;
 
     @Override
     public Integer call() {
+        if (onBadRecord != null && !TrainingConfig.BAD_RECORD_POLICIES.contains(onBadRecord)) {
+            throw new ConfigException("--on-bad-record '" + onBadRecord + "' is not a policy; use fail or skip");
+        }
         if (format != null && !TrainingConfig.FORMATS.contains(format)) {
             throw new ConfigException("--format '" + format + "' is not a known format; use one of "
                     + String.join(", ", TrainingConfig.FORMATS) + " (or omit it to detect the format)");
         }
         DatasetInspection inspection = DatasetInspection.of(new HadoopConf(new Configuration()), data, format,
-                labelSet, imageSize);
+                labelSet, imageSize, "skip".equals(onBadRecord));
         command.commandLine().getOut().print(inspection.render());
         command.commandLine().getOut().flush();
         return 0;

@@ -4,6 +4,7 @@ import dev.sparkcnn.datasets.DatasetSpec;
 import dev.sparkcnn.datasets.DatasetStatistics;
 import java.util.List;
 import java.util.Locale;
+import org.apache.spark.util.LongAccumulator;
 
 /**
  * What {@code data inspect} reports: the located dataset and statistics of its training and test
@@ -17,8 +18,11 @@ public final class DatasetInspection {
     private final LocatedDataset dataset;
     private final DatasetStatistics train;
     private final DatasetStatistics test;
+    private final long skipped;
 
-    private DatasetInspection(String data, LocatedDataset dataset, DatasetStatistics train, DatasetStatistics test) {
+    private DatasetInspection(String data, LocatedDataset dataset, DatasetStatistics train, DatasetStatistics test,
+                              long skipped) {
+        this.skipped = skipped;
         this.data = data;
         this.dataset = dataset;
         this.train = train;
@@ -27,11 +31,13 @@ public final class DatasetInspection {
 
     /** Locates the dataset at {@code data} and reads all of it. */
     public static DatasetInspection of(HadoopConf hadoop, String data, String format, String labelSet,
-                                       Integer imageSize) {
+                                       Integer imageSize, boolean skipBadImages) {
         LocatedDataset dataset = new DatasetLocator(hadoop).locate(data, format, labelSet, imageSize);
-        SliceReader reader = SliceReader.of(hadoop, dataset);
+        LongAccumulator skipped = new LongAccumulator(); // used in this process only: no Spark context needed
+        SliceReader reader = skipBadImages ? SliceReader.skippingBadImages(hadoop, dataset, skipped)
+                : SliceReader.of(hadoop, dataset);
         return new DatasetInspection(data, dataset, statistics(reader, dataset.spec(), dataset.trainFiles()),
-                statistics(reader, dataset.spec(), dataset.testFiles()));
+                statistics(reader, dataset.spec(), dataset.testFiles()), skipped.value());
     }
 
     private static DatasetStatistics statistics(SliceReader reader, DatasetSpec spec, List<DataFile> files) {
@@ -67,7 +73,8 @@ public final class DatasetInspection {
         for (DataFile f : dataset.testFiles()) {
             b.append(String.format(Locale.ROOT, "  %-32s %9d records  test%n", f.name(), f.records()));
         }
-        b.append(String.format(Locale.ROOT, "records  %d train, %d test%n", train.records(), test.records()));
+        b.append(String.format(Locale.ROOT, "records  %d train, %d test%s%n", train.records(), test.records(),
+                skipped > 0 ? ", " + skipped + " bad image file(s) skipped" : ""));
         b.append(String.format(Locale.ROOT, "class histogram%n  %-28s %9s %9s%n", "label", "train", "test"));
         long[] trainCounts = train.classCounts();
         long[] testCounts = test.classCounts();

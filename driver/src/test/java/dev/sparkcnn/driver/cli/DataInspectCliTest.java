@@ -72,7 +72,7 @@ class DataInspectCliTest {
     }
 
     @Test
-    void imageFoldersAreResizedBeforeTheStatistics() {
+    void imageFoldersAreResizedBeforeTheStatistics() throws IOException {
         Path dir = TestData.images(tmp.resolve("img"), java.util.List.of("a", "b"), 3, 10, 7);
         assertEquals(0, run("data", "inspect", dir.toString(), "--image-size", "8"), err.toString());
         String report = out.toString(StandardCharsets.UTF_8);
@@ -80,6 +80,13 @@ class DataInspectCliTest {
         assertTrue(report.matches("(?s).*\n  0 a +3 +0\n  1 b +3 +0\n.*"), report);
         // class a is red 40..69, class b green 80..109; the other channels are 0
         assertTrue(report.matches("(?s).*\n  2 blue +0\\.0000 +0\\.0000 +- +-\n.*"), report);
+
+        java.nio.file.Files.writeString(dir.resolve("b/zzz.png"), "broken");
+        assertEquals(2, run("data", "inspect", dir.toString()));
+        assertTrue(err.toString().contains("b/zzz.png: not a PNG or JPEG image"), err.toString());
+        out.reset();
+        assertEquals(0, run("data", "inspect", dir.toString(), "--on-bad-record", "skip"), err.toString());
+        assertTrue(out.toString().contains("records  6 train, 0 test, 1 bad image file(s) skipped"), out.toString());
     }
 
     @Test
