@@ -1,13 +1,9 @@
 package dev.sparkcnn.datasets;
 
-import java.io.BufferedReader;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
@@ -131,24 +127,8 @@ public final class CifarFormat {
      * @throws InvalidDataException if fewer than 2 names are found
      */
     public static List<String> readClassNames(InputStream in, String fileName) {
-        List<String> names = new ArrayList<>();
-        try {
-            BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                String name = line.strip();
-                if (!name.isEmpty()) {
-                    names.add(name);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(fileName + ": read failed: " + e.getMessage(), e);
-        }
-        if (names.size() < 2) {
-            throw new InvalidDataException(fileName + ": found " + names.size() + " class name(s) " + names
-                    + ", expected one per line and at least 2; the file is not a CIFAR " + META_FILE
-                    + " — re-extract the archive or remove the file to use the default CIFAR-10 names");
-        }
-        return List.copyOf(names);
+        return ClassNamesFile.read(in, fileName, "the file is not a CIFAR " + META_FILE
+                + " — re-extract the archive or remove the file to use the default CIFAR-10 names");
     }
 
     private static void skipRecords(InputStream in, String fileName, long firstRecord) throws IOException {

@@ -44,6 +44,10 @@ public final class CorruptFixtures {
         files.put("cifar-bad-label.bin", cifar(new int[] {3, 9, 10}, 12));
         files.put("cifar-meta.txt", utf8("  airplane \r\n\nautomobile\n\tbird\n\n\n"));
         files.put("cifar-meta-one-class.txt", utf8("airplane\n\n  \n"));
+        // CIFAR-100 binary: (coarse, fine) label pairs; fine 100 and coarse 20 are one past the last class
+        files.put("cifar100-bad-fine-label.bin", cifar100(new int[][] {{1, 5}, {19, 99}, {3, 100}}, 21));
+        files.put("cifar100-bad-coarse-label.bin", cifar100(new int[][] {{0, 0}, {20, 7}}, 22));
+        files.put("cifar100-truncated.bin", concat(cifar100(new int[][] {{4, 40}, {5, 50}}, 23), new byte[9]));
         // IDX: a valid 3-image pair, and one defect per file
         files.put("valid-images-idx3-ubyte", idx(0x08, new int[] {3, 2, 2}, seq(12)));
         files.put("valid-labels-idx1-ubyte", idx(0x08, new int[] {3}, new byte[] {0, 4, 9}));
@@ -68,6 +72,21 @@ public final class CorruptFixtures {
             rnd.nextBytes(pixels);
             out[r * CIFAR_RECORD] = (byte) labels[r];
             System.arraycopy(pixels, 0, out, r * CIFAR_RECORD + 1, pixels.length);
+        }
+        return out;
+    }
+
+    /** CIFAR-100 binary records: a (coarse, fine) label pair each, then pseudo-random pixels from {@code seed}. */
+    static byte[] cifar100(int[][] labels, long seed) {
+        Random rnd = new Random(seed);
+        int record = CIFAR_RECORD + 1;
+        byte[] out = new byte[labels.length * record];
+        for (int r = 0; r < labels.length; r++) {
+            byte[] pixels = new byte[record - 2];
+            rnd.nextBytes(pixels);
+            out[r * record] = (byte) labels[r][0];
+            out[r * record + 1] = (byte) labels[r][1];
+            System.arraycopy(pixels, 0, out, r * record + 2, pixels.length);
         }
         return out;
     }

@@ -97,7 +97,7 @@ public final class ScalingBenchmark {
     private Row singleProcess(String dataDir) {
         HadoopConf hadoop = new HadoopConf(new Configuration());
         LocatedDataset dataset = new DatasetLocator(hadoop).locate(dataDir, null);
-        List<ImageRecord> all = new SliceReader(hadoop, dataset.format(), dataset.spec().numClasses())
+        List<ImageRecord> all = SliceReader.of(hadoop, dataset)
                 .read(Slice.plan(dataset.trainFiles(), 1).get(0));
         BitSet test = TrainTestSplit.testMask(42, 0, all.size(), 0.2);
         List<ImageRecord> train = new ArrayList<>();
@@ -125,7 +125,7 @@ public final class ScalingBenchmark {
     }
 
     private Row spark(String dataDir, String master, Path out) {
-        TrainingConfig config = new TrainingConfig(dataDir, null, model, engine, "parameter-averaging", master,
+        TrainingConfig config = new TrainingConfig(dataDir, null, null, null, null, model, engine, "parameter-averaging", master,
                 workers, epochs, null, averagingFrequency, 0.2, 42, null, 1, out.toString(), true);
         Metrics m = new TrainJob(config, Map.of("spark.ui.enabled", "false"),
                 new PrintWriter(OutputStream.nullOutputStream())).run();

@@ -83,7 +83,7 @@ public final class StrategiesBenchmark {
 
     private Row run(String dataDir, String label, String strategy, String exchange, Path scratch, PrintWriter out) {
         Path modelDir = scratch.resolve("model-" + strategy + "-" + exchange);
-        TrainingConfig config = new TrainingConfig(dataDir, null, model, "native", strategy, master, workers, epochs,
+        TrainingConfig config = new TrainingConfig(dataDir, null, null, null, null, model, "native", strategy, master, workers, epochs,
                 null, averagingFrequency, 0.2, 42, null, 1, modelDir.toString(), true, null, exchange, density, false);
         Metrics m = new TrainJob(config, Map.of("spark.ui.enabled", "false"),
                 new PrintWriter(OutputStream.nullOutputStream())).run();

@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 
 /** {@code sparkcnn data ...}: dataset tools. */
 @Command(name = "data", mixinStandardHelpOptions = true, description = "Dataset tools.",
-        subcommands = {DataCommand.Generate.class})
+        subcommands = {DataCommand.Generate.class, DataFetchCommand.class, DataInspectCommand.class})
 public final class DataCommand extends CommandGroup {
 
     /** {@code sparkcnn data generate}: a small learnable dataset in CIFAR-10 binary layout. */

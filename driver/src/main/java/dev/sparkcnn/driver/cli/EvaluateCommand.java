@@ -27,7 +27,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             + "trained on).")
     String data;
 
-    @Option(names = "--format", description = "cifar10 or idx (default: detect).")
+    @Option(names = "--format", description = "cifar10, cifar100, idx or images (default: detect).")
     String format;
 
     @Option(names = "--master", description = "Spark master (default: local[*]).")

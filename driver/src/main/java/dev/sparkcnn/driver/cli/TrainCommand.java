@@ -33,11 +33,25 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "PATH|URI",
             description = "Required (here or in --config). Dataset directory on any Hadoop file system (file:, "
                     + "hdfs:, s3a:). For CIFAR-10 the directory with the .bin files or its parent holding "
-                    + "cifar-10-batches-bin/.")
+                    + "cifar-10-batches-bin/ (CIFAR-100: cifar-100-binary/).")
     String data;
 
-    @Option(names = "--format", description = "cifar10 or idx; detected from the file names when omitted.")
+    @Option(names = "--format", description = "cifar10, cifar100, idx or images (<dir>/<class>/*.png|jpg); "
+            + "detected from the files when omitted.")
     String format;
+
+    @Option(names = "--label-set", paramLabel = "fine|coarse", description = "CIFAR-100 only: learn the 100 fine "
+            + "classes (default) or the 20 coarse superclasses.")
+    String labelSet;
+
+    @Option(names = "--image-size", paramLabel = "N", description = "Image folders only: resize every image to "
+            + "N x N pixels (default: 32).")
+    Integer imageSize;
+
+    @Option(names = "--on-bad-record", paramLabel = "fail|skip", description = "Image folders only: an image that "
+            + "does not decode or has the wrong channel count fails the run (default) or is skipped with a warning "
+            + "and counted.")
+    String onBadRecord;
 
     @Option(names = "--model", description = "simple-cnn, mnist-cnn or cifar-cnn (default: cifar-cnn).")
     String model;
@@ -149,6 +163,9 @@ public final class TrainCommand implements Callable<Integer> {
         }
         put(node, "data", data);
         put(node, "format", format);
+        put(node, "labelSet", labelSet);
+        put(node, "imageSize", imageSize);
+        put(node, "onBadRecord", onBadRecord);
         put(node, "model", model);
         put(node, "engine", engine);
         put(node, "strategy", strategy);

@@ -14,7 +14,11 @@ import java.util.List;
  * directory as {@code config.json} and round-trips through JSON exactly.
  *
  * @param data               dataset location: a path or any Hadoop FileSystem URI
- * @param format             {@code cifar10} or {@code idx}; null = detect from the files
+ * @param format             {@code cifar10}, {@code cifar100} or {@code idx}; null = detect from the files
+ * @param labelSet           CIFAR-100 only: {@code fine} (100 classes) or {@code coarse} (20); null = fine
+ * @param imageSize          image folders only: side of the square the images are resized to; null = 32
+ * @param onBadRecord        image folders only: {@code fail} (default when null) or {@code skip} an image
+ *                           that does not decode or has the wrong channel count
  * @param model              catalogue model name
  * @param engine             network implementation ({@code dl4j})
  * @param strategy           training strategy ({@code parameter-averaging})
@@ -39,6 +43,9 @@ import java.util.List;
 public record TrainingConfig(
         String data,
         String format,
+        String labelSet,
+        Integer imageSize,
+        String onBadRecord,
         String model,
         String engine,
         String strategy,
@@ -58,7 +65,9 @@ public record TrainingConfig(
         double thresholdDensity,
         boolean verifyReplicas) {
 
-    public static final List<String> FORMATS = List.of("cifar10", "idx");
+    public static final List<String> FORMATS = List.of("cifar10", "cifar100", "idx", "images");
+    public static final List<String> BAD_RECORD_POLICIES = List.of("fail", "skip");
+    public static final List<String> LABEL_SETS = List.of("fine", "coarse");
     public static final String PARAMETER_AVERAGING = "parameter-averaging";
     public static final String GRADIENT_SHARING = "gradient-sharing";
     public static final List<String> STRATEGIES = List.of(PARAMETER_AVERAGING, GRADIENT_SHARING);
@@ -66,12 +75,13 @@ public record TrainingConfig(
     public static final double DEFAULT_THRESHOLD_DENSITY = 0.03;
 
     /** A configuration with the default optimizer and gradient-sharing settings. */
-    public TrainingConfig(String data, String format, String model, String engine, String strategy, String master,
-                          int partitions, int epochs, Integer batchSize, int averagingFrequency, double testFraction,
-                          long seed, Double learningRate, Integer threadsPerTask, String out, boolean overwrite) {
-        this(data, format, model, engine, strategy, master, partitions, epochs, batchSize, averagingFrequency,
-                testFraction, seed, learningRate, threadsPerTask, out, overwrite, null, DEFAULT_EXCHANGE,
-                DEFAULT_THRESHOLD_DENSITY, false);
+    public TrainingConfig(String data, String format, String labelSet, Integer imageSize, String onBadRecord,
+                          String model, String engine, String strategy, String master, int partitions, int epochs,
+                          Integer batchSize, int averagingFrequency, double testFraction, long seed,
+                          Double learningRate, Integer threadsPerTask, String out, boolean overwrite) {
+        this(data, format, labelSet, imageSize, onBadRecord, model, engine, strategy, master, partitions, epochs,
+                batchSize, averagingFrequency, testFraction, seed, learningRate, threadsPerTask, out, overwrite, null,
+                DEFAULT_EXCHANGE, DEFAULT_THRESHOLD_DENSITY, false);
     }
 
     public TrainingConfig {
@@ -79,6 +89,16 @@ public record TrainingConfig(
         require(format == null || FORMATS.contains(format), "--format",
                 "'" + format + "' is not a known format; use one of " + String.join(", ", FORMATS)
                         + " (or omit it to detect the format from the files)");
+        require(labelSet == null || LABEL_SETS.contains(labelSet), "--label-set",
+                "'" + labelSet + "' is not a CIFAR-100 label set; use fine (100 classes) or coarse (20)");
+        require(labelSet == null || format == null || format.equals("cifar100"), "--label-set",
+                "applies to CIFAR-100 only, but the format is " + format + "; remove it");
+        require(imageSize == null || (imageSize >= 4 && imageSize <= 1024), "--image-size",
+                "must be between 4 and 1024 pixels, got " + imageSize);
+        require(imageSize == null || format == null || format.equals("images"), "--image-size",
+                "applies to image folders only, but the format is " + format + "; remove it");
+        require(onBadRecord == null || BAD_RECORD_POLICIES.contains(onBadRecord), "--on-bad-record",
+                "'" + onBadRecord + "' is not a policy; use fail or skip");
         require(model != null && ModelCatalogue.names().contains(model), "--model",
                 "'" + model + "' is not a known model; use one of " + String.join(", ", ModelCatalogue.names()));
         require(engine != null && NetworkFactory.engines().contains(engine), "--engine",
@@ -111,16 +131,24 @@ public record TrainingConfig(
         return new Exchange.Options(Exchange.of(exchange), thresholdDensity, verifyReplicas);
     }
 
+    /** True when unreadable images are skipped (with a warning and a count) instead of failing the run. */
+    public boolean skipBadRecords() {
+        return "skip".equals(onBadRecord);
+    }
+
     /** The batch size to use: the configured one or the model's default. */
     public int effectiveBatchSize() {
         return batchSize != null ? batchSize : ModelCatalogue.defaults(model).batchSize();
     }
 
-    /** A copy with the format decided (after detection). */
-    public TrainingConfig withFormat(String detected) {
-        return new TrainingConfig(data, detected, model, engine, strategy, master, partitions, epochs, batchSize,
-                averagingFrequency, testFraction, seed, learningRate, threadsPerTask, out, overwrite, optimizer,
-                exchange, thresholdDensity, verifyReplicas);
+    /**
+     * A copy with the format decided (after detection), and the label set (null unless CIFAR-100) and
+     * image size (null unless image folders) in effect.
+     */
+    public TrainingConfig withFormat(String detected, String labels, Integer size) {
+        return new TrainingConfig(data, detected, labels, size, onBadRecord, model, engine, strategy, master,
+                partitions, epochs, batchSize, averagingFrequency, testFraction, seed, learningRate, threadsPerTask,
+                out, overwrite, optimizer, exchange, thresholdDensity, verifyReplicas);
     }
 
     private static void require(boolean ok, String option, String problem) {

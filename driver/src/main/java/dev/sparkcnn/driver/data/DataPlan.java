@@ -9,6 +9,7 @@ import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.LongAccumulator;
 
 /**
  * The RDDs of one run. Executors read their slices of the files directly; the records are cached
@@ -21,9 +22,13 @@ public final class DataPlan {
     private final double testFraction;
     private final long seed;
     private final JavaRDD<ImageRecord> records;
+    private final SliceReader reader;
+    private final LongAccumulator skipped;
 
     private DataPlan(LocatedDataset dataset, List<Slice> slices, double testFraction, long seed,
-                     JavaRDD<ImageRecord> records) {
+                     JavaRDD<ImageRecord> records, SliceReader reader, LongAccumulator skipped) {
+        this.reader = reader;
+        this.skipped = skipped;
         this.dataset = dataset;
         this.slices = slices;
         this.testFraction = testFraction;
@@ -31,14 +36,27 @@ public final class DataPlan {
         this.records = records;
     }
 
-    /** Plans (lazily) the cached record RDD with {@code partitions} partitions. */
+    /** Plans (lazily) the cached record RDD with {@code partitions} partitions; every bad record fails. */
     public static DataPlan create(JavaSparkContext sc, HadoopConf hadoop, LocatedDataset dataset, int partitions,
                                   double testFraction, long seed) {
+        return create(sc, hadoop, dataset, partitions, testFraction, seed, false);
+    }
+
+    /**
+     * As {@link #create(JavaSparkContext, HadoopConf, LocatedDataset, int, double, long)}; with
+     * {@code skipBadImages}, image files that do not decode are skipped and counted
+     * ({@link #skippedRecords()}).
+     */
+    public static DataPlan create(JavaSparkContext sc, HadoopConf hadoop, LocatedDataset dataset, int partitions,
+                                  double testFraction, long seed, boolean skipBadImages) {
         List<Slice> slices = Slice.plan(dataset.trainFiles(), partitions);
-        JavaRDD<ImageRecord> records = read(sc, hadoop, dataset, slices)
+        LongAccumulator skipped = sc.sc().longAccumulator("sparkcnn skipped records");
+        SliceReader reader = skipBadImages ? SliceReader.skippingBadImages(hadoop, dataset, skipped)
+                : SliceReader.of(hadoop, dataset);
+        JavaRDD<ImageRecord> records = read(sc, reader, slices)
                 .persist(StorageLevel.MEMORY_ONLY())
                 .setName("sparkcnn records (" + dataset.format() + ", " + partitions + " partitions)");
-        return new DataPlan(dataset, slices, testFraction, seed, records);
+        return new DataPlan(dataset, slices, testFraction, seed, records, reader, skipped);
     }
 
     /** The dataset's own test files as an RDD (not cached: read once for evaluation), or null. */
@@ -46,13 +64,11 @@ public final class DataPlan {
         if (!dataset.hasOfficialTest()) {
             return null;
         }
-        return read(sc, hadoop, dataset, Slice.plan(dataset.testFiles(), slices.size()))
+        return read(sc, reader, Slice.plan(dataset.testFiles(), slices.size()))
                 .setName("sparkcnn official test set");
     }
 
-    private static JavaRDD<ImageRecord> read(JavaSparkContext sc, HadoopConf hadoop, LocatedDataset dataset,
-                                             List<Slice> slices) {
-        SliceReader reader = new SliceReader(hadoop, dataset.format(), dataset.spec().numClasses());
+    private static JavaRDD<ImageRecord> read(JavaSparkContext sc, SliceReader reader, List<Slice> slices) {
         return sc.parallelize(slices, slices.size()).flatMap(s -> reader.read(s).iterator());
     }
 
@@ -127,6 +143,14 @@ public final class DataPlan {
 
     /** Bytes the cached records take, and how many partitions are cached. */
     public record CacheUsage(long memoryBytes, long diskBytes, int cachedPartitions, int partitions) {
+    }
+
+    /**
+     * Bad image files skipped so far (with {@code skipBadImages}); counted as executors read, so
+     * read it after an action. A cached partition that Spark evicts and re-reads counts again.
+     */
+    public long skippedRecords() {
+        return skipped.value();
     }
 
     /** Drops the cached records. */

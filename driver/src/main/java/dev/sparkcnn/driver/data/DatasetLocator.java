@@ -1,9 +1,11 @@
 package dev.sparkcnn.driver.data;
 
+import dev.sparkcnn.datasets.Cifar100Format;
 import dev.sparkcnn.datasets.CifarFormat;
 import dev.sparkcnn.datasets.DatasetSpec;
 import dev.sparkcnn.datasets.IdxFormat;
 import dev.sparkcnn.datasets.InvalidDataException;
+import dev.sparkcnn.driver.config.ConfigException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,6 +34,22 @@ public final class DatasetLocator {
 
     /** Locates the dataset at {@code data}; {@code format} null means detect. */
     public LocatedDataset locate(String data, String format) {
+        return locate(data, format, null);
+    }
+
+    /**
+     * Locates the dataset at {@code data}; {@code format} null means detect; {@code labelSet}
+     * ({@code fine}/{@code coarse}, null = fine) applies to CIFAR-100 only.
+     */
+    public LocatedDataset locate(String data, String format, String labelSet) {
+        return locate(data, format, labelSet, null);
+    }
+
+    /**
+     * As {@link #locate(String, String, String)}, with {@code imageSize} (image folders only: the side
+     * images are resized to; null = 32).
+     */
+    public LocatedDataset locate(String data, String format, String labelSet, Integer imageSize) {
         try {
             Path dir = new Path(data);
             FileSystem fs = hadoop.fileSystem(data);
@@ -48,20 +66,50 @@ public final class DatasetLocator {
                         + "dataset files");
             }
             List<FileStatus> files = listFiles(fs, dir);
-            if (files.stream().noneMatch(f -> CifarFormat.isTrainFile(name(f))) && fs.exists(
-                    new Path(dir, CifarFormat.ARCHIVE_DIR))) {
-                dir = new Path(dir, CifarFormat.ARCHIVE_DIR);
-                files = listFiles(fs, dir);
+            if (files.stream().noneMatch(f -> CifarFormat.isTrainFile(name(f)) || Cifar100Format.isTrainFile(name(f)))) {
+                for (String archiveDir : List.of(CifarFormat.ARCHIVE_DIR, Cifar100Format.ARCHIVE_DIR)) {
+                    if (fs.exists(new Path(dir, archiveDir))) {
+                        dir = new Path(dir, archiveDir);
+                        files = listFiles(fs, dir);
+                        break;
+                    }
+                }
+            }
+            if ("images".equals(format) || (format == null && !recognised(files)
+                    && ImageFolderLocator.hasImageFolders(fs, dir))) {
+                if (labelSet != null) {
+                    throw new ConfigException("--label-set applies to CIFAR-100 only, but " + data + " holds image "
+                            + "folders; remove it");
+                }
+                return ImageFolderLocator.locate(hadoop, fs, dir, data, imageSize);
+            }
+            if (imageSize != null) {
+                throw new ConfigException("--image-size applies to image folders only, but " + data + " holds no "
+                        + "<class>/*.png|jpg folders; remove it");
             }
             if (files.isEmpty()) {
                 throw new InvalidDataException("--data " + data + ": the directory is empty; put CIFAR-10 binary "
-                        + "files (data_batch_N.bin) or IDX files (train-images-idx3-ubyte[.gz]) there");
+                        + "files (data_batch_N.bin), CIFAR-100 binary files (train.bin) or IDX files "
+                        + "(train-images-idx3-ubyte[.gz]) or class folders of images (<class>/*.png|jpg) there");
             }
             String fmt = format != null ? format : detect(files, data);
-            return "cifar10".equals(fmt) ? cifar(fs, dir, files, data) : idx(dir, files, data);
+            if (labelSet != null && !"cifar100".equals(fmt)) {
+                throw new ConfigException("--label-set applies to CIFAR-100 only, but " + data + " holds " + fmt
+                        + " data; remove it");
+            }
+            return switch (fmt) {
+                case "cifar10" -> cifar(fs, dir, files, data);
+                case "cifar100" -> cifar100(fs, dir, files, data, labelSet);
+                default -> idx(dir, files, data);
+            };
         } catch (IOException e) {
             throw new UncheckedIOException("--data " + data + ": cannot read: " + e.getMessage(), e);
         }
+    }
+
+    private static boolean recognised(List<FileStatus> files) {
+        return files.stream().map(DatasetLocator::name).anyMatch(n -> CifarFormat.isTrainFile(n)
+                || Cifar100Format.isTrainFile(n) || n.contains("idx3-ubyte") || n.contains("idx1-ubyte"));
     }
 
     private static String detect(List<FileStatus> files, String data) {
@@ -69,11 +117,14 @@ public final class DatasetLocator {
         if (names.stream().anyMatch(CifarFormat::isTrainFile)) {
             return "cifar10";
         }
+        if (names.stream().anyMatch(Cifar100Format::isTrainFile)) {
+            return "cifar100";
+        }
         if (names.stream().anyMatch(n -> n.contains("idx3-ubyte") || n.contains("idx1-ubyte"))) {
             return "idx";
         }
         throw new InvalidDataException("--data " + data + ": cannot tell the format from the files " + preview(names)
-                + "; expected CIFAR-10 binary (data_batch_N.bin) or IDX (train-images-idx3-ubyte[.gz]); "
+                + "; expected CIFAR-10 binary (data_batch_N.bin), CIFAR-100 binary (train.bin) or IDX (train-images-idx3-ubyte[.gz]); "
                 + "pass --format if the files are named differently");
     }
 
@@ -100,7 +151,44 @@ public final class DatasetLocator {
                     + dir + " (found " + preview(files.stream().map(DatasetLocator::name).toList()) + ")");
         }
         train.sort(Comparator.comparing(DataFile::path, DatasetLocator::naturalOrder));
-        return new LocatedDataset("cifar10", CifarFormat.spec(classes), List.copyOf(train), List.copyOf(test));
+        return new LocatedDataset("cifar10", null, CifarFormat.spec(classes), List.copyOf(train), List.copyOf(test));
+    }
+
+    private LocatedDataset cifar100(FileSystem fs, Path dir, List<FileStatus> files, String data, String labelSet)
+            throws IOException {
+        Cifar100Format.LabelSet set;
+        try {
+            set = Cifar100Format.LabelSet.parse(labelSet == null ? "fine" : labelSet);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("--label-set '" + labelSet + "' is not a CIFAR-100 label set; use fine or coarse");
+        }
+        List<String> classes = DatasetSpec.numberedClasses(set.classes());
+        Path meta = new Path(dir, set.metaFile());
+        if (fs.exists(meta)) {
+            try (InputStream in = fs.open(meta)) {
+                classes = Cifar100Format.readClassNames(in, meta.toString());
+            }
+        }
+        DataFile train = null;
+        List<DataFile> test = new ArrayList<>();
+        for (FileStatus f : files) {
+            String n = name(f);
+            if (Cifar100Format.isTrainFile(n) || Cifar100Format.isTestFile(n)) {
+                DataFile df = new DataFile(f.getPath().toString(), null,
+                        Cifar100Format.recordCount(f.getPath().toString(), f.getLen()));
+                if (Cifar100Format.isTrainFile(n)) {
+                    train = df;
+                } else {
+                    test.add(df);
+                }
+            }
+        }
+        if (train == null) {
+            throw new InvalidDataException("--data " + data + ": no CIFAR-100 training file (train.bin) in " + dir
+                    + " (found " + preview(files.stream().map(DatasetLocator::name).toList()) + ")");
+        }
+        return new LocatedDataset("cifar100", set.cliName(), Cifar100Format.spec(classes), List.of(train),
+                List.copyOf(test));
     }
 
     private LocatedDataset idx(Path dir, List<FileStatus> files, String data) throws IOException {
@@ -124,7 +212,7 @@ public final class DatasetLocator {
         List<String> names = classes == 10 && data.toLowerCase(Locale.ROOT).contains("fashion")
                 ? IdxFormat.FASHION_MNIST_CLASSES : DatasetSpec.numberedClasses(classes);
         DatasetSpec spec = new DatasetSpec(shape.channels(), shape.height(), shape.width(), names);
-        return new LocatedDataset("idx", spec, List.of(train.file()), test);
+        return new LocatedDataset("idx", null, spec, List.of(train.file()), test);
     }
 
     private record IdxPair(DataFile file, IdxFormat.IdxSummary summary) {

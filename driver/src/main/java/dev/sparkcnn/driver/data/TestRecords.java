@@ -24,7 +24,7 @@ public final class TestRecords {
     /** The test records of {@code dataset} for a run with these split settings. */
     public TestRecords(HadoopConf hadoop, LocatedDataset dataset, int partitions, double testFraction, long seed) {
         this.dataset = dataset;
-        this.reader = new SliceReader(hadoop, dataset.format(), dataset.spec().numClasses());
+        this.reader = SliceReader.of(hadoop, dataset);
         this.partitions = partitions;
         this.testFraction = testFraction;
         this.seed = seed;

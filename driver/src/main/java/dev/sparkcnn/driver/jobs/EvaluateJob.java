@@ -57,7 +57,11 @@ public final class EvaluateJob {
             throw new ConfigException("--partitions and --batch-size must be at least 1 and --test-fraction strictly "
                     + "between 0 and 1");
         }
-        LocatedDataset dataset = new DatasetLocator(hadoop).locate(data, format);
+        String labelSet = trained.path("labelSet").asText(null);
+        Integer imageSize = trained.hasNonNull("imageSize") && (format == null || "images".equals(format))
+                ? trained.get("imageSize").asInt() : null;
+        LocatedDataset dataset = new DatasetLocator(hadoop).locate(data, format,
+                format == null || "cifar100".equals(format) ? labelSet : null, imageSize);
         checkCompatible(model.data(), dataset.spec(), data);
 
         String master = request.master() != null ? request.master() : "local[*]";
@@ -66,7 +70,8 @@ public final class EvaluateJob {
             hadoop = new HadoopConf(sc.hadoopConfiguration());
             TrainingRun run = new TrainingRun(model.spec(), model.engine(), model.normalization(), batch, 1, 1, seed,
                     SparkRuntime.taskCpus(sc));
-            DataPlan plan = DataPlan.create(sc, hadoop, dataset, partitions, fraction, seed);
+            DataPlan plan = DataPlan.create(sc, hadoop, dataset, partitions, fraction, seed,
+                    "skip".equals(trained.path("onBadRecord").asText(null)));
             Map<String, EvaluationReport> reports = new LinkedHashMap<>();
             reports.put("test", evaluate(sc, plan.test(), model, run));
             out.print(reports.get("test").render("held-out split (" + fraction + " of each partition, seed " + seed

@@ -52,8 +52,10 @@ public final class TrainJob {
     public Metrics run() {
         HadoopConf hadoop = new HadoopConf(new Configuration());
         AtomicDirectory.checkWritable(hadoop, requested.out(), requested.overwrite(), "--out");
-        LocatedDataset dataset = new DatasetLocator(hadoop).locate(requested.data(), requested.format());
-        TrainingConfig config = requested.withFormat(dataset.format());
+        LocatedDataset dataset = new DatasetLocator(hadoop).locate(requested.data(), requested.format(),
+                requested.labelSet(), requested.imageSize());
+        TrainingConfig config = requested.withFormat(dataset.format(), dataset.labelSet(),
+                "images".equals(dataset.format()) ? dataset.spec().height() : null);
         long[] trainCounts = DataPlan.trainCounts(dataset, config.partitions(), config.testFraction());
         checkPartitions(config, dataset, trainCounts);
         ModelSpec spec = ModelSpec.of(config.model(), dataset.spec(), config.learningRate(), config.seed())
@@ -75,7 +77,7 @@ public final class TrainJob {
                     ModelCatalogue.defaults(config.model()).normalization(dataset.spec().channels()),
                     config.effectiveBatchSize(), config.averagingFrequency(), config.epochs(), config.seed(), threads);
             DataPlan plan = DataPlan.create(sc, hadoop, dataset, config.partitions(), config.testFraction(),
-                    config.seed());
+                    config.seed(), config.skipBadRecords());
             ModelState initial = initialState(spec, config.engine());
             LOG.info("model {} ({} parameters, engine {}), strategy {}, batch {}, averaging every {} steps, "
                             + "{} threads per task", spec.model(), initial.params().length, config.engine(),
@@ -93,6 +95,11 @@ public final class TrainJob {
                         cache.cachedPartitions(), cache.partitions(), dataset.trainRecords()));
             }
 
+            if (plan.skippedRecords() > 0) {
+                LOG.warn("skipped {} bad image file(s) (--on-bad-record skip); the executor logs name each one",
+                        plan.skippedRecords());
+                out.printf("skipped %d bad image file(s) (--on-bad-record skip)%n", plan.skippedRecords());
+            }
             EvaluationReport test = evaluate(sc, plan.test(), result.state(), run, dataset);
             out.print(test.render("held-out split (" + config.testFraction() + " of each partition)"));
             EvaluationReport official = null;

@@ -9,14 +9,14 @@ import org.junit.jupiter.api.Test;
 class TrainingConfigTest {
 
     static TrainingConfig valid() {
-        return new TrainingConfig("data/x", "cifar10", "cifar-cnn", "dl4j", "parameter-averaging", "local[2]", 2, 3,
-                null, 5, 0.2, 42, null, null, "models/x", false);
+        return new TrainingConfig("data/x", "cifar10", null, null, null, "cifar-cnn", "dl4j", "parameter-averaging", "local[2]",
+                2, 3, null, 5, 0.2, 42, null, null, "models/x", false);
     }
 
     @Test
     void roundTripsThroughJsonExactly() {
-        TrainingConfig c = new TrainingConfig("hdfs://nn/x", null, "mnist-cnn", "dl4j", "parameter-averaging",
-                "spark://h:7077", 8, 11, 96, 3, 0.125, -7L, 0.0003, 2, "s3a://b/m", true);
+        TrainingConfig c = new TrainingConfig("hdfs://nn/x", "cifar100", "coarse", null, "skip", "mnist-cnn", "dl4j",
+                "parameter-averaging", "spark://h:7077", 8, 11, 96, 3, 0.125, -7L, 0.0003, 2, "s3a://b/m", true);
         TrainingConfig back = Json.read(Json.write(c), TrainingConfig.class, "test");
         assertEquals(c, back);
         assertEquals(Json.write(c), Json.write(back));
@@ -41,11 +41,29 @@ class TrainingConfigTest {
         assertBad("--model", () -> copy(1, 2, 5, 0.2, null, "resnet-9000", "cifar10", "parameter-averaging"));
         assertBad("--format", () -> copy(1, 2, 5, 0.2, null, "cifar-cnn", "jpeg", "parameter-averaging"));
         assertBad("--strategy", () -> copy(1, 2, 5, 0.2, null, "cifar-cnn", "cifar10", "allreduce"));
+        assertBad("--label-set", () -> withLabels("cifar100", "medium"));
+        assertBad("--label-set", () -> withLabels("cifar10", "coarse"));
+        assertEquals("coarse", withLabels(null, "coarse").labelSet(), "format detected later");
+        assertEquals("fine", withLabels("cifar100", "fine").labelSet());
+        assertBad("--image-size", () -> images("images", 3, null));
+        assertBad("--image-size", () -> images("cifar10", 32, null));
+        assertBad("--on-bad-record", () -> images("images", 32, "ignore"));
+        assertTrue(images(null, 64, "skip").skipBadRecords());
+    }
+
+    private static TrainingConfig images(String format, Integer size, String policy) {
+        return new TrainingConfig("d", format, null, size, policy, "cifar-cnn", "dl4j", "parameter-averaging", "local",
+                2, 1, null, 5, 0.2, 1, null, null, "o", false);
+    }
+
+    private static TrainingConfig withLabels(String format, String labelSet) {
+        return new TrainingConfig("d", format, labelSet, null, null, "cifar-cnn", "dl4j", "parameter-averaging", "local", 2, 1,
+                null, 5, 0.2, 1, null, null, "o", false);
     }
 
     private static TrainingConfig copy(int epochs, int partitions, int k, double fraction, Integer batch,
                                        String model, String format, String strategy) {
-        return new TrainingConfig("d", format, model, "dl4j", strategy, "local", partitions, epochs, batch, k,
+        return new TrainingConfig("d", format, null, null, null, model, "dl4j", strategy, "local", partitions, epochs, batch, k,
                 fraction, 1, null, null, "o", false);
     }
 

@@ -95,7 +95,7 @@ class DataPlanSparkTest {
 
     @Test
     void testRecordsReadInOneProcessAreTheHeldOutSplitOrTheTestFiles() throws Exception {
-        LocatedDataset noTestFiles = new LocatedDataset(dataset.format(), dataset.spec(), dataset.trainFiles(),
+        LocatedDataset noTestFiles = new LocatedDataset(dataset.format(), dataset.labelSet(), dataset.spec(), dataset.trainFiles(),
                 List.of());
         TestRecords heldOut = new TestRecords(hadoop, noTestFiles, 3, 0.25, 11);
         List<ImageRecord> viaSpark = DataPlan.create(sc, hadoop, noTestFiles, 3, 0.25, 11).test().collect();

@@ -80,6 +80,27 @@ class TrainEvaluateCliTest {
     }
 
     @Test
+    void cifar100TrainsOnTheChosenLabelSetAndEvaluateKeepsIt() throws Exception {
+        Path data = TestData.cifar100(tmp.resolve("data").resolve("cifar-100-binary"), 160, 40);
+        Path out = tmp.resolve("model");
+        int code = Main.run(new String[] {"train", "--data", tmp.resolve("data").toString(), "--label-set", "coarse",
+                "--model", "simple-cnn", "--epochs", "1", "--partitions", "2", "--master", "local[2]", "--out",
+                out.toString(), "--conf", "spark.ui.enabled=false"}, quiet(), System.err);
+        assertEquals(0, code);
+        TrainingConfig config = Json.read(Files.readString(out.resolve("config.json")), TrainingConfig.class, "t");
+        assertEquals("cifar100", config.format());
+        assertEquals("coarse", config.labelSet());
+        JsonNode metrics = Json.MAPPER.readTree(out.resolve("metrics.json").toFile());
+        assertEquals(20, metrics.get("confusionMatrix").size(), "20 coarse classes");
+        assertEquals(40, metrics.get("officialTest").get("examples").asLong());
+        assertTrue(data.resolve("train.bin").toFile().isFile());
+
+        Map<String, EvaluationReport> again = new EvaluateJob(new EvaluateJob.Request(out.toString(), null, null,
+                "local[2]", null, null, null, null, TestData.sparkTestConf()), new java.io.PrintWriter(quiet())).run();
+        assertEquals(metrics.get("testAccuracy").asDouble(), again.get("test").accuracy(), 0.0);
+    }
+
+    @Test
     void aBadLabelFoundByAnExecutorIsAClearErrorAndLeavesNoModel() throws Exception {
         Path data = TestData.cifar(tmp.resolve("data"), 2, 40, 10);
         try (RandomAccessFile f = new RandomAccessFile(data.resolve("data_batch_2.bin").toFile(), "rw")) {

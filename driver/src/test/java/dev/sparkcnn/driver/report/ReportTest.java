@@ -76,7 +76,7 @@ class ReportTest {
         }
         SavedModel saved = new SavedModel(spec, NetworkFactory.NATIVE, CifarFormat.spec(CifarFormat.CIFAR10_CLASSES),
                 Normalization.uniform(0.5f, 0.5f, 3), zero);
-        TrainingConfig config = new TrainingConfig(data.toString(), "cifar10", "simple-cnn", "native",
+        TrainingConfig config = new TrainingConfig(data.toString(), "cifar10", null, null, null, "simple-cnn", "native",
                 "parameter-averaging", "local[2]", 2, 2, 8, 2, 0.2, 42, null, null, model.toString(), false);
         ModelDirectory.write(hadoop, model.toString(), false, saved, Json.write(config),
                 Json.write(metrics(true)));
