@@ -24,8 +24,9 @@ public final class SparkRuntime {
                 // through the block manager (an extra round trip per task per round above 1 MB)
                 .setIfMissing("spark.task.maxDirectResultSize", "64m")
                 .setIfMissing("spark.ui.showConsoleProgress", "false");
-        if (master.startsWith("local")) {
-            // a laptop or CI box: keep everything on loopback
+        if (conf.get("spark.master").startsWith("local")) {
+            // a laptop or CI box: keep everything on loopback (not under spark-submit to a cluster,
+            // whose master wins over --master: executors elsewhere must reach the driver)
             conf.setIfMissing("spark.driver.host", "127.0.0.1").setIfMissing("spark.driver.bindAddress", "127.0.0.1");
         }
         userConf.forEach(conf::set);
