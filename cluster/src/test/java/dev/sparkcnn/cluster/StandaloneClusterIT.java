@@ -79,7 +79,29 @@ class StandaloneClusterIT {
             intruder.descendants().forEach(ProcessHandle::destroyForcibly);
             intruder.destroyForcibly();
         }
-        Processes.run(List.of(script(), "stop"), ENV, WORK.resolve("cluster-stop.log"), Duration.ofSeconds(60));
+        List<Long> daemons = new ArrayList<>();
+        for (String daemon : List.of("master", "worker-1", "worker-2")) {
+            Path pidFile = STATE.resolve(daemon + ".pid");
+            if (Files.exists(pidFile)) {
+                daemons.add(Long.parseLong(Files.readString(pidFile).trim()));
+            }
+        }
+        Path log = WORK.resolve("cluster-stop.log");
+        assertEquals(0, Processes.run(List.of(script(), "stop"), ENV, log, Duration.ofSeconds(60)), () -> tailOf(log));
+        for (long pid : daemons) {
+            assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "pid " + pid + " survived stop");
+        }
+    }
+
+    @Order(0)
+    @Test
+    void statusNamesTheMasterAndBothWorkers() throws Exception {
+        Path log = WORK.resolve("cluster-status.log");
+        assertEquals(0, Processes.run(List.of(script(), "status"), ENV, log, Duration.ofSeconds(30)));
+        String status = Files.readString(log);
+        String master = Files.readString(STATE.resolve("master.url")).trim();
+        assertTrue(status.contains(master) && status.contains("worker-1 pid") && status.contains("worker-2 pid")
+                && status.contains("127.0.0.1:"), status);
     }
 
     /** Every training strategy, submitted as the application jar to the two worker JVMs. */
