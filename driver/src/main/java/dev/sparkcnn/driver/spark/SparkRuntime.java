@@ -28,8 +28,9 @@ public final class SparkRuntime {
                 // for free slots every second (Spark's default waits 15 s between checks)
                 .setIfMissing("spark.scheduler.barrier.maxConcurrentTasksCheck.interval", "1s")
                 .setIfMissing("spark.scheduler.barrier.maxConcurrentTasksCheck.maxFailures", "120");
-        if (master.startsWith("local")) {
-            // a laptop or CI box: keep everything on loopback
+        if (conf.get("spark.master").startsWith("local")) {
+            // a laptop or CI box: keep everything on loopback (not under spark-submit to a cluster,
+            // whose master wins over --master: executors elsewhere must reach the driver)
             conf.setIfMissing("spark.driver.host", "127.0.0.1").setIfMissing("spark.driver.bindAddress", "127.0.0.1");
         }
         userConf.forEach(conf::set);
