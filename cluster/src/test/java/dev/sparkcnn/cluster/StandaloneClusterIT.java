@@ -124,7 +124,7 @@ class StandaloneClusterIT {
         System.out.printf("cluster: %s submitted and finished in %.1f s%n", strategy, (System.nanoTime() - t0) / 1e9);
 
         try (Stream<Path> files = Files.list(out)) {
-            assertEquals(Set.of("model.json", "state.bin", "config.json", "metrics.json"),
+            assertEquals(Set.of("model.json", "state.bin", "config.json", "metrics.json", "report.html", "report"),
                     files.map(p -> p.getFileName().toString()).collect(Collectors.toSet()));
         }
         assertEquals(strategy, JSON.readTree(out.resolve("config.json").toFile()).get("strategy").asText());
