@@ -49,6 +49,17 @@ class BadInputTest {
     }
 
     @Test
+    void gradientSharingAndOptimizerOptions() {
+        expect("--exchange", "sparse", "--exchange 'sparse' is not a known exchange");
+        expect("--threshold-density", "0", "--threshold-density must be in (0, 1]");
+        expect("--threshold-density", "1.5", "--threshold-density must be in (0, 1]");
+        expect("--optimizer", "rmsprop", "--optimizer 'rmsprop' is not a known optimizer");
+        // every partition needs a task slot at once: local[1] has one
+        assertBad(run("--strategy", "gradient-sharing", "--partitions", "2"),
+                "--partitions 2 is more than the 1 task slots of master local[1]");
+    }
+
+    @Test
     void moreSlicesThanTrainingRecords() {
         // 40 records in 80 partitions: half of them are empty
         expect("--partitions", "80", "--partitions 80 is more than the");
