@@ -50,6 +50,8 @@ class StandaloneClusterIT {
 
     private static Process intruder;
     private static int acceptedApps;
+    /** Held-out accuracy of each strategy's undisturbed run, for the executor-loss runs to match. */
+    private static final Map<String, Double> UNDISTURBED = new java.util.concurrent.ConcurrentHashMap<>();
 
     @BeforeAll
     static void startCluster() throws Exception {
@@ -131,6 +133,7 @@ class StandaloneClusterIT {
         JsonNode metrics = JSON.readTree(out.resolve("metrics.json").toFile());
         double accuracy = metrics.get("testAccuracy").asDouble();
         assertTrue(accuracy >= 0.9, strategy + ": held-out accuracy " + accuracy + " on the generated set");
+        UNDISTURBED.put(strategy, accuracy);
         // both worker JVMs ran tasks of this application: each one's newest executor loaded the engine
         for (String worker : List.of("worker-1", "worker-2")) {
             String stderr = Files.readString(newestExecutorDir(STATE.resolve(worker)).resolve("stderr"));
@@ -138,7 +141,49 @@ class StandaloneClusterIT {
         }
     }
 
+    /**
+     * Issue 6's executor loss: the same submission as the undisturbed run, but one executor JVM is
+     * killed (SIGKILL, by pid) mid-training. Spark retries the lost tasks (parameter averaging) or
+     * the whole barrier stage (gradient sharing) once the worker has started a new executor; the
+     * run must finish with the undisturbed run's accuracy (within 1 point).
+     */
     @Order(2)
+    @ParameterizedTest
+    @ValueSource(strings = {"parameter-averaging", "gradient-sharing"})
+    void survivesTheLossOfAnExecutorJvm(String strategy) throws Exception {
+        Double undisturbed = UNDISTURBED.get(strategy);
+        assertTrue(undisturbed != null, "the undisturbed " + strategy + " run comes first");
+        Path out = WORK.resolve("model-killed-" + strategy);
+        Path log = WORK.resolve("submit-killed-" + strategy + ".log");
+        Process submit = Processes.start(List.of(script(), "submit", "--", "train", "--data", DATA.toString(),
+                "--model", "cifar-cnn", "--strategy", strategy, "--partitions", "2", "--epochs", "2", "--no-report",
+                "--out", out.toString()), ENV, log);
+        // mid-training: parameter averaging has 10 rounds here, gradient sharing 2 (one per epoch)
+        String progress = "parameter-averaging".equals(strategy) ? "round 3/10" : "round 1/2";
+        long deadline = System.nanoTime() + Duration.ofSeconds(150).toNanos();
+        while (!(Files.exists(log) && Files.readString(log).contains(progress))) {
+            assertTrue(submit.isAlive(), () -> "the run ended before '" + progress + "':\n" + tailOf(log));
+            assertTrue(System.nanoTime() < deadline, () -> "no '" + progress + "' in time:\n" + tailOf(log));
+            Thread.sleep(100);
+        }
+        ProcessHandle executor = ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains("CoarseGrainedExecutorBackend")).orElse(false))
+                .findFirst().orElseThrow(() -> new AssertionError("no executor JVM running"));
+        assertTrue(executor.destroyForcibly(), "kill executor " + executor.pid());
+        System.out.printf("cluster: %s: killed executor pid %d at '%s'%n", strategy, executor.pid(), progress);
+
+        int code = Processes.await(submit, Duration.ofSeconds(300), log);
+        assertEquals(0, code, () -> "the run did not survive the executor loss:\n" + tailOf(log));
+        acceptedApps++;
+        assertTrue(Files.readString(log).contains("Lost executor"), "Spark noticed the lost executor");
+        double accuracy = JSON.readTree(out.resolve("metrics.json").toFile()).get("testAccuracy").asDouble();
+        System.out.printf("cluster: %s with a killed executor: held-out accuracy %.4f (undisturbed %.4f)%n",
+                strategy, accuracy, undisturbed);
+        assertTrue(Math.abs(accuracy - undisturbed) <= 0.01, strategy + ": accuracy " + accuracy
+                + " after losing an executor, " + undisturbed + " undisturbed");
+    }
+
+    @Order(3)
     @Test
     void turnsAwayASubmissionWithoutTheSecret() throws Exception {
         Path log = WORK.resolve("intruder.log");
@@ -152,7 +197,7 @@ class StandaloneClusterIT {
         assertEquals(acceptedApps, registered, "the master registered an application it should have refused");
     }
 
-    @Order(3)
+    @Order(4)
     @Test
     void keepsTheSecretInAPrivateFileOnly() throws Exception {
         Path conf = STATE.resolve("spark.conf");
