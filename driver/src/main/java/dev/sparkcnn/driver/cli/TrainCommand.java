@@ -70,7 +70,7 @@ public final class TrainCommand implements Callable<Integer> {
     String exchange;
 
     @Option(names = "--threshold-density", paramLabel = "D", description = "threshold exchange: fraction of the "
-            + "values sent per step (default: 0.03, which costs about 1/130 of the dense bytes).")
+            + "values sent per step (default: 0.03, which costs about 1/120 of the dense bytes).")
     Double thresholdDensity;
 
     @Option(names = "--verify-replicas", description = "gradient-sharing: compare a hash of every replica's "
