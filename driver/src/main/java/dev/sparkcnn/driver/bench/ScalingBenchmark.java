@@ -1,7 +1,6 @@
 package dev.sparkcnn.driver.bench;
 
 import dev.sparkcnn.datasets.ImageRecord;
-import dev.sparkcnn.datasets.SyntheticCifar;
 import dev.sparkcnn.datasets.TrainTestSplit;
 import dev.sparkcnn.driver.config.TrainingConfig;
 import dev.sparkcnn.driver.data.DatasetLocator;
@@ -22,11 +21,8 @@ import dev.sparkcnn.kernels.ModelState;
 import dev.sparkcnn.kernels.Network;
 import dev.sparkcnn.kernels.NetworkFactory;
 import dev.sparkcnn.kernels.PartitionEvaluator;
-import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -69,9 +65,9 @@ public final class ScalingBenchmark {
         out.printf("bench scaling: %s, engine %s, %d epochs, %d workers, averaging every %d steps; images/s exclude warm-up (the first round "
                 + "of a Spark run reads the data and starts executors; the single process gets one untimed "
                 + "round); time is the whole training%n", model, engine, epochs, workers, averagingFrequency);
-        Path scratch = scratch();
+        Path scratch = BenchFiles.scratch("sparkcnn-bench-scaling");
         try {
-            String dataDir = data != null ? data : generate(scratch.resolve("data"));
+            String dataDir = data != null ? data : BenchFiles.generate(scratch.resolve("data"), 200);
             List<Row> rows = new ArrayList<>();
             rows.add(singleProcess(dataDir));
             report(out, rows.get(0), rows.get(0));
@@ -82,15 +78,7 @@ public final class ScalingBenchmark {
             }
             return rows;
         } finally {
-            delete(scratch);
-        }
-    }
-
-    private static void delete(Path dir) {
-        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // best effort: a temporary directory
+            BenchFiles.delete(scratch);
         }
     }
 
@@ -143,20 +131,4 @@ public final class ScalingBenchmark {
         out.flush();
     }
 
-    private static String generate(Path dir) {
-        try {
-            SyntheticCifar.write(dir, 5, 1000, 200, 42);
-            return dir.toString();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static Path scratch() {
-        try {
-            return Files.createTempDirectory("sparkcnn-bench-scaling");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

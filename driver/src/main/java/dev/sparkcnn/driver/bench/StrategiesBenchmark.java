@@ -1,23 +1,17 @@
 package dev.sparkcnn.driver.bench;
 
-import dev.sparkcnn.datasets.SyntheticCifar;
 import dev.sparkcnn.driver.config.TrainingConfig;
 import dev.sparkcnn.driver.jobs.Metrics;
 import dev.sparkcnn.driver.jobs.TrainJob;
 import dev.sparkcnn.driver.train.RoundStats;
 import dev.sparkcnn.kernels.ModelCatalogue;
 import dev.sparkcnn.kernels.Optimizer;
-import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * {@code bench strategies}: parameter averaging, gradient sharing with dense exchange and with
@@ -66,9 +60,9 @@ public final class StrategiesBenchmark {
                 + "exchange = bytes a worker sends per step / dense parameter bytes%n", model, master, workers, epochs);
         out.printf("%-42s %9s %10s %9s %9s %8s%n", "strategy", "img/s", "exchange", "held-out", "test set", "time");
         out.flush();
-        Path scratch = scratch();
+        Path scratch = BenchFiles.scratch("sparkcnn-bench-strategies");
         try {
-            String dataDir = data != null ? data : generate(scratch.resolve("data"));
+            String dataDir = data != null ? data : BenchFiles.generate(scratch.resolve("data"), 1000);
             List<Row> rows = new ArrayList<>();
             rows.add(run(dataDir, "parameter-averaging (K=" + averagingFrequency + ")", TrainingConfig.PARAMETER_AVERAGING,
                     "dense", scratch, out));
@@ -77,7 +71,7 @@ public final class StrategiesBenchmark {
                     TrainingConfig.GRADIENT_SHARING, "threshold", scratch, out));
             return rows;
         } finally {
-            delete(scratch);
+            BenchFiles.delete(scratch);
         }
     }
 
@@ -114,28 +108,4 @@ public final class StrategiesBenchmark {
         return (double) stateVectors / averagingFrequency;
     }
 
-    private static String generate(Path dir) {
-        try {
-            SyntheticCifar.write(dir, 5, 1000, 1000, 42);
-            return dir.toString();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static Path scratch() {
-        try {
-            return Files.createTempDirectory("sparkcnn-bench-strategies");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void delete(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // best effort: a temporary directory
-        }
-    }
 }
