@@ -170,7 +170,7 @@ final class ImageColumn implements Serializable {
     private InvalidDataException wrongSize(int got, int channels, int height, int width) {
         return new InvalidDataException("CnnClassifier imageCol '" + name + "': an image has " + got
                 + " values, expected " + channels + "x" + height + "x" + width + " = " + channels * height * width
-                + " (CHW); set imageShape to the images' shape");
+                + " (CHW), the input shape of the model");
     }
 
     private InvalidDataException badValue(String value) {

@@ -1,6 +1,7 @@
 package dev.sparkcnn.driver.ml;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.regexp_extract;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -29,6 +30,7 @@ import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.image.ImageSchema;
 import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -106,6 +108,13 @@ class CnnClassifierSparkTest {
             }
         }
         assertEquals(10, stage.numClasses());
+
+        // copy with extra params (what PipelineModel.copy does) renames the output columns
+        CnnClassificationModel renamed = stage.copy(new ParamMap().put(stage.predictionCol(), "guess")
+                .put(stage.probabilityCol(), "scores"));
+        assertEquals(List.of("image", "label", "guess", "scores"), List.of(renamed.transform(binary(test, 2))
+                .columns()));
+        assertEquals("prediction", stage.getOrDefault(stage.predictionCol()), "the original is unchanged");
     }
 
     @Test
@@ -128,26 +137,41 @@ class CnnClassifierSparkTest {
 
     @Test
     void imageDataSourceStructsArePixelForPixelTheCifarLayout() throws IOException {
-        List<ImageRecord> few = test.subList(0, 12);
-        Path dir = Files.createDirectories(tmp.resolve("pngs"));
+        List<ImageRecord> few = test.subList(0, 20);
+        Path dir = tmp.resolve("pngs");
         for (int i = 0; i < few.size(); i++) {
-            ImageIO.write(toImage(few.get(i)), "png", dir.resolve(String.format("img%02d.png", i)).toFile());
+            Path classDir = Files.createDirectories(dir.resolve(Integer.toString(few.get(i).label())));
+            ImageIO.write(toImage(few.get(i)), "png", classDir.resolve(String.format("img%02d.png", i)).toFile());
         }
-        Dataset<Row> images = spark.read().format("image").load(dir.toString()).orderBy(col("image.origin"));
+        // as in the README: one folder per class index
+        Dataset<Row> images = spark.read().format("image").option("recursiveFileLookup", "true").load(dir.toString())
+                .withColumn("label", regexp_extract(col("image.origin"), "/(\\d+)/[^/]+$", 1).cast("int"));
         ImageColumn column = ImageColumn.of(images.schema(), "image");
         List<Row> rows = images.collectAsList();
         assertEquals(few.size(), rows.size());
-        for (int i = 0; i < rows.size(); i++) {
-            assertArrayEquals(few.get(i).pixels(), column.pixels(rows.get(i), 0, 3, 32, 32), "image " + i);
+        List<ImageRecord> inRowOrder = new ArrayList<>();
+        for (Row row : rows) {
+            String origin = row.getStruct(0).getString(0);
+            ImageRecord original = few.get(Integer.parseInt(origin.replaceAll(".*img(\\d+)\\.png$", "$1")));
+            assertEquals(original.label(), row.getInt(1), origin);
+            assertArrayEquals(original.pixels(), column.pixels(row, 0, 3, 32, 32), origin);
+            inRowOrder.add(original);
         }
+
         CnnClassificationModel model = (CnnClassificationModel) fitted.stages()[0];
         List<Row> fromPng = model.transform(images).select("probability").collectAsList();
-        List<Row> fromBinary = model.transform(binary(few, 1)).select("probability").collectAsList();
-        for (int i = 0; i < few.size(); i++) {
+        List<Row> fromBinary = model.transform(binary(inRowOrder, 1)).select("probability").collectAsList();
+        for (int i = 0; i < rows.size(); i++) {
             double[] a = ((Vector) fromPng.get(i).getAs(0)).toArray();
             double[] b = ((Vector) fromBinary.get(i).getAs(0)).toArray();
             assertArrayEquals(b, a, 1e-6, "image " + i);
         }
+
+        CnnClassificationModel fromFolders = new CnnClassifier().setModel("simple-cnn").setEpochs(1).setBatchSize(8)
+                .fit(images);
+        assertEquals(10, fromFolders.numClasses());
+        assertEquals(List.of(3, 32, 32), List.of(fromFolders.savedModel().spec().channels(),
+                fromFolders.savedModel().spec().height(), fromFolders.savedModel().spec().width()));
     }
 
     @Test
