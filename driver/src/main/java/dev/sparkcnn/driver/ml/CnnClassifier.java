@@ -15,6 +15,7 @@ import dev.sparkcnn.kernels.ModelSpec;
 import dev.sparkcnn.kernels.ModelState;
 import dev.sparkcnn.kernels.Network;
 import dev.sparkcnn.kernels.NetworkFactory;
+import dev.sparkcnn.kernels.Optimizer;
 import dev.sparkcnn.kernels.sync.Exchange;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.Estimator;
@@ -38,8 +39,8 @@ import org.slf4j.LoggerFactory;
 /**
  * sparkcnn training as a Spark ML {@code Estimator}, so a CNN is one stage of a {@code Pipeline}:
  * {@link #fit} checks the DataFrame on the driver, turns it into image records and runs the same
- * training strategies as {@code sparkcnn train}. Unset {@code batchSize} and {@code learningRate}
- * take the model's defaults, unset {@code partitions} the DataFrame's, unset {@code numClasses}
+ * training strategies as {@code sparkcnn train}. Unset {@code batchSize}, {@code learningRate} and
+ * {@code optimizer} take the model's defaults, unset {@code partitions} the DataFrame's, unset {@code numClasses}
  * the largest label + 1. Written and read with Spark's default params format.
  */
 public final class CnnClassifier extends Estimator<CnnClassificationModel> implements DefaultParamsWritable {
@@ -51,6 +52,7 @@ public final class CnnClassifier extends Estimator<CnnClassificationModel> imple
     private final Param<String> engine;
     private final Param<String> strategy;
     private final Param<String> exchange;
+    private final Param<String> optimizer;
     private final DoubleParam thresholdDensity;
     private final IntParam epochs;
     private final IntParam batchSize;
@@ -81,6 +83,8 @@ public final class CnnClassifier extends Estimator<CnnClassificationModel> imple
                 ParamValidators.inArray(TrainingConfig.STRATEGIES));
         exchange = new Param<>(this, "exchange", "gradient-sharing: what replicas exchange every step: "
                 + String.join(", ", Exchange.ids()), ParamValidators.inArray(Exchange.ids()));
+        optimizer = new Param<>(this, "optimizer", "optimizer: " + String.join(", ", Optimizer.ids())
+                + "; unset = the model's default", ParamValidators.inArray(Optimizer.ids()));
         thresholdDensity = new DoubleParam(this, "thresholdDensity", "threshold exchange: fraction of values sent "
                 + "per step, in (0, 1]", ParamValidators.inRange(0, 1, false, true));
         epochs = new IntParam(this, "epochs", "passes over the training data (>= 1)", ParamValidators.gtEq(1));
@@ -128,6 +132,7 @@ public final class CnnClassifier extends Estimator<CnnClassificationModel> imple
     public Param<String> strategy() { return strategy; }
     public Param<String> exchange() { return exchange; }
     public DoubleParam thresholdDensity() { return thresholdDensity; }
+    public Param<String> optimizer() { return optimizer; }
     public IntParam epochs() { return epochs; }
     public IntParam batchSize() { return batchSize; }
     public DoubleParam learningRate() { return learningRate; }
@@ -158,6 +163,10 @@ public final class CnnClassifier extends Estimator<CnnClassificationModel> imple
 
     public CnnClassifier setExchange(String v) {
         return put(exchange, CnnParams.oneOf("exchange", v, Exchange.ids()));
+    }
+
+    public CnnClassifier setOptimizer(String v) {
+        return put(optimizer, CnnParams.oneOf("optimizer", v, Optimizer.ids()));
     }
 
     public CnnClassifier setThresholdDensity(double v) {
@@ -284,7 +293,8 @@ public final class CnnClassifier extends Estimator<CnnClassificationModel> imple
 
     private ModelSpec modelSpec(DatasetSpec data) {
         try {
-            return ModelSpec.of(getModel(), data, isSet(learningRate) ? (Double) $(learningRate) : null, getSeed());
+            return ModelSpec.of(getModel(), data, isSet(learningRate) ? (Double) $(learningRate) : null, getSeed())
+                    .withOptimizer(isSet(optimizer) ? Optimizer.of($(optimizer)) : null);
         } catch (IllegalArgumentException e) {
             throw new ConfigException("CnnClassifier model " + getModel() + ": " + e.getMessage());
         }

@@ -120,7 +120,8 @@ class CnnClassifierSparkTest {
     @Test
     void unfittedPipelineSavesAndLoadsItsParams() throws IOException {
         CnnClassifier cnn = new CnnClassifier().setModel("simple-cnn").setEpochs(7).setImageShape(1, 28, 28)
-                .setStrategy("gradient-sharing").setExchange("threshold").setLearningRate(0.01).setImageCol("pixels");
+                .setStrategy("gradient-sharing").setExchange("threshold").setLearningRate(0.01).setImageCol("pixels")
+                .setOptimizer("sgd");
         String path = tmp.resolve("pipeline").toString();
         new Pipeline().setStages(new PipelineStage[] {cnn}).write().save(path);
         CnnClassifier loaded = (CnnClassifier) Pipeline.load(path).getStages()[0];
@@ -177,12 +178,14 @@ class CnnClassifierSparkTest {
     @Test
     void fittingOnImageStructsEqualsFittingOnBinaryPixels() {
         List<ImageRecord> small = train.subList(0, 160);
-        CnnClassifier cnn = new CnnClassifier().setModel("simple-cnn").setEpochs(1).setBatchSize(16).setSeed(9);
+        CnnClassifier cnn = new CnnClassifier().setModel("simple-cnn").setEpochs(1).setBatchSize(16).setSeed(9)
+                .setOptimizer("adam");
         CnnClassificationModel fromStructs = cnn.fit(structs(small, 2));
         CnnClassificationModel fromBinary = cnn.fit(binary(small, 2));
         assertEquals(32, fromStructs.savedModel().spec().width());
         assertArrayEquals(fromBinary.savedModel().state().params(), fromStructs.savedModel().state().params());
         assertTrue(fromBinary.savedModel().state().iteration() > 0);
+        assertEquals("adam", fromBinary.savedModel().spec().effectiveOptimizer().id(), "the optimizer param is used");
     }
 
     @Test
