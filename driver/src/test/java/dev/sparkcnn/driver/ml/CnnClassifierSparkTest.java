@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparkcnn.datasets.ImageRecord;
 import dev.sparkcnn.datasets.SyntheticCifar;
+import dev.sparkcnn.driver.Main;
 import dev.sparkcnn.driver.TestData;
 import dev.sparkcnn.driver.config.ConfigException;
 import dev.sparkcnn.driver.data.HadoopConf;
@@ -167,6 +168,17 @@ class CnnClassifierSparkTest {
             double[] b = ((Vector) fromBinary.get(i).getAs(0)).toArray();
             assertArrayEquals(b, a, 1e-6, "image " + i);
         }
+
+        // a saved model's directory is what `sparkcnn predict --model-dir` reads
+        String saved = tmp.resolve("saved-model").toString();
+        model.write().save(saved);
+        String png = Path.of(java.net.URI.create(rows.get(0).getStruct(0).getString(0))).toString();
+        int expected = ((Vector) fromPng.get(0).getAs(0)).argmax();
+        java.io.ByteArrayOutputStream stdout = new java.io.ByteArrayOutputStream();
+        int code = Main.run(new String[] {"predict", "--model-dir", saved + "/" + CnnClassificationModel.MODEL_DIR,
+                "--top-k", "1", png}, new java.io.PrintStream(stdout, true), System.err);
+        assertEquals(0, code);
+        assertContains(new AssertionError(stdout.toString()), "  1. " + expected + " ");
 
         CnnClassificationModel fromFolders = new CnnClassifier().setModel("simple-cnn").setEpochs(1).setBatchSize(8)
                 .fit(images);
