@@ -29,6 +29,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
 import org.apache.spark.ml.image.ImageSchema;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
@@ -84,6 +85,8 @@ class CnnClassifierSparkTest {
         }
         double accuracy = correct / (double) out.size();
         assertTrue(accuracy >= 0.8, "accuracy " + accuracy + " on 10 classes (chance 0.1)");
+        assertEquals(accuracy, new MulticlassClassificationEvaluator().setMetricName("accuracy")
+                .evaluate(fitted.transform(binary(test, 2))), 1e-12, "Spark's evaluator reads the output columns");
 
         String path = tmp.resolve("pipeline-model").toString();
         fitted.write().save(path);
@@ -135,6 +138,12 @@ class CnnClassifierSparkTest {
         }
         assertEquals("simple-cnn", loaded.getModel());
         assertEquals(7, loaded.getEpochs());
+
+        // what CrossValidator does with each candidate ParamMap
+        CnnClassifier candidate = cnn.copy(new ParamMap().put(cnn.epochs(), 3));
+        assertEquals(3, candidate.getEpochs());
+        assertEquals(7, cnn.getEpochs());
+        assertEquals(cnn.uid(), candidate.uid());
     }
 
     @Test
