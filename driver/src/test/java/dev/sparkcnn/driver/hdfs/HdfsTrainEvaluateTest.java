@@ -89,6 +89,12 @@ class HdfsTrainEvaluateTest {
         assertEquals(metrics.get("testAccuracy").asDouble(), again.get("test").accuracy(), 0.0,
                 "evaluate reads the model and the data from HDFS and sees the same split");
         assertEquals(metrics.get("officialTestAccuracy").asDouble(), again.get("officialTest").accuracy(), 0.0);
+
+        ByteArrayOutputStream predicted = new ByteArrayOutputStream();
+        assertEquals(0, Main.run(new String[] {"predict", "--model-dir", out, "--index", "3"},
+                new PrintStream(predicted, true), System.err));
+        assertTrue(predicted.toString(StandardCharsets.UTF_8).contains("test record 3 (the dataset's test set)"),
+                "predict reads the model and the test records from HDFS: " + predicted);
     }
 
     @Test
