@@ -43,8 +43,9 @@ public final class HadoopConf implements Externalizable {
     /**
      * The file system of {@code path}.
      *
-     * @throws ConfigException if no file system is registered for its scheme (a typo, or a
-     *                         connector such as hadoop-aws missing from the class path)
+     * @throws ConfigException if no file system is registered for its scheme (a typo), or the one
+     *                         Hadoop names for it is not on the class path (a connector such as
+     *                         hadoop-aws for {@code s3a:} missing)
      */
     public FileSystem fileSystem(String path) throws IOException {
         Path p = new Path(path);
@@ -53,6 +54,14 @@ public final class HadoopConf implements Externalizable {
         } catch (UnsupportedFileSystemException e) {
             throw new ConfigException(path + ": no Hadoop file system for scheme '" + p.toUri().getScheme()
                     + "'; use a local path, file:, hdfs:// or s3a:// (s3a needs hadoop-aws on the class path)");
+        } catch (RuntimeException e) {
+            if (!(e.getCause() instanceof ClassNotFoundException missing)) {
+                throw e;
+            }
+            String scheme = p.toUri().getScheme();
+            throw new ConfigException(path + ": the Hadoop file system for scheme '" + scheme + "' is not on the "
+                    + "class path (" + missing.getMessage() + "); add its connector"
+                    + ("s3a".equals(scheme) ? ", org.apache.hadoop:hadoop-aws:3.3.4 (see the README)" : ""));
         }
     }
 

@@ -116,6 +116,15 @@ class HdfsTrainEvaluateTest {
         message = stderr.toString(StandardCharsets.UTF_8);
         assertEquals(2, code, message);
         assertTrue(message.contains("hdfx://localhost/model"), message);
+
+        stderr.reset();
+        code = Main.run(new String[] {"train", "--data", "s3a://bucket/data", "--out", tmp.resolve("never").toString(),
+                "--master", "local[2]"}, new PrintStream(new ByteArrayOutputStream()), new PrintStream(stderr, true));
+        message = stderr.toString(StandardCharsets.UTF_8);
+        assertEquals(2, code, message);
+        assertEquals(1, message.lines().count(), message);
+        assertTrue(message.contains("s3a://bucket/data: the Hadoop file system for scheme 's3a' is not on the class "
+                + "path") && message.contains("hadoop-aws"), "hadoop-aws is not a test dependency: " + message);
     }
 
     private static JsonNode read(String path) throws Exception {
