@@ -1,14 +1,17 @@
 package dev.sparkcnn.datasets;
 
+import java.io.Serializable;
 import java.math.BigInteger;
 
 /**
  * Streaming summary of labelled images: records per class and each channel's pixel mean and
  * standard deviation on the [0, 1] scale the models see. Sums are kept as exact integers (a
  * 60,000-image CIFAR set sums to ~10^10, squares to ~10^12, far inside a long), so the figures do
- * not depend on the order records arrive in and can be merged across files.
+ * not depend on the order records arrive in and can be merged across files or partitions
+ * ({@link #merge}; Spark aggregates it over executors as it is).
  */
-public final class DatasetStatistics {
+public final class DatasetStatistics implements Serializable {
+    private static final long serialVersionUID = 1L;
     private final int channels;
     private final int pixelsPerChannel;
     private final long[] classCounts;
@@ -48,6 +51,29 @@ public final class DatasetStatistics {
             sumOfSquares[c] += q;
         }
         records++;
+    }
+
+    /**
+     * Adds {@code other}'s counts to this one and returns this: the statistics of both record sets.
+     *
+     * @throws IllegalArgumentException if the two were made for different image shapes or class counts
+     */
+    public DatasetStatistics merge(DatasetStatistics other) {
+        if (other.channels != channels || other.pixelsPerChannel != pixelsPerChannel
+                || other.classCounts.length != classCounts.length) {
+            throw new IllegalArgumentException("cannot merge statistics of " + other.channels + "-channel images with "
+                    + other.classCounts.length + " classes into " + channels + "-channel ones with "
+                    + classCounts.length);
+        }
+        for (int c = 0; c < channels; c++) {
+            sum[c] += other.sum[c];
+            sumOfSquares[c] += other.sumOfSquares[c];
+        }
+        for (int k = 0; k < classCounts.length; k++) {
+            classCounts[k] += other.classCounts[k];
+        }
+        records += other.records;
+        return this;
     }
 
     public long records() {

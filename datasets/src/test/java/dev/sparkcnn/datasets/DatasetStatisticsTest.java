@@ -58,6 +58,28 @@ class DatasetStatisticsTest {
     }
 
     @Test
+    void mergingPartsEqualsCountingEverythingInOne() {
+        Random rnd = new Random(8);
+        DatasetStatistics whole = new DatasetStatistics(SPEC);
+        DatasetStatistics first = new DatasetStatistics(SPEC);
+        DatasetStatistics second = new DatasetStatistics(SPEC);
+        for (int r = 0; r < 50; r++) {
+            byte[] p = new byte[12];
+            rnd.nextBytes(p);
+            ImageRecord record = new ImageRecord(r % 4, p);
+            whole.add(record);
+            (r < 20 ? first : second).add(record);
+        }
+        DatasetStatistics merged = first.merge(second);
+        assertEquals(50, merged.records());
+        assertArrayEquals(whole.classCounts(), merged.classCounts());
+        assertArrayEquals(whole.mean(), merged.mean(), 0.0);
+        assertArrayEquals(whole.std(), merged.std(), 0.0);
+        assertThrows(IllegalArgumentException.class, () -> whole.merge(
+                new DatasetStatistics(new DatasetSpec(1, 2, 2, List.of("a", "b", "c", "d")))));
+    }
+
+    @Test
     void refusesRecordsThatDoNotFit() {
         DatasetStatistics s = new DatasetStatistics(SPEC);
         assertThrows(IllegalArgumentException.class, () -> s.add(new ImageRecord(4, new byte[12])));

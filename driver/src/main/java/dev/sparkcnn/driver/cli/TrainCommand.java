@@ -77,6 +77,18 @@ public final class TrainCommand implements Callable<Integer> {
             + "parameters after every step and fail on a difference (a diagnostic; costs one tiny exchange per step).")
     Boolean verifyReplicas;
 
+    @Option(names = "--augment", paramLabel = "flip,crop,rotate", description = "Random transforms of every "
+            + "training image, drawn anew each epoch on the executors (default: none): flip (left-right, half the "
+            + "time), crop (pad 1/8 of the side with zeros, take a random window), rotate (up to +-36 degrees and "
+            + "zoom 0.9-1.1, bilinear, edges extended). Evaluation never augments.")
+    String augment;
+
+    @Option(names = "--normalize", paramLabel = "model|dataset|MEAN,STD...", description = "Per-channel input "
+            + "scaling after [0,1]: model (default: the model's own), dataset (mean and std of the training split, "
+            + "computed by one Spark job), or numbers: MEAN,STD for all channels, or every channel's mean then every "
+            + "channel's std. Stored in model.json, so evaluate and predict scale the same way.")
+    String normalize;
+
     @Option(names = "--optimizer", description = "adam, nesterovs (momentum 0.9) or sgd (default: the model's: "
             + "nesterovs for simple-cnn, adam for the others).")
     String optimizer;
@@ -184,6 +196,8 @@ public final class TrainCommand implements Callable<Integer> {
         put(node, "exchange", exchange);
         put(node, "thresholdDensity", thresholdDensity);
         put(node, "verifyReplicas", verifyReplicas);
+        put(node, "augment", augment);
+        put(node, "normalize", normalize);
         return Json.read(node.toString(), TrainingConfig.class, configFile != null ? "--config " + configFile
                 : "options");
     }

@@ -2,6 +2,7 @@ package dev.sparkcnn.driver.config;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.sparkcnn.datasets.Augmentation;
 import dev.sparkcnn.kernels.ModelCatalogue;
 import dev.sparkcnn.kernels.NetworkFactory;
 import dev.sparkcnn.kernels.Optimizer;
@@ -37,6 +38,10 @@ import java.util.List;
  * @param exchange           gradient sharing: {@code dense} or {@code threshold}
  * @param thresholdDensity   gradient sharing with threshold exchange: fraction of elements sent per step
  * @param verifyReplicas     gradient sharing: compare the replicas' parameter hashes after every step
+ * @param augment            random transforms of training images, e.g. {@code flip,crop}; null = none
+ *                           (stored canonically, {@code none} when off)
+ * @param normalize          {@code model} (default when null), {@code dataset} or given numbers
+ *                           ({@link NormalizationSetting})
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder(alphabetic = false)
@@ -63,7 +68,9 @@ public record TrainingConfig(
         String optimizer,
         String exchange,
         double thresholdDensity,
-        boolean verifyReplicas) {
+        boolean verifyReplicas,
+        String augment,
+        String normalize) {
 
     public static final List<String> FORMATS = List.of("cifar10", "cifar100", "idx", "images");
     public static final List<String> BAD_RECORD_POLICIES = List.of("fail", "skip");
@@ -82,6 +89,17 @@ public record TrainingConfig(
         this(data, format, labelSet, imageSize, onBadRecord, model, engine, strategy, master, partitions, epochs,
                 batchSize, averagingFrequency, testFraction, seed, learningRate, threadsPerTask, out, overwrite, null,
                 DEFAULT_EXCHANGE, DEFAULT_THRESHOLD_DENSITY, false);
+    }
+
+    /** A configuration without augmentation and with the model's normalization. */
+    public TrainingConfig(String data, String format, String labelSet, Integer imageSize, String onBadRecord,
+                          String model, String engine, String strategy, String master, int partitions, int epochs,
+                          Integer batchSize, int averagingFrequency, double testFraction, long seed,
+                          Double learningRate, Integer threadsPerTask, String out, boolean overwrite, String optimizer,
+                          String exchange, double thresholdDensity, boolean verifyReplicas) {
+        this(data, format, labelSet, imageSize, onBadRecord, model, engine, strategy, master, partitions, epochs,
+                batchSize, averagingFrequency, testFraction, seed, learningRate, threadsPerTask, out, overwrite, optimizer,
+                exchange, thresholdDensity, verifyReplicas, null, null);
     }
 
     public TrainingConfig {
@@ -124,6 +142,23 @@ public record TrainingConfig(
                 "'" + exchange + "' is not a known exchange; use one of " + String.join(", ", Exchange.ids()));
         require(thresholdDensity > 0 && thresholdDensity <= 1, "--threshold-density",
                 "must be in (0, 1] (the fraction of values sent per step), got " + thresholdDensity);
+        try {
+            augment = Augmentation.parse(augment).id();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("--augment " + e.getMessage());
+        }
+        normalize = normalize == null ? NormalizationSetting.MODEL : normalize.trim();
+        NormalizationSetting.parse(normalize);
+    }
+
+    /** The training-time transforms. */
+    public Augmentation augmentation() {
+        return Augmentation.parse(augment);
+    }
+
+    /** Where the input normalization comes from. */
+    public NormalizationSetting normalization() {
+        return NormalizationSetting.parse(normalize);
     }
 
     /** The gradient-sharing exchange settings. */
@@ -148,7 +183,7 @@ public record TrainingConfig(
     public TrainingConfig withFormat(String detected, String labels, Integer size) {
         return new TrainingConfig(data, detected, labels, size, onBadRecord, model, engine, strategy, master,
                 partitions, epochs, batchSize, averagingFrequency, testFraction, seed, learningRate, threadsPerTask,
-                out, overwrite, optimizer, exchange, thresholdDensity, verifyReplicas);
+                out, overwrite, optimizer, exchange, thresholdDensity, verifyReplicas, augment, normalize);
     }
 
     private static void require(boolean ok, String option, String problem) {

@@ -1,5 +1,6 @@
 package dev.sparkcnn.driver.data;
 
+import dev.sparkcnn.driver.config.ConfigException;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.Externalizable;
@@ -11,6 +12,7 @@ import java.io.OutputStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.UnsupportedFileSystemException;
 
 /**
  * A Hadoop {@link Configuration} that travels to executors inside task closures (Configuration
@@ -35,12 +37,32 @@ public final class HadoopConf implements Externalizable {
 
     /** Opens a file of any Hadoop file system. */
     public InputStream open(String path) throws IOException {
-        Path p = new Path(path);
-        return p.getFileSystem(conf).open(p, 1 << 16);
+        return fileSystem(path).open(new Path(path), 1 << 16);
     }
 
+    /**
+     * The file system of {@code path}.
+     *
+     * @throws ConfigException if no file system is registered for its scheme (a typo), or the one
+     *                         Hadoop names for it is not on the class path (a connector such as
+     *                         hadoop-aws for {@code s3a:} missing)
+     */
     public FileSystem fileSystem(String path) throws IOException {
-        return new Path(path).getFileSystem(conf);
+        Path p = new Path(path);
+        try {
+            return p.getFileSystem(conf);
+        } catch (UnsupportedFileSystemException e) {
+            throw new ConfigException(path + ": no Hadoop file system for scheme '" + p.toUri().getScheme()
+                    + "'; use a local path, file:, hdfs:// or s3a:// (s3a needs hadoop-aws on the class path)");
+        } catch (RuntimeException e) {
+            if (!(e.getCause() instanceof ClassNotFoundException missing)) {
+                throw e;
+            }
+            String scheme = p.toUri().getScheme();
+            throw new ConfigException(path + ": the Hadoop file system for scheme '" + scheme + "' is not on the "
+                    + "class path (" + missing.getMessage() + "); add its connector"
+                    + ("s3a".equals(scheme) ? ", org.apache.hadoop:hadoop-aws:3.3.4 (see the README)" : ""));
+        }
     }
 
     @Override

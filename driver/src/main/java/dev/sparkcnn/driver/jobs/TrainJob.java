@@ -1,10 +1,13 @@
 package dev.sparkcnn.driver.jobs;
 
+import dev.sparkcnn.datasets.Normalization;
 import dev.sparkcnn.driver.config.ConfigException;
 import dev.sparkcnn.driver.config.Json;
+import dev.sparkcnn.driver.config.NormalizationSetting;
 import dev.sparkcnn.driver.config.TrainingConfig;
 import dev.sparkcnn.driver.data.DataPlan;
 import dev.sparkcnn.driver.data.DatasetLocator;
+import dev.sparkcnn.driver.data.DatasetNormalization;
 import dev.sparkcnn.driver.data.HadoopConf;
 import dev.sparkcnn.driver.data.LocatedDataset;
 import dev.sparkcnn.driver.eval.Evaluation;
@@ -58,6 +61,9 @@ public final class TrainJob {
                 "images".equals(dataset.format()) ? dataset.spec().height() : null);
         long[] trainCounts = DataPlan.trainCounts(dataset, config.partitions(), config.testFraction());
         checkPartitions(config, dataset, trainCounts);
+        if (NormalizationSetting.GIVEN.equals(config.normalization().mode())) {
+            config.normalization().given(dataset.spec().channels()); // the channel count, before Spark starts
+        }
         ModelSpec spec = ModelSpec.of(config.model(), dataset.spec(), config.learningRate(), config.seed())
                 .withOptimizer(config.optimizer() == null ? null : Optimizer.of(config.optimizer()));
         LOG.info("data: {} {} records ({} classes, {}x{}x{}) in {} partitions; official test records: {}",
@@ -73,11 +79,15 @@ public final class TrainJob {
             checkSlots(config, sc.master());
             hadoop = new HadoopConf(sc.hadoopConfiguration());
             int threads = config.threadsPerTask() != null ? config.threadsPerTask() : SparkRuntime.taskCpus(sc);
-            TrainingRun run = new TrainingRun(spec, config.engine(),
-                    ModelCatalogue.defaults(config.model()).normalization(dataset.spec().channels()),
-                    config.effectiveBatchSize(), config.averagingFrequency(), config.epochs(), config.seed(), threads);
             DataPlan plan = DataPlan.create(sc, hadoop, dataset, config.partitions(), config.testFraction(),
                     config.seed(), config.skipBadRecords());
+            Normalization normalization = DatasetNormalization.resolve(config.normalization(),
+                    ModelCatalogue.defaults(config.model()).normalization(dataset.spec().channels()), plan.train(),
+                    dataset.spec());
+            LOG.info("input normalization ({}): {}; augmentation: {}", config.normalize(), normalization,
+                    config.augment());
+            TrainingRun run = new TrainingRun(spec, config.engine(), normalization, config.effectiveBatchSize(),
+                    config.averagingFrequency(), config.epochs(), config.seed(), threads, config.augmentation());
             ModelState initial = initialState(spec, config.engine());
             LOG.info("model {} ({} parameters, engine {}), strategy {}, batch {}, averaging every {} steps, "
                             + "{} threads per task", spec.model(), initial.params().length, config.engine(),

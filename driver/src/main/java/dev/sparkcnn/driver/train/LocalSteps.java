@@ -1,7 +1,6 @@
 package dev.sparkcnn.driver.train;
 
 import dev.sparkcnn.datasets.ImageRecord;
-import dev.sparkcnn.kernels.BatchIterator;
 import dev.sparkcnn.kernels.ModelState;
 import dev.sparkcnn.kernels.PartitionTrainer;
 import dev.sparkcnn.kernels.TrainResult;
@@ -50,7 +49,7 @@ final class LocalSteps implements Function2<Integer, Iterator<ImageRecord>, Iter
         }
         try (TaskNetworks.Lease lease = TaskNetworks.borrow(run)) {
             TrainResult result = PartitionTrainer.train(lease.network(), state.value(),
-                    new BatchIterator(mine.iterator(), run.batchSize(), run.spec(), run.normalization()),
+                    run.trainingBatches(mine, epoch, partition, round * run.recordsPerRound()),
                     run.averagingFrequency());
             return List.of(WeightedSum.of(result)).iterator();
         }

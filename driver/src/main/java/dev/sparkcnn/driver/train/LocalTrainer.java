@@ -1,7 +1,6 @@
 package dev.sparkcnn.driver.train;
 
 import dev.sparkcnn.datasets.ImageRecord;
-import dev.sparkcnn.kernels.BatchIterator;
 import dev.sparkcnn.kernels.ModelState;
 import dev.sparkcnn.kernels.NativeRuntime;
 import dev.sparkcnn.kernels.Network;
@@ -27,8 +26,9 @@ public final class LocalTrainer {
             for (int epoch = 0; epoch < run.epochs(); epoch++) {
                 for (int r = 0; r < rounds; r++) {
                     List<ImageRecord> mine = EpochSchedule.roundRecords(records, run, epoch, partition, r);
-                    state = PartitionTrainer.train(net, state, new BatchIterator(mine.iterator(), run.batchSize(),
-                            run.spec(), run.normalization()), run.averagingFrequency()).state();
+                    state = PartitionTrainer.train(net, state,
+                            run.trainingBatches(mine, epoch, partition, r * run.recordsPerRound()),
+                            run.averagingFrequency()).state();
                 }
             }
         }

@@ -2,7 +2,6 @@ package dev.sparkcnn.driver.train;
 
 import dev.sparkcnn.datasets.ImageRecord;
 import dev.sparkcnn.datasets.Seeds;
-import dev.sparkcnn.kernels.BatchIterator;
 import dev.sparkcnn.kernels.ModelState;
 import dev.sparkcnn.kernels.sync.Exchange;
 import dev.sparkcnn.kernels.sync.RingCollective;
@@ -75,7 +74,7 @@ final class SyncRound extends AbstractFunction1<Iterator<ImageRecord>, Iterator<
                  RingCollective ring = RingCollective.join(rank, members, server, token, TIMEOUT,
                          context::isInterrupted)) {
                 SyncResult result = SyncTrainer.train(lease.network(), state.value(),
-                        new BatchIterator(mine.iterator(), run.batchSize(), run.spec(), run.normalization()), steps,
+                        run.trainingBatches(mine, epoch, rank, 0), steps,
                         ring, options);
                 return JavaConverters.asScalaIterator(List.of(result).iterator());
             }

@@ -60,6 +60,16 @@ class BadInputTest {
     }
 
     @Test
+    void badTransformsAndNormalizations() {
+        expect("--augment", "flip,mirror", "--augment 'mirror' is not a transform");
+        expect("--normalize", "imagenet", "--normalize 'imagenet': 'imagenet' is not a number");
+        expect("--normalize", "0.5,0.2,0.1", "--normalize '0.5,0.2,0.1': 3 numbers");
+        expect("--normalize", "0.5,0", "std 0.0 must be a finite number > 0");
+        // the generated set has 3 channels: 2 means and 2 stds fit neither form
+        expect("--normalize", "0.5,0.5,0.2,0.2", "--normalize gives 2 means and 2 stds, but the images have 3");
+    }
+
+    @Test
     void moreSlicesThanTrainingRecords() {
         // 40 records in 80 partitions: half of them are empty
         expect("--partitions", "80", "--partitions 80 is more than the");

@@ -1,5 +1,6 @@
 package dev.sparkcnn.driver.config;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,6 +22,38 @@ class TrainingConfigTest {
         assertEquals(c, back);
         assertEquals(Json.write(c), Json.write(back));
         assertEquals(valid(), Json.read(Json.write(valid()), TrainingConfig.class, "test"));
+    }
+
+    @Test
+    void transformsRoundTripCanonicallyAndDefaultToNone() {
+        TrainingConfig c = new TrainingConfig("d", null, null, null, null, "cifar-cnn", "native", "gradient-sharing",
+                "local", 2, 1, null, 5, 0.2, 1, null, null, "o", false, "sgd", "threshold", 0.1, true, "crop, flip",
+                "0.49,0.48,0.45,0.25,0.24,0.26");
+        assertEquals("flip,crop", c.augment());
+        TrainingConfig back = Json.read(Json.write(c), TrainingConfig.class, "test");
+        assertEquals(c, back);
+        assertEquals(Json.write(c), Json.write(back));
+        assertEquals(NormalizationSetting.GIVEN, back.normalization().mode());
+        assertEquals("none", valid().augment());
+        assertEquals(dev.sparkcnn.datasets.Augmentation.NONE, valid().augmentation());
+        assertEquals("model", valid().normalize());
+        // a config.json written before these fields existed still reads
+        String old = Json.write(valid()).replace(",\n  \"augment\" : \"none\"", "")
+                .replace(",\n  \"normalize\" : \"model\"", "");
+        assertTrue(!old.contains("augment") && !old.contains("normalize"), old);
+        assertEquals(valid(), Json.read(old, TrainingConfig.class, "old"));
+    }
+
+    @Test
+    void givenNormalizationFitsOnePairOrOnePairPerChannel() {
+        NormalizationSetting pair = NormalizationSetting.parse("0.5,0.25");
+        assertArrayEquals(new float[] {0.5f, 0.5f, 0.5f}, pair.given(3).mean());
+        assertArrayEquals(new float[] {0.25f}, pair.given(1).std());
+        NormalizationSetting three = NormalizationSetting.parse("0.1,0.2,0.3,0.4,0.5,0.6");
+        assertArrayEquals(new float[] {0.1f, 0.2f, 0.3f}, three.given(3).mean());
+        assertArrayEquals(new float[] {0.4f, 0.5f, 0.6f}, three.given(3).std());
+        assertBad("--normalize", () -> three.given(1));
+        assertEquals(NormalizationSetting.DATASET, NormalizationSetting.parse(" Dataset ").mode());
     }
 
     @Test
@@ -49,6 +82,14 @@ class TrainingConfigTest {
         assertBad("--image-size", () -> images("cifar10", 32, null));
         assertBad("--on-bad-record", () -> images("images", 32, "ignore"));
         assertTrue(images(null, 64, "skip").skipBadRecords());
+        assertBad("--augment", () -> transforms("flip,zoom", null));
+        assertBad("--normalize", () -> transforms(null, "0.5"));
+        assertBad("--normalize", () -> transforms(null, "mean"));
+    }
+
+    private static TrainingConfig transforms(String augment, String normalize) {
+        return new TrainingConfig("d", null, null, null, null, "cifar-cnn", "native", "parameter-averaging", "local", 2,
+                1, null, 5, 0.2, 1, null, null, "o", false, null, "dense", 0.03, false, augment, normalize);
     }
 
     private static TrainingConfig images(String format, Integer size, String policy) {
