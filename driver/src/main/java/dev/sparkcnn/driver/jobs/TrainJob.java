@@ -53,7 +53,7 @@ public final class TrainJob {
 
     /** Runs the job; returns the metrics written to {@code metrics.json}. */
     public Metrics run() {
-        HadoopConf hadoop = new HadoopConf(new Configuration());
+        HadoopConf hadoop = new HadoopConf(SparkRuntime.hadoopConfiguration(sparkConf));
         AtomicDirectory.checkWritable(hadoop, requested.out(), requested.overwrite(), "--out");
         LocatedDataset dataset = new DatasetLocator(hadoop).locate(requested.data(), requested.format(),
                 requested.labelSet(), requested.imageSize());

@@ -65,4 +65,23 @@ public final class SparkRuntime {
         }
         return -1;
     }
+
+    /**
+     * The Hadoop configuration the driver uses before Spark starts (preflight: listing the data,
+     * checking --out), with the same {@code spark.hadoop.*} settings Spark will apply: from
+     * {@code --conf} and from system properties (where spark-submit puts its {@code --conf}s).
+     * Without them, credentials or file system implementations given that way would be missing.
+     */
+    public static org.apache.hadoop.conf.Configuration hadoopConfiguration(Map<String, String> userConf) {
+        org.apache.hadoop.conf.Configuration hadoop = new org.apache.hadoop.conf.Configuration();
+        String prefix = "spark.hadoop.";
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith(prefix))
+                .forEach(k -> hadoop.set(k.substring(prefix.length()), System.getProperty(k)));
+        userConf.forEach((k, v) -> {
+            if (k.startsWith(prefix)) {
+                hadoop.set(k.substring(prefix.length()), v);
+            }
+        });
+        return hadoop;
+    }
 }

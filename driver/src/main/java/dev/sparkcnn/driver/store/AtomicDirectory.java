@@ -20,15 +20,37 @@ public final class AtomicDirectory {
     private AtomicDirectory() {
     }
 
-    /** Fails with a clear message when {@code target} exists and overwriting was not asked for. */
+    /**
+     * Fails with a clear message when {@code target} exists and overwriting was not asked for, or
+     * when its parent directory cannot be written (checked by creating and deleting a hidden probe
+     * file there, so a run does not find out only after hours of training).
+     */
     public static void checkWritable(HadoopConf hadoop, String target, boolean overwrite, String option) {
+        Path path = new Path(target);
         try {
-            Path path = new Path(target);
-            if (!overwrite && hadoop.fileSystem(target).exists(path)) {
+            FileSystem fs = hadoop.fileSystem(target);
+            if (!overwrite && fs.exists(path)) {
                 throw new ConfigException(option + " " + target + " already exists; choose a new directory or pass "
                         + "--overwrite to replace it");
             }
+            Path parent = path.getParent();
+            if (parent != null) {
+                Path probe = new Path(parent, "." + path.getName() + ".probe-" + UUID.randomUUID().toString()
+                        .substring(0, 8));
+                boolean created = !fs.exists(parent) && fs.mkdirs(parent);
+                fs.create(probe, false).close();
+                fs.delete(probe, false);
+                if (created) {
+                    fs.delete(parent, false); // leave nothing behind; written again at the end
+                }
+            }
         } catch (IOException e) {
+            if (e instanceof org.apache.hadoop.security.AccessControlException
+                    || e instanceof java.nio.file.AccessDeniedException
+                    || String.valueOf(e.getMessage()).contains("Permission denied")) {
+                throw new ConfigException(option + " " + target + ": permission denied (" + e.getMessage()
+                        + "); choose a directory you can write");
+            }
             throw new UncheckedIOException(option + " " + target + ": cannot check: " + e.getMessage(), e);
         }
     }

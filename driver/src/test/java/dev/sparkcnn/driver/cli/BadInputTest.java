@@ -70,6 +70,19 @@ class BadInputTest {
     }
 
     @Test
+    void outputWithoutWritePermission() {
+        // a file system that refuses writes (as HDFS does for a user without permission; root may
+        // write anywhere on a local disk, so a chmod test would prove nothing here)
+        String denied = "denied://" + tmp.resolve("models").toAbsolutePath() + "/model";
+        assertEquals(2, Main.run(new String[]{"train", "--data", data.toString(), "--out", denied, "--master",
+                "local[1]", "--conf", "spark.hadoop.fs.denied.impl=" + dev.sparkcnn.driver.store.DeniedFileSystem.class
+                        .getName()}, new PrintStream(new ByteArrayOutputStream()), capture()), err());
+        assertTrue(err().contains("--out " + denied + ": permission denied"), err());
+        assertEquals(1, err().strip().lines().count(), err());
+        assertFalse(Files.exists(tmp.resolve("models")), "nothing written");
+    }
+
+    @Test
     void moreSlicesThanTrainingRecords() {
         // 40 records in 80 partitions: half of them are empty
         expect("--partitions", "80", "--partitions 80 is more than the");
