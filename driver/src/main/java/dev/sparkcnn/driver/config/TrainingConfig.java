@@ -37,6 +37,13 @@ import java.util.List;
  * @param exchange           gradient sharing: {@code dense} or {@code threshold}
  * @param thresholdDensity   gradient sharing with threshold exchange: fraction of elements sent per step
  * @param verifyReplicas     gradient sharing: compare the replicas' parameter hashes after every step
+ * @param checkpointDir      where checkpoints go (path or Hadoop URI); null = {@code <out>.checkpoints}
+ * @param checkpointEvery    write a checkpoint after every N rounds; null = after each epoch's last round;
+ *                           0 = no checkpoints. The last round is always checkpointed (unless 0).
+ * @param initFrom           warm start: a model directory whose state (parameters, updater, iteration)
+ *                           training starts from; null = fresh initialisation
+ * @param lrFactor           warm start: learning rate = the {@code initFrom} model's times this; null = 1
+ *                           (or {@code learningRate} when that is given)
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder(alphabetic = false)
@@ -63,7 +70,11 @@ public record TrainingConfig(
         String optimizer,
         String exchange,
         double thresholdDensity,
-        boolean verifyReplicas) {
+        boolean verifyReplicas,
+        String checkpointDir,
+        Integer checkpointEvery,
+        String initFrom,
+        Double lrFactor) {
 
     public static final List<String> FORMATS = List.of("cifar10", "cifar100", "idx", "images");
     public static final List<String> BAD_RECORD_POLICIES = List.of("fail", "skip");
@@ -74,7 +85,7 @@ public record TrainingConfig(
     public static final String DEFAULT_EXCHANGE = "dense";
     public static final double DEFAULT_THRESHOLD_DENSITY = 0.03;
 
-    /** A configuration with the default optimizer and gradient-sharing settings. */
+    /** A configuration with the default optimizer and gradient-sharing settings, without checkpoints. */
     public TrainingConfig(String data, String format, String labelSet, Integer imageSize, String onBadRecord,
                           String model, String engine, String strategy, String master, int partitions, int epochs,
                           Integer batchSize, int averagingFrequency, double testFraction, long seed,
@@ -82,6 +93,17 @@ public record TrainingConfig(
         this(data, format, labelSet, imageSize, onBadRecord, model, engine, strategy, master, partitions, epochs,
                 batchSize, averagingFrequency, testFraction, seed, learningRate, threadsPerTask, out, overwrite, null,
                 DEFAULT_EXCHANGE, DEFAULT_THRESHOLD_DENSITY, false);
+    }
+
+    /** A fresh run (no warm start) without checkpoints: what programmatic callers such as benchmarks want. */
+    public TrainingConfig(String data, String format, String labelSet, Integer imageSize, String onBadRecord,
+                          String model, String engine, String strategy, String master, int partitions, int epochs,
+                          Integer batchSize, int averagingFrequency, double testFraction, long seed,
+                          Double learningRate, Integer threadsPerTask, String out, boolean overwrite, String optimizer,
+                          String exchange, double thresholdDensity, boolean verifyReplicas) {
+        this(data, format, labelSet, imageSize, onBadRecord, model, engine, strategy, master, partitions, epochs,
+                batchSize, averagingFrequency, testFraction, seed, learningRate, threadsPerTask, out, overwrite,
+                optimizer, exchange, thresholdDensity, verifyReplicas, null, 0, null, null);
     }
 
     public TrainingConfig {
@@ -124,6 +146,24 @@ public record TrainingConfig(
                 "'" + exchange + "' is not a known exchange; use one of " + String.join(", ", Exchange.ids()));
         require(thresholdDensity > 0 && thresholdDensity <= 1, "--threshold-density",
                 "must be in (0, 1] (the fraction of values sent per step), got " + thresholdDensity);
+        require(checkpointDir == null || !checkpointDir.isBlank(), "--checkpoint-dir", "must not be blank");
+        require(checkpointEvery == null || checkpointEvery >= 0, "--checkpoint-every",
+                "must be a number of rounds >= 1 (or 0 for no checkpoints), got " + checkpointEvery);
+        require(initFrom == null || !initFrom.isBlank(), "--init-from", "must not be blank");
+        require(lrFactor == null || (lrFactor > 0 && Double.isFinite(lrFactor)), "--lr-factor",
+                "must be a positive number, got " + lrFactor);
+        require(lrFactor == null || initFrom != null, "--lr-factor",
+                "scales the learning rate of the --init-from model; give --init-from too (or use --learning-rate)");
+        require(lrFactor == null || learningRate == null, "--lr-factor",
+                "and --learning-rate both set the learning rate; give only one of them");
+    }
+
+    /** The checkpoint directory of this run, or null when checkpoints are off. */
+    public String effectiveCheckpointDir() {
+        if (checkpointEvery != null && checkpointEvery == 0) {
+            return null;
+        }
+        return checkpointDir != null ? checkpointDir : new org.apache.hadoop.fs.Path(out).toString() + ".checkpoints";
     }
 
     /** The gradient-sharing exchange settings. */
@@ -148,7 +188,21 @@ public record TrainingConfig(
     public TrainingConfig withFormat(String detected, String labels, Integer size) {
         return new TrainingConfig(data, detected, labels, size, onBadRecord, model, engine, strategy, master,
                 partitions, epochs, batchSize, averagingFrequency, testFraction, seed, learningRate, threadsPerTask,
-                out, overwrite, optimizer, exchange, thresholdDensity, verifyReplicas);
+                out, overwrite, optimizer, exchange, thresholdDensity, verifyReplicas, checkpointDir, checkpointEvery,
+                initFrom, lrFactor);
+    }
+
+    /**
+     * The configuration a resumed run continues with: this one (from the checkpoint) with the model
+     * directory, overwrite flag and master of the new command line, where they are given, and the
+     * checkpoint directory it resumes from.
+     */
+    public TrainingConfig resumedAs(String newOut, Boolean newOverwrite, String newMaster, String resumeDir) {
+        return new TrainingConfig(data, format, labelSet, imageSize, onBadRecord, model, engine, strategy,
+                newMaster != null ? newMaster : master, partitions, epochs, batchSize, averagingFrequency,
+                testFraction, seed, learningRate, threadsPerTask, newOut != null ? newOut : out,
+                newOverwrite != null ? newOverwrite : overwrite, optimizer, exchange, thresholdDensity,
+                verifyReplicas, resumeDir, checkpointEvery, initFrom, lrFactor);
     }
 
     private static void require(boolean ok, String option, String problem) {
