@@ -12,14 +12,22 @@ final class Divergence {
     private Divergence() {
     }
 
-    /** {@code e} unchanged, or, when the run diverged, an exception saying so. */
-    static RuntimeException explain(RuntimeException e, String lastCheckpoint) {
+    /**
+     * An exception saying that the run diverged; any other {@code e} is rethrown unchanged (Spark's
+     * job failures are checked exceptions that Java code sees undeclared).
+     */
+    static RuntimeException explain(Exception e, String lastCheckpoint) {
         String cause = cause(e);
         if (cause == null) {
-            return e;
+            throw Divergence.<RuntimeException>rethrow(e);
         }
         return new IllegalStateException("training stopped: the " + cause + "; " + (lastCheckpoint == null
                 ? "no checkpoint was written before it" : "the last good checkpoint is " + lastCheckpoint), e);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Exception> T rethrow(Exception e) throws T {
+        throw (T) e;
     }
 
     /** "loss became NaN at step ... ; lower the learning rate", or null. */

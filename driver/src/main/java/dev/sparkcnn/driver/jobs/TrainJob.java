@@ -110,7 +110,7 @@ public final class TrainJob {
             TrainingResult result;
             try {
                 result = strategy.fit(sc, plan.train(), largest, from.start(), run, listener);
-            } catch (RuntimeException e) {
+            } catch (Exception e) { // SparkException is checked, yet thrown undeclared
                 throw Divergence.explain(e, checkpoints == null ? null : checkpoints.lastWritten());
             }
             double trainingSeconds = (System.nanoTime() - start) / 1e9;
