@@ -95,12 +95,16 @@ public final class Checkpoints {
         return !rounds(hadoop, dir).isEmpty();
     }
 
-    /** Deletes {@code dir} and everything in it. */
+    /** Deletes the checkpoints in {@code dir} (and their temporaries); anything else there stays. */
     public static void deleteAll(HadoopConf hadoop, String dir) {
         try {
-            hadoop.fileSystem(dir).delete(new Path(dir), true);
+            FileSystem fs = hadoop.fileSystem(dir);
+            for (Path p : rounds(hadoop, dir)) {
+                fs.delete(p, true);
+            }
+            deleteTemporaries(fs, dir);
         } catch (IOException e) {
-            throw new UncheckedIOException(dir + ": cannot delete: " + e.getMessage(), e);
+            throw new UncheckedIOException(dir + ": cannot delete checkpoints: " + e.getMessage(), e);
         }
     }
 
@@ -130,15 +134,23 @@ public final class Checkpoints {
             for (int i = 0; i < rounds.size() - KEEP; i++) {
                 fs.delete(rounds.get(i), true);
             }
-            // one driver writes a checkpoint directory at a time, so any temporary left is a dead one's
-            for (FileStatus s : fs.listStatus(new Path(dir))) {
-                String n = s.getPath().getName();
-                if (n.startsWith("." + PREFIX) && (n.contains(".tmp-") || n.contains(".old-"))) {
-                    fs.delete(s.getPath(), true);
-                }
-            }
+            deleteTemporaries(fs, dir);
         } catch (IOException e) {
             throw new UncheckedIOException(dir + ": cannot remove old checkpoints: " + e.getMessage(), e);
+        }
+    }
+
+    /** One driver writes a checkpoint directory at a time, so any temporary left is a dead one's. */
+    private static void deleteTemporaries(FileSystem fs, String dir) throws IOException {
+        Path root = new Path(dir);
+        if (!fs.exists(root)) {
+            return;
+        }
+        for (FileStatus s : fs.listStatus(root)) {
+            String n = s.getPath().getName();
+            if (n.startsWith("." + PREFIX) && (n.contains(".tmp-") || n.contains(".old-"))) {
+                fs.delete(s.getPath(), true);
+            }
         }
     }
 
