@@ -41,16 +41,17 @@ class DriverLossTest {
     @Test
     void parameterAveragingResumedAfterTheDriverIsKilledEqualsAnUninterruptedRun() throws Exception {
         // 240 training records, 120 per partition, 2 steps of 16 per round: 4 rounds per epoch, 16 in all
-        killAndResume("parameter-averaging", 16);
+        // and the newest checkpoint is damaged after the kill: the resume uses the one before it
+        killAndResume("parameter-averaging", 16, true);
     }
 
     @Test
     void gradientSharingResumedAfterTheDriverIsKilledEqualsAnUninterruptedRun() throws Exception {
         // one round per epoch
-        killAndResume("gradient-sharing", 4);
+        killAndResume("gradient-sharing", 4, false);
     }
 
-    private void killAndResume(String strategy, int totalRounds) throws Exception {
+    private void killAndResume(String strategy, int totalRounds, boolean damageNewest) throws Exception {
         Path data = TestData.cifar(tmp.resolve("data"), 2, 150, 20);
         List<String> args = List.of("train", "--data", data.toString(), "--model", "mnist-cnn", "--strategy", strategy,
                 "--epochs", "4", "--batch-size", "16", "--averaging-frequency", "2", "--partitions", "2", "--master",
@@ -75,6 +76,17 @@ class DriverLossTest {
             child.destroyForcibly().waitFor();
         }
         assertFalse(Files.exists(killed), "the driver was killed before it wrote the model");
+        String damaged = null;
+        if (damageNewest) {
+            try (var dirs = Files.list(checkpoints)) {
+                damaged = dirs.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("round-")).sorted()
+                        .reduce((a, b) -> b).orElseThrow();
+            }
+            Path state = checkpoints.resolve(damaged).resolve(Checkpoints.STATE);
+            byte[] bytes = Files.readAllBytes(state);
+            bytes[bytes.length / 2] ^= 1;
+            Files.write(state, bytes);
+        }
 
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = Main.run(new String[] {"train", "--resume", checkpoints.toString(), "--conf",
@@ -84,7 +96,13 @@ class DriverLossTest {
         Matcher m = Pattern.compile("resuming from \\S+round-0*(\\d+) \\(round (\\d+) of (\\d+)\\)").matcher(printed);
         assertTrue(m.find(), printed);
         int resumedAfter = Integer.parseInt(m.group(2));
-        assertTrue(resumedAfter >= 2 && resumedAfter < totalRounds, "resumed mid-run, after round " + resumedAfter);
+        assertTrue(resumedAfter >= (damageNewest ? 1 : 2) && resumedAfter < totalRounds,
+                "resumed mid-run, after round " + resumedAfter);
+        if (damageNewest) {
+            assertTrue(printed.contains("warning: skipping damaged checkpoint: ") && printed.contains(damaged + "/"
+                    + Checkpoints.STATE + ": checksum mismatch"), printed);
+            assertEquals(Integer.parseInt(damaged.substring("round-".length())) - 1, resumedAfter);
+        }
         assertEquals(totalRounds, Integer.parseInt(m.group(3)));
 
         ModelState expected = ModelDirectory.read(HADOOP, whole.toString()).state();
