@@ -147,6 +147,11 @@ public final class TrainCommand implements Callable<Integer> {
             + "model's x F (e.g. 0.1: lower the learning rate and continue training).")
     Double lrFactor;
 
+    @Option(names = "--restarts", paramLabel = "N", description = "After an infrastructure failure (a Spark job "
+            + "that failed for good: lost executors, I/O), restart training from the last checkpoint, at most N "
+            + "times (default: 0). Bad input and a diverged loss are never retried.")
+    Integer restarts;
+
     @Option(names = "--no-report", description = "Do not write report.html and its charts into --out after "
             + "training (sparkcnn report DIR writes them later).")
     boolean noReport;
@@ -244,6 +249,7 @@ public final class TrainCommand implements Callable<Integer> {
         put(node, "checkpointEvery", checkpointEvery);
         put(node, "initFrom", initFrom);
         put(node, "lrFactor", lrFactor);
+        put(node, "restarts", restarts);
         return Json.read(node.toString(), TrainingConfig.class, configFile != null ? "--config " + configFile
                 : "options");
     }

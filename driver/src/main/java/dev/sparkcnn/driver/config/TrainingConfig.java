@@ -44,6 +44,8 @@ import java.util.List;
  *                           training starts from; null = fresh initialisation
  * @param lrFactor           warm start: learning rate = the {@code initFrom} model's times this; null = 1
  *                           (or {@code learningRate} when that is given)
+ * @param restarts           times training restarts from the last checkpoint after an infrastructure
+ *                           failure (never after bad input or a diverged loss); null = 0
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder(alphabetic = false)
@@ -74,7 +76,8 @@ public record TrainingConfig(
         String checkpointDir,
         Integer checkpointEvery,
         String initFrom,
-        Double lrFactor) {
+        Double lrFactor,
+        Integer restarts) {
 
     public static final List<String> FORMATS = List.of("cifar10", "cifar100", "idx", "images");
     public static final List<String> BAD_RECORD_POLICIES = List.of("fail", "skip");
@@ -103,7 +106,20 @@ public record TrainingConfig(
                           String exchange, double thresholdDensity, boolean verifyReplicas) {
         this(data, format, labelSet, imageSize, onBadRecord, model, engine, strategy, master, partitions, epochs,
                 batchSize, averagingFrequency, testFraction, seed, learningRate, threadsPerTask, out, overwrite,
-                optimizer, exchange, thresholdDensity, verifyReplicas, null, 0, null, null);
+                optimizer, exchange, thresholdDensity, verifyReplicas, null, 0, null, null, null);
+    }
+
+    /** As the canonical constructor, without restarts. */
+    public TrainingConfig(String data, String format, String labelSet, Integer imageSize, String onBadRecord,
+                          String model, String engine, String strategy, String master, int partitions, int epochs,
+                          Integer batchSize, int averagingFrequency, double testFraction, long seed,
+                          Double learningRate, Integer threadsPerTask, String out, boolean overwrite, String optimizer,
+                          String exchange, double thresholdDensity, boolean verifyReplicas, String checkpointDir,
+                          Integer checkpointEvery, String initFrom, Double lrFactor) {
+        this(data, format, labelSet, imageSize, onBadRecord, model, engine, strategy, master, partitions, epochs,
+                batchSize, averagingFrequency, testFraction, seed, learningRate, threadsPerTask, out, overwrite,
+                optimizer, exchange, thresholdDensity, verifyReplicas, checkpointDir, checkpointEvery, initFrom,
+                lrFactor, null);
     }
 
     public TrainingConfig {
@@ -156,6 +172,7 @@ public record TrainingConfig(
                 "scales the learning rate of the --init-from model; give --init-from too (or use --learning-rate)");
         require(lrFactor == null || learningRate == null, "--lr-factor",
                 "and --learning-rate both set the learning rate; give only one of them");
+        require(restarts == null || restarts >= 0, "--restarts", "must be 0 or more, got " + restarts);
     }
 
     /** The checkpoint directory of this run, or null when checkpoints are off. */
@@ -189,7 +206,7 @@ public record TrainingConfig(
         return new TrainingConfig(data, detected, labels, size, onBadRecord, model, engine, strategy, master,
                 partitions, epochs, batchSize, averagingFrequency, testFraction, seed, learningRate, threadsPerTask,
                 out, overwrite, optimizer, exchange, thresholdDensity, verifyReplicas, checkpointDir, checkpointEvery,
-                initFrom, lrFactor);
+                initFrom, lrFactor, restarts);
     }
 
     /**
@@ -202,7 +219,7 @@ public record TrainingConfig(
                 newMaster != null ? newMaster : master, partitions, epochs, batchSize, averagingFrequency,
                 testFraction, seed, learningRate, threadsPerTask, newOut != null ? newOut : out,
                 newOverwrite != null ? newOverwrite : overwrite, optimizer, exchange, thresholdDensity,
-                verifyReplicas, resumeDir, checkpointEvery, initFrom, lrFactor);
+                verifyReplicas, resumeDir, checkpointEvery, initFrom, lrFactor, restarts);
     }
 
     private static void require(boolean ok, String option, String problem) {

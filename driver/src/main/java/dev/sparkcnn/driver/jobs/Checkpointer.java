@@ -7,6 +7,7 @@ import dev.sparkcnn.driver.store.Checkpoint;
 import dev.sparkcnn.driver.store.Checkpoints;
 import dev.sparkcnn.driver.train.RoundListener;
 import dev.sparkcnn.driver.train.RoundStats;
+import dev.sparkcnn.driver.train.TrainingStart;
 import dev.sparkcnn.kernels.ModelSpec;
 import dev.sparkcnn.kernels.ModelState;
 import java.util.ArrayList;
@@ -60,6 +61,21 @@ final class Checkpointer implements RoundListener {
                 data, config, List.copyOf(history));
         lastWritten = Checkpoints.write(hadoop, dir, new Checkpoint(info, state));
         LOG.info("checkpoint written: {}", lastWritten);
+    }
+
+    /**
+     * Where training restarts after a failure: the newest checkpoint, read back from storage, or
+     * {@code initial} when none was written yet. The history is cut back to match.
+     */
+    TrainingStart rewind(TrainingStart initial) {
+        history.clear();
+        if (lastWritten == null) {
+            history.addAll(initial.history());
+            return initial;
+        }
+        Checkpoint c = Checkpoints.read(hadoop, lastWritten);
+        history.addAll(c.info().rounds());
+        return new TrainingStart(c.state(), c.info().rounds());
     }
 
     /** The newest checkpoint of this run, or null when none exists yet. */

@@ -14,7 +14,6 @@ import dev.sparkcnn.driver.store.AtomicDirectory;
 import dev.sparkcnn.driver.store.Checkpoints;
 import dev.sparkcnn.driver.store.ModelDirectory;
 import dev.sparkcnn.driver.store.SavedModel;
-import dev.sparkcnn.driver.train.RoundListener;
 import dev.sparkcnn.driver.train.TrainingResult;
 import dev.sparkcnn.driver.train.TrainingRun;
 import dev.sparkcnn.driver.train.TrainingStrategy;
@@ -105,14 +104,8 @@ public final class TrainJob {
             describeStart(config, from, spec);
             long start = System.nanoTime();
             Checkpointer checkpoints = checkpointer(hadoop, config, roundsPerEpoch, spec, dataset, from);
-            RoundListener listener = checkpoints == null ? new RoundLogger(LOG)
-                    : new RoundLogger(LOG).andThen(checkpoints);
-            TrainingResult result;
-            try {
-                result = strategy.fit(sc, plan.train(), largest, from.start(), run, listener);
-            } catch (Exception e) { // SparkException is checked, yet thrown undeclared
-                throw Divergence.explain(e, checkpoints == null ? null : checkpoints.lastWritten());
-            }
+            TrainingResult result = Restarts.fit(strategy, sc, plan.train(), largest, from.start(), run,
+                    new RoundLogger(LOG), checkpoints, config.restarts() == null ? 0 : config.restarts());
             double trainingSeconds = (System.nanoTime() - start) / 1e9;
             DataPlan.CacheUsage cache = plan.cacheUsage(sc);
             if (cache != null) {
