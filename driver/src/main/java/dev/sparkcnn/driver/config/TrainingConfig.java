@@ -163,6 +163,9 @@ public record TrainingConfig(
         require(thresholdDensity > 0 && thresholdDensity <= 1, "--threshold-density",
                 "must be in (0, 1] (the fraction of values sent per step), got " + thresholdDensity);
         require(checkpointDir == null || !checkpointDir.isBlank(), "--checkpoint-dir", "must not be blank");
+        require(checkpointDir == null || !new org.apache.hadoop.fs.Path(checkpointDir).equals(
+                new org.apache.hadoop.fs.Path(out)), "--checkpoint-dir",
+                "must not be the model directory --out " + out + " (that is replaced as a whole when training ends)");
         require(checkpointEvery == null || checkpointEvery >= 0, "--checkpoint-every",
                 "must be a number of rounds >= 1 (or 0 for no checkpoints), got " + checkpointEvery);
         require(initFrom == null || !initFrom.isBlank(), "--init-from", "must not be blank");

@@ -14,6 +14,7 @@ import dev.sparkcnn.driver.store.AtomicDirectory;
 import dev.sparkcnn.driver.store.Checkpoints;
 import dev.sparkcnn.driver.store.ModelDirectory;
 import dev.sparkcnn.driver.store.SavedModel;
+import dev.sparkcnn.driver.train.RoundStats;
 import dev.sparkcnn.driver.train.TrainingResult;
 import dev.sparkcnn.driver.train.TrainingRun;
 import dev.sparkcnn.driver.train.TrainingStrategy;
@@ -106,7 +107,9 @@ public final class TrainJob {
             Checkpointer checkpoints = checkpointer(hadoop, config, roundsPerEpoch, spec, dataset, from);
             TrainingResult result = Restarts.fit(strategy, sc, plan.train(), largest, from.start(), run,
                     new RoundLogger(LOG), checkpoints, config.restarts() == null ? 0 : config.restarts());
-            double trainingSeconds = (System.nanoTime() - start) / 1e9;
+            // a resumed run's figures cover the whole run: its checkpointed rounds' time counts too
+            double trainingSeconds = (System.nanoTime() - start) / 1e9
+                    + from.start().history().stream().mapToDouble(RoundStats::seconds).sum();
             DataPlan.CacheUsage cache = plan.cacheUsage(sc);
             if (cache != null) {
                 LOG.info(String.format("cached records: %.1f MB in memory, %.1f MB on disk, %d/%d partitions "

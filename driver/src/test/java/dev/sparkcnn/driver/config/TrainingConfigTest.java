@@ -35,6 +35,9 @@ class TrainingConfigTest {
                 "default: beside --out");
         assertEquals(null, valid().effectiveCheckpointDir(), "the convenience constructor writes no checkpoints");
         assertBad("--checkpoint-every", () -> warm(-1, "m", 0.1, null));
+        assertBad("--checkpoint-dir", () -> new TrainingConfig("d", "cifar10", null, null, null, "cifar-cnn", "native",
+                "parameter-averaging", "local", 2, 1, null, 5, 0.2, 1, null, null, "models/m", false, null, "dense",
+                0.03, false, "models/m/", 1, null, null));
         assertBad("--lr-factor", () -> warm(1, null, 0.1, null));
         assertBad("--lr-factor", () -> warm(1, "m", 0.1, 0.01));
         assertBad("--lr-factor", () -> warm(1, "m", 0.0, null));
