@@ -5,12 +5,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sparkcnn.driver.config.ConfigException;
 import dev.sparkcnn.driver.config.Json;
 import dev.sparkcnn.driver.config.TrainingConfig;
+import dev.sparkcnn.driver.data.HadoopConf;
+import dev.sparkcnn.driver.store.Checkpoints;
 import dev.sparkcnn.driver.jobs.ReportJob;
 import dev.sparkcnn.driver.jobs.TrainJob;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -132,6 +136,34 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace --out if it exists.")
     Boolean overwrite;
 
+    @Option(names = "--checkpoint-dir", paramLabel = "DIR|URI", description = "Where checkpoints go, on any "
+            + "Hadoop file system (default: --out followed by .checkpoints). The newest two are kept; a new run "
+            + "refuses a directory holding checkpoints unless --overwrite.")
+    String checkpointDir;
+
+    @Option(names = "--checkpoint-every", paramLabel = "N", description = "Write a checkpoint after every N "
+            + "rounds and after the last (default: after each epoch's last round; 0: no checkpoints).")
+    Integer checkpointEvery;
+
+    @Option(names = "--resume", paramLabel = "DIR|URI", description = "Continue a stopped run from the newest "
+            + "intact checkpoint in DIR (its --checkpoint-dir), with the run's own configuration: only --out, "
+            + "--overwrite, --master, --conf and --no-report may be given with it.")
+    String resume;
+
+    @Option(names = "--init-from", paramLabel = "MODEL_DIR", description = "Warm start: begin from a trained "
+            + "model's parameters, optimizer state and iteration (same model, image shape and classes; its "
+            + "optimizer and learning rate unless --learning-rate).")
+    String initFrom;
+
+    @Option(names = "--lr-factor", paramLabel = "F", description = "With --init-from: learning rate = the stored "
+            + "model's x F (e.g. 0.1: lower the learning rate and continue training).")
+    Double lrFactor;
+
+    @Option(names = "--restarts", paramLabel = "N", description = "After an infrastructure failure (a Spark job "
+            + "that failed for good: lost executors, I/O), restart training from the last checkpoint, at most N "
+            + "times (default: 0). Bad input and a diverged loss are never retried.")
+    Integer restarts;
+
     @Option(names = "--no-report", description = "Do not write report.html and its charts into --out after "
             + "training (sparkcnn report DIR writes them later).")
     boolean noReport;
@@ -142,11 +174,22 @@ public final class TrainCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec command;
 
+    /** The options a resumed run may set; the rest of its configuration is the checkpoint's. */
+    static final List<String> RESUME_OPTIONS = List.of("--resume", "--out", "--overwrite", "--master", "--conf",
+            "--no-report");
+
     @Override
     public Integer call() {
-        TrainingConfig config = config();
         java.io.PrintWriter printed = command.commandLine().getOut();
-        new TrainJob(config, spark.conf(), printed).run();
+        TrainingConfig config;
+        if (resume != null) {
+            Checkpoints.Loaded loaded = resumeFrom();
+            config = loaded.checkpoint().info().config().resumedAs(out, overwrite, master, resume);
+            new TrainJob(config, spark.conf(), printed, loaded).run();
+        } else {
+            config = config();
+            new TrainJob(config, spark.conf(), printed).run();
+        }
         if (!noReport) {
             try {
                 new ReportJob(config.out(), printed).run();
@@ -157,6 +200,24 @@ public final class TrainCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The newest intact checkpoint of {@code --resume}; damaged newer ones are warned about. */
+    private Checkpoints.Loaded resumeFrom() {
+        for (picocli.CommandLine.Model.OptionSpec o : command.commandLine().getParseResult().matchedOptions()) {
+            if (!RESUME_OPTIONS.contains(o.longestName())) {
+                throw new ConfigException(o.longestName() + " cannot be given with --resume: a resumed run continues "
+                        + "with the configuration in its checkpoint; remove it (allowed with --resume: "
+                        + String.join(", ", RESUME_OPTIONS) + ")");
+            }
+        }
+        Checkpoints.Loaded loaded = Checkpoints.latest(new HadoopConf(new Configuration()), resume);
+        for (String damaged : loaded.damaged()) {
+            command.commandLine().getErr().println("sparkcnn: warning: skipping damaged checkpoint: " + damaged);
+        }
+        command.commandLine().getErr().println("sparkcnn: resuming from " + loaded.path() + " (round "
+                + loaded.checkpoint().info().round() + " of " + loaded.checkpoint().info().totalRounds() + ")");
+        return loaded;
     }
 
     /** The validated configuration: defaults, then the config file, then options. */
@@ -198,6 +259,11 @@ public final class TrainCommand implements Callable<Integer> {
         put(node, "verifyReplicas", verifyReplicas);
         put(node, "augment", augment);
         put(node, "normalize", normalize);
+        put(node, "checkpointDir", checkpointDir);
+        put(node, "checkpointEvery", checkpointEvery);
+        put(node, "initFrom", initFrom);
+        put(node, "lrFactor", lrFactor);
+        put(node, "restarts", restarts);
         return Json.read(node.toString(), TrainingConfig.class, configFile != null ? "--config " + configFile
                 : "options");
     }

@@ -42,6 +42,15 @@ import java.util.List;
  *                           (stored canonically, {@code none} when off)
  * @param normalize          {@code model} (default when null), {@code dataset} or given numbers
  *                           ({@link NormalizationSetting})
+ * @param checkpointDir      where checkpoints go (path or Hadoop URI); null = {@code <out>.checkpoints}
+ * @param checkpointEvery    write a checkpoint after every N rounds; null = after each epoch's last round;
+ *                           0 = no checkpoints. The last round is always checkpointed (unless 0).
+ * @param initFrom           warm start: a model directory whose state (parameters, updater, iteration)
+ *                           training starts from; null = fresh initialisation
+ * @param lrFactor           warm start: learning rate = the {@code initFrom} model's times this; null = 1
+ *                           (or {@code learningRate} when that is given)
+ * @param restarts           times training restarts from the last checkpoint after an infrastructure
+ *                           failure (never after bad input or a diverged loss); null = 0
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder(alphabetic = false)
@@ -70,7 +79,12 @@ public record TrainingConfig(
         double thresholdDensity,
         boolean verifyReplicas,
         String augment,
-        String normalize) {
+        String normalize,
+        String checkpointDir,
+        Integer checkpointEvery,
+        String initFrom,
+        Double lrFactor,
+        Integer restarts) {
 
     public static final List<String> FORMATS = List.of("cifar10", "cifar100", "idx", "images");
     public static final List<String> BAD_RECORD_POLICIES = List.of("fail", "skip");
@@ -81,7 +95,7 @@ public record TrainingConfig(
     public static final String DEFAULT_EXCHANGE = "dense";
     public static final double DEFAULT_THRESHOLD_DENSITY = 0.03;
 
-    /** A configuration with the default optimizer and gradient-sharing settings. */
+    /** A configuration with the default optimizer and gradient-sharing settings, without checkpoints. */
     public TrainingConfig(String data, String format, String labelSet, Integer imageSize, String onBadRecord,
                           String model, String engine, String strategy, String master, int partitions, int epochs,
                           Integer batchSize, int averagingFrequency, double testFraction, long seed,
@@ -91,15 +105,43 @@ public record TrainingConfig(
                 DEFAULT_EXCHANGE, DEFAULT_THRESHOLD_DENSITY, false);
     }
 
-    /** A configuration without augmentation and with the model's normalization. */
+    /**
+     * A fresh run (no warm start) without augmentation, with the model's normalization and without
+     * checkpoints: what programmatic callers such as benchmarks want.
+     */
     public TrainingConfig(String data, String format, String labelSet, Integer imageSize, String onBadRecord,
                           String model, String engine, String strategy, String master, int partitions, int epochs,
                           Integer batchSize, int averagingFrequency, double testFraction, long seed,
                           Double learningRate, Integer threadsPerTask, String out, boolean overwrite, String optimizer,
                           String exchange, double thresholdDensity, boolean verifyReplicas) {
         this(data, format, labelSet, imageSize, onBadRecord, model, engine, strategy, master, partitions, epochs,
-                batchSize, averagingFrequency, testFraction, seed, learningRate, threadsPerTask, out, overwrite, optimizer,
-                exchange, thresholdDensity, verifyReplicas, null, null);
+                batchSize, averagingFrequency, testFraction, seed, learningRate, threadsPerTask, out, overwrite,
+                optimizer, exchange, thresholdDensity, verifyReplicas, null, null, null, 0, null, null, null);
+    }
+
+    /** As the canonical constructor, without augmentation, normalization choice or restarts. */
+    public TrainingConfig(String data, String format, String labelSet, Integer imageSize, String onBadRecord,
+                          String model, String engine, String strategy, String master, int partitions, int epochs,
+                          Integer batchSize, int averagingFrequency, double testFraction, long seed,
+                          Double learningRate, Integer threadsPerTask, String out, boolean overwrite, String optimizer,
+                          String exchange, double thresholdDensity, boolean verifyReplicas, String checkpointDir,
+                          Integer checkpointEvery, String initFrom, Double lrFactor) {
+        this(data, format, labelSet, imageSize, onBadRecord, model, engine, strategy, master, partitions, epochs,
+                batchSize, averagingFrequency, testFraction, seed, learningRate, threadsPerTask, out, overwrite,
+                optimizer, exchange, thresholdDensity, verifyReplicas, null, null, checkpointDir, checkpointEvery,
+                initFrom, lrFactor, null);
+    }
+
+    /** As the canonical constructor, with augmentation and normalization, without checkpoints or warm start. */
+    public TrainingConfig(String data, String format, String labelSet, Integer imageSize, String onBadRecord,
+                          String model, String engine, String strategy, String master, int partitions, int epochs,
+                          Integer batchSize, int averagingFrequency, double testFraction, long seed,
+                          Double learningRate, Integer threadsPerTask, String out, boolean overwrite, String optimizer,
+                          String exchange, double thresholdDensity, boolean verifyReplicas, String augment,
+                          String normalize) {
+        this(data, format, labelSet, imageSize, onBadRecord, model, engine, strategy, master, partitions, epochs,
+                batchSize, averagingFrequency, testFraction, seed, learningRate, threadsPerTask, out, overwrite,
+                optimizer, exchange, thresholdDensity, verifyReplicas, augment, normalize, null, 0, null, null, null);
     }
 
     public TrainingConfig {
@@ -149,6 +191,20 @@ public record TrainingConfig(
         }
         normalize = normalize == null ? NormalizationSetting.MODEL : normalize.trim();
         NormalizationSetting.parse(normalize);
+        require(checkpointDir == null || !checkpointDir.isBlank(), "--checkpoint-dir", "must not be blank");
+        require(checkpointDir == null || !new org.apache.hadoop.fs.Path(checkpointDir).equals(
+                new org.apache.hadoop.fs.Path(out)), "--checkpoint-dir",
+                "must not be the model directory --out " + out + " (that is replaced as a whole when training ends)");
+        require(checkpointEvery == null || checkpointEvery >= 0, "--checkpoint-every",
+                "must be a number of rounds >= 1 (or 0 for no checkpoints), got " + checkpointEvery);
+        require(initFrom == null || !initFrom.isBlank(), "--init-from", "must not be blank");
+        require(lrFactor == null || (lrFactor > 0 && Double.isFinite(lrFactor)), "--lr-factor",
+                "must be a positive number, got " + lrFactor);
+        require(lrFactor == null || initFrom != null, "--lr-factor",
+                "scales the learning rate of the --init-from model; give --init-from too (or use --learning-rate)");
+        require(lrFactor == null || learningRate == null, "--lr-factor",
+                "and --learning-rate both set the learning rate; give only one of them");
+        require(restarts == null || restarts >= 0, "--restarts", "must be 0 or more, got " + restarts);
     }
 
     /** The training-time transforms. */
@@ -159,6 +215,14 @@ public record TrainingConfig(
     /** Where the input normalization comes from. */
     public NormalizationSetting normalization() {
         return NormalizationSetting.parse(normalize);
+    }
+
+    /** The checkpoint directory of this run, or null when checkpoints are off. */
+    public String effectiveCheckpointDir() {
+        if (checkpointEvery != null && checkpointEvery == 0) {
+            return null;
+        }
+        return checkpointDir != null ? checkpointDir : new org.apache.hadoop.fs.Path(out).toString() + ".checkpoints";
     }
 
     /** The gradient-sharing exchange settings. */
@@ -183,7 +247,21 @@ public record TrainingConfig(
     public TrainingConfig withFormat(String detected, String labels, Integer size) {
         return new TrainingConfig(data, detected, labels, size, onBadRecord, model, engine, strategy, master,
                 partitions, epochs, batchSize, averagingFrequency, testFraction, seed, learningRate, threadsPerTask,
-                out, overwrite, optimizer, exchange, thresholdDensity, verifyReplicas, augment, normalize);
+                out, overwrite, optimizer, exchange, thresholdDensity, verifyReplicas, augment, normalize,
+                checkpointDir, checkpointEvery, initFrom, lrFactor, restarts);
+    }
+
+    /**
+     * The configuration a resumed run continues with: this one (from the checkpoint) with the model
+     * directory, overwrite flag and master of the new command line, where they are given, and the
+     * checkpoint directory it resumes from.
+     */
+    public TrainingConfig resumedAs(String newOut, Boolean newOverwrite, String newMaster, String resumeDir) {
+        return new TrainingConfig(data, format, labelSet, imageSize, onBadRecord, model, engine, strategy,
+                newMaster != null ? newMaster : master, partitions, epochs, batchSize, averagingFrequency,
+                testFraction, seed, learningRate, threadsPerTask, newOut != null ? newOut : out,
+                newOverwrite != null ? newOverwrite : overwrite, optimizer, exchange, thresholdDensity,
+                verifyReplicas, augment, normalize, resumeDir, checkpointEvery, initFrom, lrFactor, restarts);
     }
 
     private static void require(boolean ok, String option, String problem) {

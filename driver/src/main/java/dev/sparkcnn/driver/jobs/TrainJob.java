@@ -14,16 +14,16 @@ import dev.sparkcnn.driver.eval.Evaluation;
 import dev.sparkcnn.driver.eval.EvaluationReport;
 import dev.sparkcnn.driver.spark.SparkRuntime;
 import dev.sparkcnn.driver.store.AtomicDirectory;
+import dev.sparkcnn.driver.store.Checkpoints;
 import dev.sparkcnn.driver.store.ModelDirectory;
 import dev.sparkcnn.driver.store.SavedModel;
+import dev.sparkcnn.driver.train.RoundStats;
 import dev.sparkcnn.driver.train.TrainingResult;
 import dev.sparkcnn.driver.train.TrainingRun;
 import dev.sparkcnn.driver.train.TrainingStrategy;
 import dev.sparkcnn.kernels.ModelCatalogue;
 import dev.sparkcnn.kernels.ModelSpec;
 import dev.sparkcnn.kernels.ModelState;
-import dev.sparkcnn.kernels.Network;
-import dev.sparkcnn.kernels.NetworkFactory;
 import dev.sparkcnn.kernels.Optimizer;
 import java.io.PrintWriter;
 import java.util.Arrays;
@@ -44,17 +44,30 @@ public final class TrainJob {
     private final TrainingConfig requested;
     private final Map<String, String> sparkConf;
     private final PrintWriter out;
+    private final Checkpoints.Loaded resume;
 
     public TrainJob(TrainingConfig config, Map<String, String> sparkConf, PrintWriter out) {
+        this(config, sparkConf, out, null);
+    }
+
+    /**
+     * @param resume the checkpoint to continue from ({@code config} is then its configuration, with
+     *               {@link TrainingConfig#resumedAs}); null for a new run
+     */
+    public TrainJob(TrainingConfig config, Map<String, String> sparkConf, PrintWriter out, Checkpoints.Loaded resume) {
         this.requested = config;
         this.sparkConf = sparkConf;
         this.out = out;
+        this.resume = resume;
     }
 
     /** Runs the job; returns the metrics written to {@code metrics.json}. */
     public Metrics run() {
         HadoopConf hadoop = new HadoopConf(SparkRuntime.hadoopConfiguration(sparkConf));
         AtomicDirectory.checkWritable(hadoop, requested.out(), requested.overwrite(), "--out");
+        if (resume == null) {
+            prepareCheckpointDir(hadoop, requested);
+        }
         LocatedDataset dataset = new DatasetLocator(hadoop).locate(requested.data(), requested.format(),
                 requested.labelSet(), requested.imageSize());
         TrainingConfig config = requested.withFormat(dataset.format(), dataset.labelSet(),
@@ -64,8 +77,17 @@ public final class TrainJob {
         if (NormalizationSetting.GIVEN.equals(config.normalization().mode())) {
             config.normalization().given(dataset.spec().channels()); // the channel count, before Spark starts
         }
-        ModelSpec spec = ModelSpec.of(config.model(), dataset.spec(), config.learningRate(), config.seed())
+        ModelSpec requestedSpec = ModelSpec.of(config.model(), dataset.spec(), config.learningRate(), config.seed())
                 .withOptimizer(config.optimizer() == null ? null : Optimizer.of(config.optimizer()));
+        TrainingStrategy strategy = TrainingStrategy.of(config);
+        long largest = Arrays.stream(trainCounts).max().orElse(0);
+        int roundsPerEpoch = strategy.roundsPerEpoch(runOf(requestedSpec, config,
+                ModelCatalogue.defaults(config.model()).normalization(dataset.spec().channels()), 1), largest);
+        StartingPoint from = resume != null
+                ? StartingPoint.resumed(resume.checkpoint(), resume.path(), dataset.spec(), roundsPerEpoch)
+                : config.initFrom() != null ? StartingPoint.warm(hadoop, config, requestedSpec)
+                : StartingPoint.fresh(requestedSpec, config.engine());
+        ModelSpec spec = from.spec();
         LOG.info("data: {} {} records ({} classes, {}x{}x{}) in {} partitions; official test records: {}",
                 dataset.format(), dataset.trainRecords(), dataset.spec().numClasses(), dataset.spec().channels(),
                 dataset.spec().height(), dataset.spec().width(), config.partitions(), dataset.testRecords());
@@ -86,18 +108,20 @@ public final class TrainJob {
                     dataset.spec());
             LOG.info("input normalization ({}): {}; augmentation: {}", config.normalize(), normalization,
                     config.augment());
-            TrainingRun run = new TrainingRun(spec, config.engine(), normalization, config.effectiveBatchSize(),
-                    config.averagingFrequency(), config.epochs(), config.seed(), threads, config.augmentation());
-            ModelState initial = initialState(spec, config.engine());
+            TrainingRun run = runOf(spec, config, normalization, threads);
+            ModelState initial = from.start().state();
             LOG.info("model {} ({} parameters, engine {}), strategy {}, batch {}, averaging every {} steps, "
                             + "{} threads per task", spec.model(), initial.params().length, config.engine(),
                     config.strategy(), run.batchSize(), run.averagingFrequency(), threads);
 
+            describeStart(config, from, spec);
             long start = System.nanoTime();
-            RoundLogger logger = new RoundLogger(LOG);
-            TrainingResult result = TrainingStrategy.of(config).fit(sc, plan.train(),
-                    Arrays.stream(trainCounts).max().orElse(0), initial, run, logger);
-            double trainingSeconds = (System.nanoTime() - start) / 1e9;
+            Checkpointer checkpoints = checkpointer(hadoop, config, roundsPerEpoch, spec, dataset, from);
+            TrainingResult result = Restarts.fit(strategy, sc, plan.train(), largest, from.start(), run,
+                    new RoundLogger(LOG), checkpoints, config.restarts() == null ? 0 : config.restarts());
+            // a resumed run's figures cover the whole run: its checkpointed rounds' time counts too
+            double trainingSeconds = (System.nanoTime() - start) / 1e9
+                    + from.start().history().stream().mapToDouble(RoundStats::seconds).sum();
             DataPlan.CacheUsage cache = plan.cacheUsage(sc);
             if (cache != null) {
                 LOG.info(String.format("cached records: %.1f MB in memory, %.1f MB on disk, %d/%d partitions "
@@ -138,10 +162,49 @@ public final class TrainJob {
         return EvaluationReport.of(Evaluation.countsPerPartition(sc, data, state, run), dataset.spec().classNames());
     }
 
-    private static ModelState initialState(ModelSpec spec, String engine) {
-        try (Network net = NetworkFactory.create(spec, engine)) {
-            return net.initialState();
+    private static TrainingRun runOf(ModelSpec spec, TrainingConfig config, Normalization normalization,
+                                     int threads) {
+        return new TrainingRun(spec, config.engine(), normalization, config.effectiveBatchSize(),
+                config.averagingFrequency(), config.epochs(), config.seed(), threads, config.augmentation());
+    }
+
+    private void describeStart(TrainingConfig config, StartingPoint from, ModelSpec spec) {
+        if (resume != null) {
+            LOG.info("resuming from {} after round {} (epoch {})", resume.path(), from.start().completedRounds(),
+                    resume.checkpoint().info().epoch());
+        } else if (config.initFrom() != null) {
+            LOG.info("warm start from {} (iteration {}), learning rate {}", config.initFrom(),
+                    from.start().state().iteration(), spec.learningRate());
         }
+    }
+
+    /** The checkpoint writer, or null when checkpoints are off. */
+    private Checkpointer checkpointer(HadoopConf hadoop, TrainingConfig config, int roundsPerEpoch, ModelSpec spec,
+                                      LocatedDataset dataset, StartingPoint from) {
+        String dir = config.effectiveCheckpointDir();
+        if (dir == null) {
+            return null;
+        }
+        if (resume != null) {
+            // damaged newer checkpoints were reported; the rounds they held are about to be redone
+            Checkpoints.deleteAfter(hadoop, dir, from.start().completedRounds());
+        }
+        return new Checkpointer(hadoop, dir, config.checkpointEvery(), roundsPerEpoch, spec, dataset.spec(), config,
+                from.start().history(), resume == null ? null : resume.path());
+    }
+
+    /** A new run starts with an empty checkpoint directory: another run's checkpoints are replaced only on request. */
+    static void prepareCheckpointDir(HadoopConf hadoop, TrainingConfig config) {
+        String dir = config.effectiveCheckpointDir();
+        if (dir == null || !Checkpoints.any(hadoop, dir)) {
+            return;
+        }
+        if (!config.overwrite()) {
+            throw new ConfigException("--checkpoint-dir " + dir + " already holds checkpoints of another run; "
+                    + "continue that run with --resume " + dir + ", or pass --overwrite to replace them, or choose "
+                    + "another --checkpoint-dir");
+        }
+        Checkpoints.deleteAll(hadoop, dir);
     }
 
     /** Gradient sharing runs all partitions at once: a local master must have a slot for each. */

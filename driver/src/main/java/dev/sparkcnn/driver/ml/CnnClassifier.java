@@ -267,7 +267,7 @@ public final class CnnClassifier extends Estimator<CnnClassificationModel> imple
                             + "strategy {}, batch {}, {} epochs", records.total(), data.numClasses(), data.channels(),
                     data.height(), data.width(), tasks, spec.model(), getEngine(), getStrategy(), batch, getEpochs());
             TrainingResult result = trainingStrategy().fit(sc, records.rdd(), records.largestPartition(),
-                    initialState(spec), run, (s, total) -> LOG.info(String.format(
+                    initialState(spec), run, (s, total, state) -> LOG.info(String.format(
                             "CnnClassifier round %d/%d epoch %d loss %.4f %.0f img/s", s.round(), total, s.epoch(),
                             s.loss(), s.imagesPerSecond())));
             SavedModel saved = new SavedModel(spec, getEngine(), data, run.normalization(), result.state());

@@ -37,17 +37,24 @@ public final class GradientSharing implements TrainingStrategy {
         this.options = options;
     }
 
+    /** One round is one epoch. */
+    @Override
+    public int roundsPerEpoch(TrainingRun run, long largestPartition) {
+        return 1;
+    }
+
     @Override
     public TrainingResult fit(JavaSparkContext sc, JavaRDD<ImageRecord> train, long largestPartition,
-                              ModelState initial, TrainingRun run, RoundListener listener) {
+                              TrainingStart start, TrainingRun run, RoundListener listener) {
+        TrainingStrategy.checkStart(start, run.epochs());
         int steps = (int) Math.max(1, (largestPartition + run.batchSize() - 1) / run.batchSize());
         FaultInjection faults = FaultInjection.from(sc.getConf());
         RoundBroadcasts<ModelState> broadcasts = new RoundBroadcasts<>(sc);
         ClassTag<SyncResult> tag = ClassTag$.MODULE$.apply(SyncResult.class);
-        ModelState state = initial;
-        List<RoundStats> history = new ArrayList<>(run.epochs());
-        for (int epoch = 0; epoch < run.epochs(); epoch++) {
-            long start = System.nanoTime();
+        ModelState state = start.state();
+        List<RoundStats> history = new ArrayList<>(start.history());
+        for (int epoch = history.size(); epoch < run.epochs(); epoch++) {
+            long t0 = System.nanoTime();
             Broadcast<ModelState> current = broadcasts.next(state);
             int round = history.size() + 1;
             RDD<SyncResult> stage = train.rdd().barrier().mapPartitions(
@@ -62,11 +69,11 @@ public final class GradientSharing implements TrainingStrategy {
             double ratio = replicas.stream().mapToDouble(r -> (double) r.bytesSent() / r.steps() / paramBytes)
                     .average().orElse(0);
             double waiting = replicas.stream().mapToDouble(SyncResult::exchangeSeconds).average().orElse(0);
-            history.add(RoundStats.of(round, epoch + 1, sum, System.nanoTime() - start, ratio));
+            history.add(RoundStats.of(round, epoch + 1, sum, System.nanoTime() - t0, ratio));
             LOG.info(String.format("round %d: %d replicas x %d steps, %s exchange sent %.4f of the dense parameter "
                             + "bytes per step per worker; %.1f s per replica in exchange", round, replicas.size(), steps,
                     options.exchange().id(), ratio, waiting));
-            listener.roundFinished(history.get(history.size() - 1), run.epochs());
+            listener.roundFinished(history.get(history.size() - 1), run.epochs(), state);
         }
         broadcasts.release();
         return new TrainingResult(state, List.copyOf(history));

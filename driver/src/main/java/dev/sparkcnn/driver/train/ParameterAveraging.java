@@ -18,23 +18,31 @@ public final class ParameterAveraging implements TrainingStrategy {
     private static final int TREE_DEPTH = 2;
 
     @Override
+    public int roundsPerEpoch(TrainingRun run, long largestPartition) {
+        return run.roundsPerEpoch(largestPartition);
+    }
+
+    @Override
     public TrainingResult fit(JavaSparkContext sc, JavaRDD<ImageRecord> train, long largestPartition,
-                              ModelState initial, TrainingRun run, RoundListener listener) {
-        int roundsPerEpoch = run.roundsPerEpoch(largestPartition);
+                              TrainingStart start, TrainingRun run, RoundListener listener) {
+        int roundsPerEpoch = roundsPerEpoch(run, largestPartition);
         int totalRounds = roundsPerEpoch * run.epochs();
+        TrainingStrategy.checkStart(start, totalRounds);
         RoundBroadcasts<ModelState> broadcasts = new RoundBroadcasts<>(sc);
         FaultInjection faults = FaultInjection.from(sc.getConf());
-        ModelState state = initial;
-        List<RoundStats> history = new ArrayList<>(totalRounds);
-        for (int epoch = 0; epoch < run.epochs(); epoch++) {
-            for (int r = 0; r < roundsPerEpoch; r++) {
-                long start = System.nanoTime();
+        ModelState state = start.state();
+        List<RoundStats> history = new ArrayList<>(start.history());
+        // run round n (0-based) is round n % roundsPerEpoch of epoch n / roundsPerEpoch; a resumed run starts
+        // mid-epoch, every later epoch at its round 0 (history.size() is then a multiple of roundsPerEpoch)
+        for (int epoch = history.size() / roundsPerEpoch; epoch < run.epochs(); epoch++) {
+            for (int r = history.size() % roundsPerEpoch; r < roundsPerEpoch; r++) {
+                long t0 = System.nanoTime();
                 Broadcast<ModelState> current = broadcasts.next(state);
                 WeightedSum sum = train.mapPartitionsWithIndex(new LocalSteps(run, current, epoch, r, history.size() + 1, faults), true)
                         .treeReduce(WeightedSum::merge, TREE_DEPTH);
                 state = sum.average();
-                history.add(RoundStats.of(history.size() + 1, epoch + 1, sum, System.nanoTime() - start));
-                listener.roundFinished(history.get(history.size() - 1), totalRounds);
+                history.add(RoundStats.of(history.size() + 1, epoch + 1, sum, System.nanoTime() - t0));
+                listener.roundFinished(history.get(history.size() - 1), totalRounds, state);
             }
         }
         broadcasts.release();

@@ -14,12 +14,30 @@ import org.apache.spark.api.java.JavaSparkContext;
 public interface TrainingStrategy {
 
     /**
-     * Trains from {@code initial} on {@code train} (one task per partition).
+     * Trains on {@code train} (one task per partition) the rounds after {@code start}'s completed
+     * ones, up to {@link #roundsPerEpoch} x epochs; the result's history includes {@code start}'s.
      *
      * @param largestPartition training records of the largest partition (decides rounds per epoch)
      */
-    TrainingResult fit(JavaSparkContext sc, JavaRDD<ImageRecord> train, long largestPartition, ModelState initial,
+    TrainingResult fit(JavaSparkContext sc, JavaRDD<ImageRecord> train, long largestPartition, TrainingStart start,
                        TrainingRun run, RoundListener listener);
+
+    /** A fresh run from {@code initial}. */
+    default TrainingResult fit(JavaSparkContext sc, JavaRDD<ImageRecord> train, long largestPartition,
+                               ModelState initial, TrainingRun run, RoundListener listener) {
+        return fit(sc, train, largestPartition, TrainingStart.fresh(initial), run, listener);
+    }
+
+    /** Rounds in one epoch; a checkpoint records it so a resume can tell that the data changed. */
+    int roundsPerEpoch(TrainingRun run, long largestPartition);
+
+    /** Checks that {@code start} lies within this run's {@code totalRounds}. */
+    static void checkStart(TrainingStart start, int totalRounds) {
+        if (start.completedRounds() > totalRounds) {
+            throw new IllegalArgumentException("the start has " + start.completedRounds()
+                    + " completed rounds, more than the run's " + totalRounds);
+        }
+    }
 
     /** The strategy a configuration asks for. */
     static TrainingStrategy of(TrainingConfig config) {

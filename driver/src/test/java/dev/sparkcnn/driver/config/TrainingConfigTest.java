@@ -57,6 +57,32 @@ class TrainingConfigTest {
     }
 
     @Test
+    void checkpointAndWarmStartFieldsRoundTripAndAreChecked() {
+        TrainingConfig c = new TrainingConfig("d", "cifar10", null, null, null, "cifar-cnn", "native",
+                "gradient-sharing", "local[2]", 2, 3, null, 5, 0.2, 42, null, null, "s3a://b/m", false, null, "dense",
+                0.03, false, "hdfs://nn/ckpt", 4, "models/old", 0.1);
+        assertEquals(c, Json.read(Json.write(c), TrainingConfig.class, "test"));
+        assertEquals("hdfs://nn/ckpt", c.effectiveCheckpointDir());
+        assertEquals("models/x.checkpoints", Json.read(Json.write(valid()).replace("\"checkpointEvery\" : 0",
+                "\"checkpointEvery\" : null"), TrainingConfig.class, "t").effectiveCheckpointDir(),
+                "default: beside --out");
+        assertEquals(null, valid().effectiveCheckpointDir(), "the convenience constructor writes no checkpoints");
+        assertBad("--checkpoint-every", () -> warm(-1, "m", 0.1, null));
+        assertBad("--checkpoint-dir", () -> new TrainingConfig("d", "cifar10", null, null, null, "cifar-cnn", "native",
+                "parameter-averaging", "local", 2, 1, null, 5, 0.2, 1, null, null, "models/m", false, null, "dense",
+                0.03, false, "models/m/", 1, null, null));
+        assertBad("--lr-factor", () -> warm(1, null, 0.1, null));
+        assertBad("--lr-factor", () -> warm(1, "m", 0.1, 0.01));
+        assertBad("--lr-factor", () -> warm(1, "m", 0.0, null));
+    }
+
+    private static TrainingConfig warm(int every, String initFrom, Double factor, Double lr) {
+        return new TrainingConfig("d", "cifar10", null, null, null, "cifar-cnn", "native", "parameter-averaging",
+                "local", 2, 1, null, 5, 0.2, 1, lr, null, "m", false, null, "dense", 0.03, false, null, every, initFrom,
+                factor);
+    }
+
+    @Test
     void defaultBatchSizeIsTheModels() {
         assertEquals(64, valid().effectiveBatchSize());
     }

@@ -51,8 +51,12 @@ class TrainEvaluateCliTest {
         assertTrue(Files.readString(out.resolve("report.html")).contains("report/predictions.png"),
                 "train wrote the report with the test image grid");
         try (Stream<Path> siblings = Files.list(tmp)) {
-            assertEquals(Set.of("data", "model"), siblings.map(p -> p.getFileName().toString())
-                    .collect(Collectors.toSet()), "no temporary directories left");
+            assertEquals(Set.of("data", "model", "model.checkpoints"), siblings.map(p -> p.getFileName().toString())
+                    .collect(Collectors.toSet()), "no temporary directories left; checkpoints beside the model");
+        }
+        try (Stream<Path> checkpoints = Files.list(tmp.resolve("model.checkpoints"))) {
+            assertEquals(Set.of("round-000001"), checkpoints.map(p -> p.getFileName().toString())
+                    .collect(Collectors.toSet()), "by default, a checkpoint after each epoch (here 1 round)");
         }
         TrainingConfig config = Json.read(Files.readString(out.resolve("config.json")), TrainingConfig.class, "t");
         assertEquals("cifar10", config.format());

@@ -107,7 +107,7 @@ class GradientSharingSparkTest {
         ModelState initial = initial(run.spec());
         TrainingResult spark = withSpark("local[2]", Map.of(), sc -> new GradientSharing(
                 new Exchange.Options(Exchange.DENSE, 1, true)).fit(sc, sc.parallelize(all, 2), steps * BATCH, initial,
-                run, (s, total) -> { }));
+                run, (s, total, state) -> { }));
 
         // the same schedule in one process: step j of epoch e uses batch j of both shuffled halves
         NativeRuntime.configureThreads(1);
@@ -153,7 +153,7 @@ class GradientSharingSparkTest {
                     64, 1, 3, 11, 1);
             TrainingResult result = new GradientSharing(new Exchange.Options(Exchange.of(exchange),
                     TrainingConfigDefaults.DENSITY, false)).fit(sc, plan.train(), plan.trainCounts()[0],
-                    initial(spec), run, (s, total) -> { });
+                    initial(spec), run, (s, total, state) -> { });
             if ("threshold".equals(exchange)) {
                 double ratio = result.rounds().get(1).exchangeRatio();
                 assertTrue(ratio < 0.02, "threshold exchange sent " + ratio + " of the dense bytes");
@@ -173,7 +173,7 @@ class GradientSharingSparkTest {
         ModelState initial = initial(run.spec());
         Function<JavaSparkContext, TrainingResult> train = sc -> new GradientSharing(
                 new Exchange.Options(Exchange.DENSE, 1, true)).fit(sc, sc.parallelize(all, 2), 3 * BATCH, initial, run,
-                (s, total) -> { });
+                (s, total, state) -> { });
         TrainingResult undisturbed = withSpark("local[2,4]", Map.of(), train);
         assertEquals(0, FAILED_TASKS.get());
         TrainingResult retried = withSpark("local[2,4]", Map.of(FaultInjection.KEY, "2:1"), train);
@@ -189,7 +189,7 @@ class GradientSharingSparkTest {
         TrainingRun run = sgdRun(1);
         ModelState initial = initial(run.spec());
         Function<JavaSparkContext, TrainingResult> train = sc -> new ParameterAveraging().fit(sc,
-                sc.parallelize(all, 2), 3 * BATCH, initial, run, (s, total) -> { });
+                sc.parallelize(all, 2), 3 * BATCH, initial, run, (s, total, state) -> { });
         TrainingResult undisturbed = withSpark("local[2,4]", Map.of(), train);
         TrainingResult retried = withSpark("local[2,4]", Map.of(FaultInjection.KEY, "2:0"), train);
         assertEquals(1, FAILED_TASKS.get(), "the injected failure happened");

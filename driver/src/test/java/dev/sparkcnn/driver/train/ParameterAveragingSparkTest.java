@@ -56,7 +56,7 @@ class ParameterAveragingSparkTest {
         List<ImageRecord> records = new ArrayList<>(plan.train().collect());
         ModelState local = LocalTrainer.train(records, 0, initial, run);
         TrainingResult spark = new ParameterAveraging().fit(sc, plan.train(), records.size(), initial, run,
-                (s, total) -> { });
+                (s, total, state) -> { });
         plan.release();
 
         assertEquals(2 * run.roundsPerEpoch(records.size()), spark.rounds().size());
@@ -73,7 +73,7 @@ class ParameterAveragingSparkTest {
         TrainingRun run = run("cifar-cnn", "native", data, 64, 5, 2, 1);
         int built = TaskNetworks.built();
         TrainingResult result = new ParameterAveraging().fit(sc, plan.train(), plan.trainCounts()[0],
-                initial(run.spec(), "native"), run, (s, total) -> { });
+                initial(run.spec(), "native"), run, (s, total, state) -> { });
         EvaluationReport report = EvaluationReport.of(Evaluation.countsPerPartition(sc, plan.test(),
                 result.state(), run), data.spec().classNames());
         plan.release();

@@ -69,9 +69,9 @@ class TransformsSparkTest {
 
         ModelState reference = LocalTrainer.train(records, 0, initial, augmented);
         ModelState averaged = new ParameterAveraging().fit(sc, sc.parallelize(records, 1), records.size(), initial,
-                augmented, (s, total) -> { }).state();
+                augmented, (s, total, state) -> { }).state();
         ModelState shared = new GradientSharing(new Exchange.Options(Exchange.DENSE, 1, false)).fit(sc,
-                sc.parallelize(records, 1), records.size(), initial, augmented, (s, total) -> { }).state();
+                sc.parallelize(records, 1), records.size(), initial, augmented, (s, total, state) -> { }).state();
 
         assertTrue(reference.maxAbsDifference(LocalTrainer.train(records, 0, initial, plain)) > 1e-3,
                 "augmentation changes what is learnt");
@@ -95,7 +95,7 @@ class TransformsSparkTest {
                     i == 0 ? Augmentation.NONE : Augmentation.parse("flip,crop"));
             long t0 = System.nanoTime();
             TrainingResult result = new ParameterAveraging().fit(sc, plan.train(), plan.trainCounts()[0],
-                    initial(spec), run, (s, total) -> { });
+                    initial(spec), run, (s, total, state) -> { });
             seconds[i] = (System.nanoTime() - t0) / 1e9;
             accuracy[i] = EvaluationReport.of(Evaluation.countsPerPartition(sc, plan.test(), result.state(), run),
                     data.spec().classNames()).accuracy();

@@ -1,0 +1,85 @@
+package dev.sparkcnn.driver.jobs;
+
+import dev.sparkcnn.datasets.DatasetSpec;
+import dev.sparkcnn.driver.config.TrainingConfig;
+import dev.sparkcnn.driver.data.HadoopConf;
+import dev.sparkcnn.driver.store.Checkpoint;
+import dev.sparkcnn.driver.store.Checkpoints;
+import dev.sparkcnn.driver.train.RoundListener;
+import dev.sparkcnn.driver.train.RoundStats;
+import dev.sparkcnn.driver.train.TrainingStart;
+import dev.sparkcnn.kernels.ModelSpec;
+import dev.sparkcnn.kernels.ModelState;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes a checkpoint after every N rounds (or after each epoch's last round) and after the run's
+ * last round. It runs on the driver between rounds, after the round's state is final, so a
+ * checkpoint never holds a round that did not complete (in particular not one whose loss became
+ * NaN: that round throws before any listener hears of it).
+ */
+final class Checkpointer implements RoundListener {
+    private static final Logger LOG = LoggerFactory.getLogger("dev.sparkcnn");
+
+    private final HadoopConf hadoop;
+    private final String dir;
+    private final int every;
+    private final int roundsPerEpoch;
+    private final ModelSpec spec;
+    private final DatasetSpec data;
+    private final TrainingConfig config;
+    private final List<RoundStats> history;
+    private String lastWritten;
+
+    /**
+     * @param every   rounds between checkpoints; null = at each epoch's end
+     * @param history the rounds completed before this process started (a resumed run's)
+     */
+    Checkpointer(HadoopConf hadoop, String dir, Integer every, int roundsPerEpoch, ModelSpec spec, DatasetSpec data,
+                 TrainingConfig config, List<RoundStats> history, String lastWritten) {
+        this.hadoop = hadoop;
+        this.dir = dir;
+        this.every = every != null ? every : roundsPerEpoch;
+        this.roundsPerEpoch = roundsPerEpoch;
+        this.spec = spec;
+        this.data = data;
+        this.config = config;
+        this.history = new ArrayList<>(history);
+        this.lastWritten = lastWritten;
+    }
+
+    @Override
+    public void roundFinished(RoundStats stats, int totalRounds, ModelState state) {
+        history.add(stats);
+        if (stats.round() % every != 0 && stats.round() != totalRounds) {
+            return;
+        }
+        Checkpoint.Info info = new Checkpoint.Info(Checkpoints.FORMAT_VERSION, stats.round(), stats.epoch(), roundsPerEpoch, totalRounds, spec,
+                data, config, List.copyOf(history));
+        lastWritten = Checkpoints.write(hadoop, dir, new Checkpoint(info, state));
+        LOG.info("checkpoint written: {}", lastWritten);
+    }
+
+    /**
+     * Where training restarts after a failure: the newest checkpoint, read back from storage, or
+     * {@code initial} when none was written yet. The history is cut back to match.
+     */
+    TrainingStart rewind(TrainingStart initial) {
+        history.clear();
+        if (lastWritten == null) {
+            history.addAll(initial.history());
+            return initial;
+        }
+        Checkpoint c = Checkpoints.read(hadoop, lastWritten);
+        history.addAll(c.info().rounds());
+        return new TrainingStart(c.state(), c.info().rounds());
+    }
+
+    /** The newest checkpoint of this run, or null when none exists yet. */
+    String lastWritten() {
+        return lastWritten;
+    }
+}
