@@ -32,6 +32,26 @@ public class DeniedFileSystem extends RawLocalFileSystem {
     }
 
     @Override
+    public boolean mkdirs(Path f) throws IOException {
+        throw denied(f);
+    }
+
+    @Override
+    public FSDataOutputStream create(Path f, boolean overwrite, int bufferSize, short replication, long blockSize,
+                                     Progressable progress) throws IOException {
+        throw denied(f);
+    }
+
+    @Override
+    public boolean rename(Path src, Path dst) throws IOException {
+        throw denied(dst);
+    }
+
+    private static AccessControlException denied(Path f) {
+        return new AccessControlException("Permission denied: user=tester, access=WRITE, inode=\"" + f + "\"");
+    }
+
+    @Override
     public FSDataOutputStream create(Path f, FsPermission permission, boolean overwrite, int bufferSize,
                                      short replication, long blockSize, Progressable progress) throws IOException {
         throw new AccessControlException("Permission denied: user=tester, access=WRITE, inode=\"" + f + "\"");
