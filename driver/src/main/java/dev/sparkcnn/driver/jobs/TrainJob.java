@@ -41,6 +41,7 @@ public final class TrainJob {
     private final TrainingConfig requested;
     private final Map<String, String> sparkConf;
     private final PrintWriter out;
+    private String ranOn;
 
     public TrainJob(TrainingConfig config, Map<String, String> sparkConf, PrintWriter out) {
         this.requested = config;
@@ -50,6 +51,15 @@ public final class TrainJob {
 
     /** Runs the job; returns the metrics written to {@code metrics.json}. */
     public Metrics run() {
+        return run(null);
+    }
+
+    /**
+     * Runs the job from {@code initialOrNull} (a warm start, e.g. {@code retrain} continuing the
+     * registry's champion with the configured learning rate) or, when null, from the model's
+     * seeded initialisation. A state of another shape is a usage error, found before any Spark job.
+     */
+    public Metrics run(ModelState initialOrNull) {
         HadoopConf hadoop = new HadoopConf(new Configuration());
         AtomicDirectory.checkWritable(hadoop, requested.out(), requested.overwrite(), "--out");
         LocatedDataset dataset = new DatasetLocator(hadoop).locate(requested.data(), requested.format(),
@@ -78,7 +88,8 @@ public final class TrainJob {
                     config.effectiveBatchSize(), config.averagingFrequency(), config.epochs(), config.seed(), threads);
             DataPlan plan = DataPlan.create(sc, hadoop, dataset, config.partitions(), config.testFraction(),
                     config.seed(), config.skipBadRecords());
-            ModelState initial = initialState(spec, config.engine());
+            ranOn = sc.master();
+            ModelState initial = initialState(spec, config.engine(), initialOrNull);
             LOG.info("model {} ({} parameters, engine {}), strategy {}, batch {}, averaging every {} steps, "
                             + "{} threads per task", spec.model(), initial.params().length, config.engine(),
                     config.strategy(), run.batchSize(), run.averagingFrequency(), threads);
@@ -128,10 +139,27 @@ public final class TrainJob {
         return EvaluationReport.of(Evaluation.countsPerPartition(sc, data, state, run), dataset.spec().classNames());
     }
 
-    private static ModelState initialState(ModelSpec spec, String engine) {
+    /** The Spark master the last {@link #run} used (spark-submit's wins over the config's); null before. */
+    public String master() {
+        return ranOn;
+    }
+
+    private static ModelState initialState(ModelSpec spec, String engine, ModelState given) {
+        ModelState fresh;
         try (Network net = NetworkFactory.create(spec, engine)) {
-            return net.initialState();
+            fresh = net.initialState();
         }
+        if (given == null) {
+            return fresh;
+        }
+        if (given.params().length != fresh.params().length
+                || given.updaterState().length != fresh.updaterState().length) {
+            throw new ConfigException("the initial model has " + given.params().length + " parameters and "
+                    + given.updaterState().length + " optimizer values, but " + spec.model() + " with this data and "
+                    + "optimizer needs " + fresh.params().length + " and " + fresh.updaterState().length
+                    + "; warm-start only from a model of the same architecture, data shape and optimizer");
+        }
+        return given;
     }
 
     /** Gradient sharing runs all partitions at once: a local master must have a slot for each. */
