@@ -108,6 +108,7 @@ public final class ModelsCommand extends CommandGroup {
                                     metrics.get("officialTestAccuracy").asDouble()) : "",
                     metrics.path("rounds").size(), metrics.path("trainingSeconds").asDouble());
             out.print(Json.write(p));
+            out.flush();
             return 0;
         }
     }

@@ -88,17 +88,16 @@ public final class RetrainCommand implements Callable<Integer> {
         String championConfig = champion == null ? null
                 : ModelDirectory.readConfig(where.hadoop(), registry.versionDir(champion.version())).toString();
         TrainCommand train = new TrainCommand();
-        CommandLine.ParseResult parsed = parseTrainOptions(train, championConfig);
-        TrainingConfig config = train.config();
+        TrainingConfig config = trainingConfig(train, championConfig);
         RetrainJob.Request request = new RetrainJob.Request(config, mode == null ? null : mode.warmStart,
-                parsed.hasMatchedOption("--learning-rate"), lrFactor, margin, spark.conf());
+                train.learningRate != null, lrFactor, margin, spark.conf());
         RetrainJob.Result result = new RetrainJob(where.hadoop(), registry, request, command.commandLine().getOut())
                 .run();
         return result.outcome() == RetrainJob.Outcome.PROMOTED ? 0 : KEPT;
     }
 
     /** Lets train's own parser read and validate the train options; the champion's config is the base. */
-    private CommandLine.ParseResult parseTrainOptions(TrainCommand train, String championConfig) {
+    private TrainingConfig trainingConfig(TrainCommand train, String championConfig) {
         Path file = null;
         try {
             List<String> args = new ArrayList<>();
@@ -118,8 +117,8 @@ public final class RetrainCommand implements Callable<Integer> {
                             + "decides where versions go, and the champion's config.json is the base)");
                 }
             }
-            CommandLine.ParseResult parsed = new CommandLine(train).parseArgs(args.toArray(String[]::new));
-            return parsed;
+            new CommandLine(train).parseArgs(args.toArray(String[]::new));
+            return train.config();
         } catch (CommandLine.ParameterException e) {
             throw new ConfigException("retrain: " + e.getMessage());
         } catch (IOException e) {

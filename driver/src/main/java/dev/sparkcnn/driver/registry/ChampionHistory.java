@@ -39,6 +39,9 @@ public final class ChampionHistory {
     public record State(long newestSeq, ChampionEntry champion, List<ChampionEntry> valid) {
     }
 
+    /** Test hook: runs after a new entry's temporary file is written and before it is published. */
+    static volatile Runnable beforePublish = () -> { };
+
     private final FileSystem fs;
     private final Path dir;
 
@@ -76,7 +79,8 @@ public final class ChampionHistory {
      */
     boolean append(ChampionEntry entry) throws IOException {
         byte[] json = Json.write(entry).getBytes(StandardCharsets.UTF_8);
-        return ExclusiveFiles.create(fs, new Path(dir, String.format("%s%06d", PREFIX, entry.seq())), json);
+        return ExclusiveFiles.create(fs, new Path(dir, String.format("%s%06d", PREFIX, entry.seq())), json,
+                beforePublish);
     }
 
     private ChampionEntry parse(Path file) {

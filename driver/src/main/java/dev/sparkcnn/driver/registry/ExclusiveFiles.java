@@ -21,14 +21,16 @@ import org.apache.hadoop.fs.Path;
  * rename (S3A) give no such guarantee: run one writer at a time there.
  */
 final class ExclusiveFiles {
-    /** Test hook: runs after the temporary file is written and before it is published. */
-    static volatile Runnable beforePublish = () -> { };
-
     private ExclusiveFiles() {
     }
 
     /** Writes {@code content} as {@code target}; false (and nothing changed) when the name is taken. */
     static boolean create(FileSystem fs, Path target, byte[] content) throws IOException {
+        return create(fs, target, content, () -> { });
+    }
+
+    /** As {@link #create(FileSystem, Path, byte[])}; {@code beforePublish} runs between writing and publishing. */
+    static boolean create(FileSystem fs, Path target, byte[] content, Runnable beforePublish) throws IOException {
         if (fs.exists(target)) {
             return false;
         }

@@ -38,7 +38,7 @@ class ModelRegistryTest {
 
     @AfterEach
     void resetHook() {
-        ExclusiveFiles.beforePublish = () -> { };
+        ChampionHistory.beforePublish = () -> { };
     }
 
     @Test
@@ -47,7 +47,7 @@ class ModelRegistryTest {
         int v1 = publishVersion(registry);
         int v2 = publishVersion(registry);
         registry.promote(v1, "first");
-        ExclusiveFiles.beforePublish = () -> {
+        ChampionHistory.beforePublish = () -> {
             throw new IllegalStateException("injected crash before the rename");
         };
         assertThrows(IllegalStateException.class, () -> registry.promote(v2, "second"));
@@ -55,7 +55,7 @@ class ModelRegistryTest {
         assertEquals(Set.of("champion-000001"), names("champion-"), "no entry written");
 
         // a process killed while writing leaves, at worst, a hidden temp file or a torn entry: both ignored
-        ExclusiveFiles.beforePublish = () -> { };
+        ChampionHistory.beforePublish = () -> { };
         Files.writeString(tmp.resolve("reg/m/.champion-000002.tmp-dead"), "{\"seq\": 2, \"vers");
         Files.writeString(tmp.resolve("reg/m/champion-000002"), "{\"seq\": 2, \"vers");
         assertEquals(v1, registry.champion().version());
