@@ -35,15 +35,17 @@ import org.slf4j.LoggerFactory;
  * claim exclusively ({@link ExclusiveFiles}; {@code mkdirs} succeeds for everyone on most file
  * systems, so it cannot decide a race), so two runs never get the same number. The version is
  * written to its staging directory and renamed to {@code vN} only when complete, so readers never
- * see a partial version. A writer that crashed leaves a claim that nobody touches any more: after
- * {@link #STALE_AFTER} the next writer logs a warning and removes its staging directory; the
- * number itself is never reused, so nothing can mistake one run's files for another's.
+ * see a partial version. A running writer touches its claim (a heartbeat); a writer that crashed
+ * leaves a claim that nobody touches any more: after {@link #STALE_AFTER} the next writer logs a
+ * warning, removes its staging files and marks the claim abandoned; the number itself is never
+ * reused, so nothing can mistake one run's files for another's.
  */
 public final class ModelRegistry {
     private static final Logger LOG = LoggerFactory.getLogger("dev.sparkcnn");
     public static final Duration STALE_AFTER = Duration.ofMinutes(10);
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
     private static final Pattern VERSION = Pattern.compile("v(\\d+)");
+    private static final String ABANDONED = ".abandoned";
 
     /** A claim of a version that was never published. */
     public record Claim(int version, String owner, Instant lastHeartbeat) {
@@ -193,10 +195,7 @@ public final class ModelRegistry {
             Path claims = new Path(dir, ".claims");
             fs.mkdirs(claims);
             for (Claim stale : staleClaims(Instant.now())) {
-                LOG.warn("model {}: v{} was claimed by {} (last heartbeat {}) and never published; that run "
-                        + "crashed or hung: taking over, its staging directory is removed and v{} stays unused",
-                        name, stale.version(), stale.owner(), stale.lastHeartbeat(), stale.version());
-                fs.delete(new Path(stagingDir(stale.version())), true);
+                takeOver(stale);
             }
             int next = versions().stream().mapToInt(Integer::intValue).max().orElse(0) + 1;
             for (FileStatus st : fs.listStatus(claims)) {
@@ -213,6 +212,24 @@ public final class ModelRegistry {
             }
             throw new IOException("no free version number after 1000 attempts");
         });
+    }
+
+    /**
+     * Cleans up after a crashed run: its staging directory and temporary files go, and a marker
+     * says so. The claim itself stays, so the number is never reused: a champion entry the run
+     * may have written before it died must never come to name another model.
+     */
+    private void takeOver(Claim stale) throws IOException {
+        LOG.warn("model {}: v{} was claimed by {} (last heartbeat {}) and never published; that run crashed or "
+                + "hung: taking over, its staging files are removed and v{} stays unused", name, stale.version(),
+                stale.owner(), stale.lastHeartbeat(), stale.version());
+        fs.delete(new Path(stagingDir(stale.version())), true);
+        FileStatus[] leftovers = fs.globStatus(new Path(dir, "..v" + stale.version() + ".staging.tmp-*"));
+        for (FileStatus st : leftovers == null ? new FileStatus[0] : leftovers) {
+            fs.delete(st.getPath(), true);
+        }
+        ExclusiveFiles.create(fs, new Path(dir, ".claims/v" + stale.version() + ABANDONED),
+                Json.write(new ClaimInfo(owner(), Instant.now().toString())).getBytes(StandardCharsets.UTF_8));
     }
 
     /** Tells other writers that the run that claimed {@code v} is alive. */
@@ -237,7 +254,7 @@ public final class ModelRegistry {
                 Instant touched = Instant.ofEpochMilli(st.getModificationTime());
                 if (m.matches() && !complete.contains(Integer.parseInt(m.group(1)))
                         && touched.isBefore(now.minus(STALE_AFTER))
-                        && fs.exists(new Path(stagingDir(Integer.parseInt(m.group(1)))))) {
+                        && !fs.exists(st.getPath().suffix(ABANDONED))) {
                     stale.add(new Claim(Integer.parseInt(m.group(1)), readOwner(st.getPath()), touched));
                 }
             }

@@ -110,7 +110,14 @@ public final class RetrainJob {
             return t;
         });
         long period = ModelRegistry.STALE_AFTER.toSeconds() / 10;
-        heartbeat.scheduleAtFixedRate(() -> registry.heartbeat(version), period, period, TimeUnit.SECONDS);
+        heartbeat.scheduleAtFixedRate(() -> {
+            try {
+                registry.heartbeat(version);
+            } catch (RuntimeException e) {
+                LOG.warn("model {}: heartbeat of v{} failed (retried in {} s): {}", registry.name(), version, period,
+                        e.getMessage());
+            }
+        }, period, period, TimeUnit.SECONDS);
         try {
             TrainingConfig challengerConfig = with(config, staging, lr);
             TrainJob train = new TrainJob(challengerConfig, request.sparkConf(), out);

@@ -137,6 +137,7 @@ class ModelRegistryTest {
         ModelRegistry registry = registry();
         int crashed = registry.claim();
         Path staging = Files.createDirectories(tmp.resolve("reg/m/.v" + crashed + ".staging"));
+        Path halfWritten = Files.createDirectories(tmp.resolve("reg/m/..v" + crashed + ".staging.tmp-1234abcd"));
         assertEquals(List.of(), registry.staleClaims(Instant.now()), "a fresh claim is alive");
         hadoop.fileSystem(tmp.toString()).setTimes(new org.apache.hadoop.fs.Path(tmp.resolve("reg/m/.claims/v"
                 + crashed).toString()), Instant.now().minus(ModelRegistry.STALE_AFTER).toEpochMilli() - 1000, -1);
@@ -145,7 +146,10 @@ class ModelRegistryTest {
         assertEquals(ModelRegistry.owner(), stale.get(0).owner());
         assertEquals(crashed + 1, registry.claim());
         assertFalse(Files.exists(staging), "the crashed run's staging directory was removed");
-        assertEquals(List.of(), registry.staleClaims(Instant.now()));
+        assertFalse(Files.exists(halfWritten), "and its half-written model directory");
+        assertTrue(Files.exists(tmp.resolve("reg/m/.claims/v" + crashed)), "the number stays taken");
+        assertEquals(List.of(), registry.staleClaims(Instant.now()), "taken over once, not at every run");
+        assertEquals(crashed + 2, registry.claim());
     }
 
     @Test
