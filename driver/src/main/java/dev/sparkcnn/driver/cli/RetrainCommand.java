@@ -120,7 +120,8 @@ public final class RetrainCommand implements Callable<Integer> {
             new CommandLine(train).parseArgs(args.toArray(String[]::new));
             return train.config();
         } catch (CommandLine.ParameterException e) {
-            throw new ConfigException("retrain: " + e.getMessage());
+            throw new ConfigException("retrain: " + e.getMessage().lines().findFirst().orElse("")
+                    + " (besides its own options, retrain takes those of train: see sparkcnn train --help)");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write a temporary file: " + e.getMessage(), e);
         } finally {
