@@ -57,7 +57,7 @@ public final class TrainJob {
     /**
      * Runs the job from {@code initialOrNull} (a warm start, e.g. {@code retrain} continuing the
      * registry's champion with the configured learning rate) or, when null, from the model's
-     * seeded initialisation. A state of another shape is a usage error, found before any Spark job.
+     * seeded initialisation. A state of another shape is a usage error, found before training starts.
      */
     public Metrics run(ModelState initialOrNull) {
         HadoopConf hadoop = new HadoopConf(new Configuration());
