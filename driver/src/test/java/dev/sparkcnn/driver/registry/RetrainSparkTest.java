@@ -102,6 +102,11 @@ class RetrainSparkTest {
         assertEquals(1, registry.champion().version());
         assertTrue(run("models", "promote", "--registry", reg, "--name", "m", "v4").contains("now v4"));
         assertEquals(4, registry.champion().version());
+
+        // a warm start cannot change the network: a usage error before anything is claimed or trained
+        assertEquals(2, retrain(reg, data, "--model", "cifar-cnn"));
+        assertEquals(List.of(1, 3, 4), registry.versions());
+        assertEquals(Set.of("v1", "v2", "v3", "v4"), files(Path.of(reg, "m", ".claims")));
     }
 
     private static int retrain(String reg, Path data, String... options) {
