@@ -29,7 +29,7 @@ class KubernetesManifestsTest {
         Map<String, Object> app = load("sparkcnn-train.yaml");
         assertEquals("sparkoperator.k8s.io/v1beta2", app.get("apiVersion"));
         assertEquals("SparkApplication", app.get("kind"));
-        checkSpec(map(app, "spec"));
+        checkSpec(map(app, "spec"), "train", List.of("--data", "--out"));
     }
 
     @Test
@@ -41,15 +41,17 @@ class KubernetesManifestsTest {
         String schedule = (String) spec.get("schedule");
         // five cron fields, each a number, range, list, step or '*'
         assertTrue(schedule.matches("([0-9*/,-]+\\s+){4}[0-9*/,-]+"), schedule);
-        assertEquals("Forbid", spec.get("concurrencyPolicy"), "two nights must not train into the same --out");
+        assertEquals("Forbid", spec.get("concurrencyPolicy"), "a night still running when the next starts would "
+                + "only be kept out by the registry: do not start it");
         Map<String, Object> template = map(spec, "template");
-        checkSpec(template);
+        checkSpec(template, "retrain", List.of("--registry", "--name", "--data"));
         Map<String, Object> once = map(load("sparkcnn-train.yaml"), "spec");
         for (String key : List.of("image", "mainClass", "mainApplicationFile", "sparkVersion", "sparkConf", "driver",
                 "executor", "volumes")) {
             assertEquals(once.get(key), template.get(key), key + " differs between the two manifests");
         }
-        assertTrue(args(template).contains("--overwrite"), "nightly runs replace the previous model");
+        assertTrue(!args(template).contains("--overwrite") && !args(template).contains("--out"),
+                "nightly runs add registry versions; the champion changes only when the challenger is better");
     }
 
     @Test
@@ -61,7 +63,7 @@ class KubernetesManifestsTest {
         assertTrue(Files.readString(Path.of(".dockerignore")).contains("!target/sparkcnn-app.jar"));
     }
 
-    private static void checkSpec(Map<String, Object> spec) throws IOException {
+    private static void checkSpec(Map<String, Object> spec, String command, List<String> required) throws IOException {
         assertEquals("Java", spec.get("type"));
         assertTrue(((String) spec.get("image")).endsWith("/sparkcnn:0.1.0"), "image: " + spec.get("image"));
         assertEquals(System.getProperty("spark.version"), spec.get("sparkVersion"));
@@ -72,8 +74,10 @@ class KubernetesManifestsTest {
         // the CLI itself accepts the arguments (unknown options and bad numbers fail here)
         List<String> args = args(spec);
         CommandLine.ParseResult parsed = new CommandLine(new Main()).parseArgs(args.toArray(String[]::new));
-        assertEquals("train", parsed.subcommand().commandSpec().name());
-        assertTrue(parsed.subcommand().hasMatchedOption("--data") && parsed.subcommand().hasMatchedOption("--out"));
+        assertEquals(command, parsed.subcommand().commandSpec().name());
+        for (String option : required) {
+            assertTrue(parsed.subcommand().hasMatchedOption(option), "missing " + option);
+        }
 
         Map<String, Object> conf = map(spec, "sparkConf");
         for (String key : List.of("spark.authenticate", "spark.network.crypto.enabled", "spark.io.encryption.enabled")) {

@@ -5,8 +5,10 @@ import dev.sparkcnn.driver.cli.CommandGroup;
 import dev.sparkcnn.driver.cli.DataCommand;
 import dev.sparkcnn.driver.cli.EvaluateCommand;
 import dev.sparkcnn.driver.cli.Failures;
+import dev.sparkcnn.driver.cli.ModelsCommand;
 import dev.sparkcnn.driver.cli.PredictCommand;
 import dev.sparkcnn.driver.cli.ReportCommand;
+import dev.sparkcnn.driver.cli.RetrainCommand;
 import dev.sparkcnn.driver.cli.TrainCommand;
 import dev.sparkcnn.driver.cli.VersionProvider;
 import java.io.PrintStream;
@@ -16,12 +18,13 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code sparkcnn} command line. Exit status: 0 success, 1 failure while running, 2 bad
- * usage or bad input (the message says which option or file, and what to do).
+ * usage or bad input (the message says which option or file, and what to do); {@code retrain}
+ * also 3: the challenger was kept out.
  */
 @Command(name = "sparkcnn", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Distributed data-parallel CNN training on Apache Spark.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, ReportCommand.class,
-                DataCommand.class, BenchCommand.class,
+                RetrainCommand.class, ModelsCommand.class, DataCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main extends CommandGroup {
 

@@ -20,10 +20,13 @@ import dev.sparkcnn.driver.store.SavedModel;
 import dev.sparkcnn.driver.train.RoundStats;
 import dev.sparkcnn.driver.train.TrainingResult;
 import dev.sparkcnn.driver.train.TrainingRun;
+import dev.sparkcnn.driver.train.TrainingStart;
 import dev.sparkcnn.driver.train.TrainingStrategy;
 import dev.sparkcnn.kernels.ModelCatalogue;
 import dev.sparkcnn.kernels.ModelSpec;
 import dev.sparkcnn.kernels.ModelState;
+import dev.sparkcnn.kernels.Network;
+import dev.sparkcnn.kernels.NetworkFactory;
 import dev.sparkcnn.kernels.Optimizer;
 import java.io.PrintWriter;
 import java.util.Arrays;
@@ -45,6 +48,7 @@ public final class TrainJob {
     private final Map<String, String> sparkConf;
     private final PrintWriter out;
     private final Checkpoints.Loaded resume;
+    private String ranOn;
 
     public TrainJob(TrainingConfig config, Map<String, String> sparkConf, PrintWriter out) {
         this(config, sparkConf, out, null);
@@ -63,6 +67,16 @@ public final class TrainJob {
 
     /** Runs the job; returns the metrics written to {@code metrics.json}. */
     public Metrics run() {
+        return run(null);
+    }
+
+    /**
+     * Runs the job from {@code initialOrNull} (a warm start, e.g. {@code retrain} continuing the
+     * registry's champion with the configured learning rate) or, when null, as configured (fresh,
+     * {@code --init-from} or the resumed checkpoint). A state of another shape is a usage error,
+     * found before training starts.
+     */
+    public Metrics run(ModelState initialOrNull) {
         HadoopConf hadoop = new HadoopConf(SparkRuntime.hadoopConfiguration(sparkConf));
         AtomicDirectory.checkWritable(hadoop, requested.out(), requested.overwrite(), "--out");
         if (resume == null) {
@@ -85,6 +99,8 @@ public final class TrainJob {
                 ModelCatalogue.defaults(config.model()).normalization(dataset.spec().channels()), 1), largest);
         StartingPoint from = resume != null
                 ? StartingPoint.resumed(resume.checkpoint(), resume.path(), dataset.spec(), roundsPerEpoch)
+                : initialOrNull != null ? new StartingPoint(requestedSpec,
+                        TrainingStart.fresh(checkedInitial(requestedSpec, config.engine(), initialOrNull)))
                 : config.initFrom() != null ? StartingPoint.warm(hadoop, config, requestedSpec)
                 : StartingPoint.fresh(requestedSpec, config.engine());
         ModelSpec spec = from.spec();
@@ -109,6 +125,7 @@ public final class TrainJob {
             LOG.info("input normalization ({}): {}; augmentation: {}", config.normalize(), normalization,
                     config.augment());
             TrainingRun run = runOf(spec, config, normalization, threads);
+            ranOn = sc.master();
             ModelState initial = from.start().state();
             LOG.info("model {} ({} parameters, engine {}), strategy {}, batch {}, averaging every {} steps, "
                             + "{} threads per task", spec.model(), initial.params().length, config.engine(),
@@ -176,6 +193,27 @@ public final class TrainJob {
             LOG.info("warm start from {} (iteration {}), learning rate {}", config.initFrom(),
                     from.start().state().iteration(), spec.learningRate());
         }
+    }
+
+    /** The Spark master the last {@link #run} used (spark-submit's wins over the config's); null before. */
+    public String master() {
+        return ranOn;
+    }
+
+    /** {@code given} if it fits the network of {@code spec}; else a usage error naming both shapes. */
+    private static ModelState checkedInitial(ModelSpec spec, String engine, ModelState given) {
+        ModelState fresh;
+        try (Network net = NetworkFactory.create(spec, engine)) {
+            fresh = net.initialState();
+        }
+        if (given.params().length != fresh.params().length
+                || given.updaterState().length != fresh.updaterState().length) {
+            throw new ConfigException("the initial model has " + given.params().length + " parameters and "
+                    + given.updaterState().length + " optimizer values, but " + spec.model() + " with this data and "
+                    + "optimizer needs " + fresh.params().length + " and " + fresh.updaterState().length
+                    + "; warm-start only from a model of the same architecture, data shape and optimizer");
+        }
+        return given;
     }
 
     /** The checkpoint writer, or null when checkpoints are off. */
