@@ -31,7 +31,6 @@ import dev.sparkcnn.kernels.Optimizer;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.Map;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
