@@ -79,7 +79,9 @@ public final class ReportJob {
                         "Fraction of each round's training examples classified right, each batch measured before "
                                 + "its step; held-out accuracy is below.");
             } else {
-                page.text("Training accuracy per round", "Not measured by the " + model.engine() + " engine.");
+                page.text("Training accuracy per round", "gradient-sharing".equals(config.path("strategy").asText())
+                        ? "Not measured by gradient sharing (its steps report the loss only)."
+                        : "Not measured by the " + model.engine() + " engine.");
             }
         }
         add(page, pictures, "partitions.png", "Accuracy per partition",
@@ -129,8 +131,11 @@ public final class ReportJob {
         f.put("data", config.path("data").asText("?"));
         int epochs = config.path("epochs").asInt(0);
         f.put("training", epochs + (epochs == 1 ? " epoch, " : " epochs, ") + config.path("partitions").asText("?")
-                + " partitions, strategy " + config.path("strategy").asText("?") + ", averaging every "
-                + config.path("averagingFrequency").asText("?") + " steps, seed " + config.path("seed").asText("?"));
+                + " partitions, strategy " + config.path("strategy").asText("?")
+                + ("gradient-sharing".equals(config.path("strategy").asText())
+                        ? ", " + config.path("exchange").asText("dense") + " exchange"
+                        : ", averaging every " + config.path("averagingFrequency").asText("?") + " steps")
+                + ", seed " + config.path("seed").asText("?"));
         f.put("held-out accuracy", String.format(Locale.ROOT, "%.4f (%d examples), loss %.4f",
                 metrics.testAccuracy(), metrics.testExamples(), metrics.testLoss()));
         if (metrics.officialTestAccuracy() != null) {

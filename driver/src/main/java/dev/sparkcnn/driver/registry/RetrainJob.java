@@ -197,6 +197,9 @@ public final class RetrainJob {
         node.put("out", out);
         node.put("overwrite", false);
         node.put("learningRate", learningRate);
+        // no checkpoints: they would land beside the hidden staging directory, and a retrain that
+        // fails is simply run again by its scheduler
+        node.put("checkpointEvery", 0);
         return Json.read(node.toString(), TrainingConfig.class, "retrain settings");
     }
 

@@ -55,6 +55,7 @@ public final class ReportCharts {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
                 .xAxisTitle("round").yAxisTitle(yTitle).build();
         style(chart);
+        chart.getStyler().setYAxisDecimalPattern("0.0##");
         chart.getStyler().setLegendPosition(yMax == null ? Styler.LegendPosition.InsideNE
                 : Styler.LegendPosition.InsideSE);
         if (yMax != null) {
