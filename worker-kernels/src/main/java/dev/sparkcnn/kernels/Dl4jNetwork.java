@@ -102,7 +102,7 @@ final class Dl4jNetwork implements Network {
      * divides by the batch size), so it is divided here to give the seam's mean.
      */
     @Override
-    public double computeGradient(Batch batch, float[] gradient) {
+    public StepStats computeGradient(Batch batch, float[] gradient) {
         checkOpen();
         checkLength(gradient);
         net.setInput(features(batch));
@@ -114,7 +114,7 @@ final class Dl4jNetwork implements Network {
         for (int i = 0; i < values.length; i++) {
             gradient[i] = values[i] * scale;
         }
-        return net.score() * batch.size();
+        return new StepStats(net.score() * batch.size(), batch.size());
     }
 
     /**

@@ -136,11 +136,11 @@ final class NativeNetwork implements Network {
     }
 
     @Override
-    public double computeGradient(Batch batch, float[] gradient) {
+    public StepStats computeGradient(Batch batch, float[] gradient) {
         checkLength(gradient);
-        double lossSum = computeGradient(batch);
+        Score score = forwardBackward(batch);
         copyOut(gradients, gradient);
-        return lossSum;
+        return new StepStats(score.lossSum(), batch.size(), score.correct());
     }
 
     @Override

@@ -43,14 +43,15 @@ public interface Network extends AutoCloseable {
 
     /**
      * The gradient of the batch's mean cross-entropy at the current parameters, written to
-     * {@code gradient} (length {@link #numParams()}); returns the summed cross-entropy. Parameters,
-     * updater state and iteration are unchanged.
+     * {@code gradient} (length {@link #numParams()}); returns the summed cross-entropy and (where the
+     * engine measures it) the examples classified right, as {@link #fit} does. Parameters, updater
+     * state and iteration are unchanged.
      *
      * <p>This, {@link #toUpdate} and {@link #applyUpdate} are {@link #fit} split into the three
      * parts between which a synchronous strategy combines the replicas' work: {@code fit(b)} equals
      * {@code computeGradient(b, g); toUpdate(g); applyUpdate(g)}.
      */
-    double computeGradient(Batch batch, float[] gradient);
+    StepStats computeGradient(Batch batch, float[] gradient);
 
     /**
      * Turns a gradient (a mean over examples) into this step's parameter update, in place: runs the

@@ -37,9 +37,9 @@ class PartitionTrainerTest {
         @Override public void loadParams(float[] p) { state = new ModelState(p.clone(), new float[0], state.iteration()); }
 
         @Override
-        public double computeGradient(Batch batch, float[] gradient) {
+        public StepStats computeGradient(Batch batch, float[] gradient) {
             gradient[0] = -1;
-            return lossPerExample * batch.size();
+            return new StepStats(lossPerExample * batch.size(), batch.size());
         }
 
         @Override

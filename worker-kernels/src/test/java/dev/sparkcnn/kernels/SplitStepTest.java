@@ -39,8 +39,9 @@ class SplitStepTest {
             float[] g = new float[(int) split.numParams()];
             for (Batch batch : batches(whole.spec())) {
                 StepStats stats = whole.fit(batch);
-                double lossSum = split.computeGradient(batch, g);
-                assertEquals(stats.lossSum(), lossSum, 1e-4 * Math.abs(stats.lossSum()));
+                StepStats splitStats = split.computeGradient(batch, g);
+                assertEquals(stats.lossSum(), splitStats.lossSum(), 1e-4 * Math.abs(stats.lossSum()));
+                assertEquals(stats.correct(), splitStats.correct(), "the same right answers");
                 split.toUpdate(g);
                 split.applyUpdate(g);
             }

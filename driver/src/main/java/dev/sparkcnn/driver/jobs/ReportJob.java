@@ -79,9 +79,7 @@ public final class ReportJob {
                         "Fraction of each round's training examples classified right, each batch measured before "
                                 + "its step; held-out accuracy is below.");
             } else {
-                page.text("Training accuracy per round", "gradient-sharing".equals(config.path("strategy").asText())
-                        ? "Not measured by gradient sharing (its steps report the loss only)."
-                        : "Not measured by the " + model.engine() + " engine.");
+                page.text("Training accuracy per round", "Not measured by the " + model.engine() + " engine.");
             }
         }
         add(page, pictures, "partitions.png", "Accuracy per partition",

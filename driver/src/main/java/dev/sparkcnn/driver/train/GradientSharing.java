@@ -93,7 +93,7 @@ public final class GradientSharing implements TrainingStrategy {
                         + "parameters (hashes " + Integer.toHexString(hash) + " and " + Integer.toHexString(r.paramsHash())
                         + ")");
             }
-            sum = sum.merge(WeightedSum.of(new TrainResult(r.state(), r.lossSum(), r.examples(), r.steps())));
+            sum = sum.merge(WeightedSum.of(new TrainResult(r.state(), r.lossSum(), r.examples(), r.steps(), r.correct())));
         }
         return sum;
     }

@@ -154,6 +154,9 @@ class GradientSharingSparkTest {
             TrainingResult result = new GradientSharing(new Exchange.Options(Exchange.of(exchange),
                     TrainingConfigDefaults.DENSITY, false)).fit(sc, plan.train(), plan.trainCounts()[0],
                     initial(spec), run, (s, total, state) -> { });
+            Double trainingAccuracy = result.rounds().get(result.rounds().size() - 1).accuracy();
+            assertTrue(trainingAccuracy != null && trainingAccuracy > 0.8,
+                    "the last round's training accuracy is measured: " + trainingAccuracy);
             if ("threshold".equals(exchange)) {
                 double ratio = result.rounds().get(1).exchangeRatio();
                 assertTrue(ratio < 0.02, "threshold exchange sent " + ratio + " of the dense bytes");

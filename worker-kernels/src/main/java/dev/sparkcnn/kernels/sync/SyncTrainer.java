@@ -3,6 +3,7 @@ package dev.sparkcnn.kernels.sync;
 import dev.sparkcnn.kernels.Batch;
 import dev.sparkcnn.kernels.ModelState;
 import dev.sparkcnn.kernels.Network;
+import dev.sparkcnn.kernels.StepStats;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -44,7 +45,8 @@ public final class SyncTrainer {
             }
         }
         float[] params = net.params();
-        return new SyncResult(collective.rank(), net.state(), replica.lossSum, replica.examples, steps, collective.bytesSent(),
+        return new SyncResult(collective.rank(), net.state(), replica.lossSum, replica.examples, replica.correct, steps,
+                collective.bytesSent(),
                 Arrays.hashCode(params), replica.verified, replica.exchangeNanos / 1e9);
     }
 
@@ -58,6 +60,7 @@ public final class SyncTrainer {
         private float[] residual;
         double lossSum;
         long examples;
+        long correct; // -1 once a step was not measured
         int verified;
         long exchangeNanos;
 
@@ -144,8 +147,9 @@ public final class SyncTrainer {
             net.loadParams(shared);
         }
 
-        private double localGradient(Batch batch, long iteration) {
-            double loss = net.computeGradient(batch, gradient);
+        private void localGradient(Batch batch, long iteration) {
+            StepStats step = net.computeGradient(batch, gradient);
+            double loss = step.lossSum();
             if (!Double.isFinite(loss)) {
                 throw new IllegalStateException("loss became " + loss + " at iteration " + iteration + " of model '"
                         + net.spec().model() + "' with learning rate " + net.spec().learningRate()
@@ -153,7 +157,7 @@ public final class SyncTrainer {
             }
             lossSum += loss;
             examples += batch.size();
-            return loss;
+            correct = correct < 0 || step.correct() < 0 ? -1 : correct + step.correct();
         }
 
         void verify(int step) throws IOException {
