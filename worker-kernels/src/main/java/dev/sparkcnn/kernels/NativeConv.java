@@ -56,7 +56,7 @@ final class NativeConv implements NativeLayer {
     private INDArray inputGradient;
     private DynamicCustomOp forwardOp;
     private DynamicCustomOp activationOp;
-    private DynamicCustomOp activationBackwardOp;
+    private Runnable activationBackwardOp;
     private DynamicCustomOp backwardOp;
     private INDArray lastOutputGradient;
 
@@ -217,7 +217,7 @@ final class NativeConv implements NativeLayer {
                     .addOutputs(inputGradient, weightGradient, biasGradient).addIntegerArguments(arguments()).build();
         }
         if (activationBackwardOp != null) {
-            Nd4j.exec(activationBackwardOp);
+            activationBackwardOp.run();
         }
         Nd4j.exec(backwardOp);
         return inputGradient;
@@ -230,7 +230,7 @@ final class NativeConv implements NativeLayer {
             activationBackwardOp = activation.backward(preActivation, output, outputGradient);
         }
         if (activationBackwardOp != null) {
-            Nd4j.exec(activationBackwardOp);
+            activationBackwardOp.run();
         }
         if (padded != null) {
             paddedInterior.assign(input);

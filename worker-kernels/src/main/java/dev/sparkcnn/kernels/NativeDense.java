@@ -37,7 +37,7 @@ final class NativeDense implements NativeLayer {
     private INDArray flatGradient;
     private INDArray inputGradient;
     private DynamicCustomOp activationOp;
-    private DynamicCustomOp activationBackwardOp;
+    private Runnable activationBackwardOp;
     private INDArray lastOutputGradient;
 
     /** The softmax output layer, or (not {@code softmax}) a ReLU layer as in the catalogue models. */
@@ -123,7 +123,7 @@ final class NativeDense implements NativeLayer {
                 activationBackwardOp = activation.backward(preActivation, output, outputGradient);
             }
             if (activationBackwardOp != null) {
-                Nd4j.exec(activationBackwardOp);
+                activationBackwardOp.run();
             }
         }
         INDArray x = flat != null ? flat : input;
