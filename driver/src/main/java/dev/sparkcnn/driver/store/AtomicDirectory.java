@@ -37,11 +37,20 @@ public final class AtomicDirectory {
             if (parent != null) {
                 Path probe = new Path(parent, "." + path.getName() + ".probe-" + UUID.randomUUID().toString()
                         .substring(0, 8));
-                boolean created = !fs.exists(parent) && fs.mkdirs(parent);
-                fs.create(probe, false).close();
-                fs.delete(probe, false);
-                if (created) {
-                    fs.delete(parent, false); // leave nothing behind; written again at the end
+                Path firstCreated = null; // the highest directory the probe has to create
+                for (Path p = parent; p != null && !fs.exists(p); p = p.getParent()) {
+                    firstCreated = p;
+                }
+                if (firstCreated != null) {
+                    fs.mkdirs(parent);
+                }
+                try {
+                    fs.create(probe, false).close();
+                    fs.delete(probe, false);
+                } finally {
+                    if (firstCreated != null) {
+                        fs.delete(firstCreated, true); // leave nothing behind; created again at the end
+                    }
                 }
             }
         } catch (IOException e) {

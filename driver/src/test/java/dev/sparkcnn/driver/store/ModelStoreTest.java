@@ -69,4 +69,14 @@ class ModelStoreTest {
         return new SavedModel(spec, "dl4j", CifarFormat.spec(CifarFormat.CIFAR10_CLASSES), Normalization.unit(3),
                 new ModelState(new float[] {first, 2f}, new float[] {0f}, 3));
     }
+
+    @Test
+    void theWritableCheckLeavesNoDirectoryOrProbeBehind(@TempDir Path tmp) throws Exception {
+        Files.createDirectories(tmp.resolve("existing"));
+        AtomicDirectory.checkWritable(hadoop, tmp.resolve("a/b/c/model").toString(), false, "--out");
+        AtomicDirectory.checkWritable(hadoop, tmp.resolve("existing/model").toString(), false, "--out");
+        try (Stream<Path> left = Files.walk(tmp)) {
+            assertEquals(java.util.List.of(tmp, tmp.resolve("existing")), left.sorted().toList());
+        }
+    }
 }

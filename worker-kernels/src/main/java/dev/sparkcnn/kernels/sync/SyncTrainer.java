@@ -58,6 +58,7 @@ public final class SyncTrainer {
         private final float[] gradient;
         private final float[] reduced;
         private float[] residual;
+        private float[] view; // threshold: the look-ahead parameters, reused every step
         double lossSum;
         long examples;
         long correct; // -1 once a step was not measured
@@ -137,10 +138,12 @@ public final class SyncTrainer {
          */
         private void lookaheadGradient(Batch batch, long iteration) {
             float[] shared = net.params();
-            float[] view = shared.clone();
+            if (view == null) {
+                view = new float[n];
+            }
             float share = 1f / collective.size();
             for (int i = 0; i < n; i++) {
-                view[i] -= residual[i] * share;
+                view[i] = shared[i] - residual[i] * share;
             }
             net.loadParams(view);
             localGradient(batch, iteration);
