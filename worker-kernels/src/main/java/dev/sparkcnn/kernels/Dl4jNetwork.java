@@ -187,7 +187,9 @@ final class Dl4jNetwork implements Network {
         target.assign(Nd4j.create(values, target.shape(), 'c'));
     }
 
+    /** The batch as NCHW features; first applies the thread's requested native threads (a native network may have lowered them). */
     private INDArray features(Batch batch) {
+        NativeRuntime.applyThreads(NativeRuntime.requestedThreads());
         if (batch.imageSize() != spec.imageSize()) {
             throw new IllegalArgumentException("batch images have " + batch.imageSize() + " values but model '"
                     + spec.model() + "' expects " + spec.channels() + "x" + spec.height() + "x" + spec.width() + " = "

@@ -75,6 +75,7 @@ public final class KernelBench {
             throw new IllegalArgumentException("batch and reps must be >= 1 and warmup >= 0, got "
                     + batch + ", " + reps + ", " + warmup);
         }
+        NativeRuntime.applyThreads(NativeRuntime.requestedThreads()); // per-op timings: every op gets all threads
         NativeRuntime.ensureFloatDefaults();
         List<NativeLayer> layers = NativeModels.layers(spec, DataType.FLOAT);
         List<Layer> shapes = layers(spec);

@@ -30,6 +30,11 @@ public final class NativeRuntime {
     private static final String[] LEVELS = {"generic", "x86-64", "avx2", "avx512"};
 
     private static volatile boolean floatDefaults;
+    /**
+     * Per thread: [0] what {@link #configureThreads} last asked for (0: never called there), [1] the
+     * count last applied to the native libraries from this thread (see {@link #applyThreads}).
+     */
+    private static final ThreadLocal<int[]> THREADS = ThreadLocal.withInitial(() -> new int[2]);
     private static volatile boolean warnedPoolSize;
 
     private NativeRuntime() {
@@ -47,6 +52,27 @@ public final class NativeRuntime {
             throw new IllegalArgumentException("native threads must be >= 1, got " + threads);
         }
         ensureFloatDefaults();
+        int[] state = THREADS.get();
+        state[0] = threads;
+        state[1] = threads;
+        setNativeThreads(threads);
+    }
+
+    /**
+     * Applies {@code threads} to the native libraries for work started from the calling thread, as
+     * {@link #configureThreads} does, without changing what {@link #requestedThreads} reports; a
+     * no-op if this thread last applied the same count. The native engine uses it to run batch
+     * slices, each on its share of the requested threads.
+     */
+    static void applyThreads(int threads) {
+        int[] state = THREADS.get();
+        if (state[1] != threads) {
+            state[1] = threads;
+            setNativeThreads(threads);
+        }
+    }
+
+    private static void setNativeThreads(int threads) {
         nativeOps().setOmpNumThreads(threads);
         Environment environment = Nd4j.getEnvironment();
         environment.setMaxThreads(threads); // a no-op in M2; effective in later libnd4j versions
@@ -62,6 +88,15 @@ public final class NativeRuntime {
         if (Nd4j.factory().blas().getMaxThreads() != threads) {
             Nd4j.factory().blas().setMaxThreads(threads);
         }
+    }
+
+    /**
+     * The thread count {@link #configureThreads} last set on the calling thread, or 1 if it was
+     * never called there (the engine then does not split batches across threads).
+     */
+    public static int requestedThreads() {
+        int threads = THREADS.get()[0];
+        return threads > 0 ? threads : 1;
     }
 
     /** Starts ND4J if needed and makes FLOAT its default floating-point type. Cheap after the first call. */

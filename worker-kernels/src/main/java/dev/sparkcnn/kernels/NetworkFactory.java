@@ -20,6 +20,22 @@ public final class NetworkFactory {
     }
 
     /**
+     * How an engine runs a batch of {@code batchSize} on a thread given {@code threads} native
+     * threads, for logs: engine {@code native} splits it into slices, one per thread (at least
+     * {@value NativeNetwork#MIN_SLICE} examples each); {@code dl4j} gives every op all threads.
+     */
+    public static String describeThreads(String engine, int batchSize, int threads) {
+        if (NATIVE.equals(engine)) {
+            int slices = NativeNetwork.slices(batchSize, threads);
+            if (slices > 1) {
+                return "batches of " + batchSize + " split into " + slices + " slices on " + slices
+                        + " threads, " + Math.max(1, threads / slices) + " native thread(s) each";
+            }
+        }
+        return "batches of " + batchSize + " whole, " + threads + " native thread(s) per op";
+    }
+
+    /**
      * A new network for the spec on the engine, with its parameters initialised from the spec's seed.
      *
      * @throws IllegalArgumentException if the engine is unknown

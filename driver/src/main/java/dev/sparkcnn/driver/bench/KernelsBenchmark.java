@@ -105,6 +105,9 @@ public record KernelsBenchmark(int threads, List<String> models, List<String> en
         out.printf("%nWhole-network training: Network.fit on %d prebuilt random batches of %d, warm-up then %.1f s "
                 + "timed per row%n", BATCHES, BATCH, seconds);
         out.println("  training FLOPs/image = 3 x forward (conv + dense); /mm = training GFLOPS / GEMM GFLOPS");
+        for (String engine : engines) {
+            out.println("  engine " + engine + ": " + NetworkFactory.describeThreads(engine, BATCH, threads));
+        }
         String format = "%-11s %-8s %-7s %10s %10s %12s %7s%n";
         out.printf(format, "model", "input", "engine", "images/s", "fwd MF/img", "train GF/s", "/mm");
         for (Workload w : workloads) {

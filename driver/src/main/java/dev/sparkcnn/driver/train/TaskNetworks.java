@@ -50,7 +50,7 @@ public final class TaskNetworks {
     /** Borrows a network for this run, with the calling task thread's native threads set. */
     public static Lease borrow(TrainingRun run) {
         NativeRuntime.configureThreads(run.threadsPerTask());
-        return new Lease(take(run.spec(), run.engine()));
+        return new Lease(take(run));
     }
 
     /** Networks built in this JVM so far (tests check that the pool bounds it). */
@@ -58,7 +58,9 @@ public final class TaskNetworks {
         return BUILT.get();
     }
 
-    private static Network take(ModelSpec spec, String engine) {
+    private static Network take(TrainingRun run) {
+        ModelSpec spec = run.spec();
+        String engine = run.engine();
         synchronized (IDLE) {
             for (Network n : IDLE) {
                 if (n.spec().equals(spec) && n.engine().equals(engine)) {
@@ -74,7 +76,8 @@ public final class TaskNetworks {
         BUILT.incrementAndGet();
         if (DESCRIBED.compareAndSet(false, true)) {
             // once per executor JVM: which engine and native kernels its tasks really use
-            LOG.info("executor {}: engine {}; {}", executorId(), engine, NativeRuntime.describe());
+            LOG.info("executor {}: engine {} ({}); {}", executorId(), engine,
+                    NetworkFactory.describeThreads(engine, run.batchSize(), run.threadsPerTask()), NativeRuntime.describe());
         }
         return net;
     }
