@@ -73,8 +73,10 @@ public final class ScalingBenchmark {
             report(out, rows.get(0), rows.get(0));
             for (String master : List.of("local[" + workers + "]",
                     "local-cluster[" + workers + ",1," + executorMemoryMb + "]")) {
-                rows.add(spark(dataDir, master, scratch.resolve("model-" + rows.size())));
-                report(out, rows.get(rows.size() - 1), rows.get(0));
+                for (String strategy : List.of(TrainingConfig.PARAMETER_AVERAGING, TrainingConfig.ALLREDUCE_AVERAGING)) {
+                    rows.add(spark(dataDir, master, strategy, scratch.resolve("model-" + rows.size())));
+                    report(out, rows.get(rows.size() - 1), rows.get(0));
+                }
             }
             return rows;
         } finally {
@@ -112,20 +114,20 @@ public final class ScalingBenchmark {
         }
     }
 
-    private Row spark(String dataDir, String master, Path out) {
-        TrainingConfig config = new TrainingConfig(dataDir, null, null, null, null, model, engine, "parameter-averaging", master,
+    private Row spark(String dataDir, String master, String strategy, Path out) {
+        TrainingConfig config = new TrainingConfig(dataDir, null, null, null, null, model, engine, strategy, master,
                 workers, epochs, null, averagingFrequency, 0.2, 42, null, 1, out.toString(), true);
         Metrics m = new TrainJob(config, Map.of("spark.ui.enabled", "false"),
                 new PrintWriter(OutputStream.nullOutputStream())).run();
         List<RoundStats> steady = m.rounds().subList(Math.min(1, m.rounds().size() - 1), m.rounds().size());
         double seconds = steady.stream().mapToDouble(RoundStats::seconds).sum();
         long images = steady.stream().mapToLong(RoundStats::examples).sum();
-        return new Row(master + ", " + workers + " tasks x 1 thread", images / seconds, m.trainingSeconds(),
+        return new Row(master + " " + strategy + ", " + workers + " x 1 thread", images / seconds, m.trainingSeconds(),
                 m.testAccuracy());
     }
 
     private static void report(PrintWriter out, Row row, Row single) {
-        out.printf("%-45s %9.0f img/s  %6.1f s  x%.2f of single process  held-out accuracy %.4f%n", row.mode(),
+        out.printf("%-58s %9.0f img/s  %6.1f s  x%.2f of single process  held-out accuracy %.4f%n", row.mode(),
                 row.imagesPerSecond(), row.seconds(), row.imagesPerSecond() / single.imagesPerSecond(),
                 row.accuracy());
         out.flush();

@@ -66,6 +66,8 @@ public final class StrategiesBenchmark {
             List<Row> rows = new ArrayList<>();
             rows.add(run(dataDir, "parameter-averaging (K=" + averagingFrequency + ")", TrainingConfig.PARAMETER_AVERAGING,
                     "dense", scratch, out));
+            rows.add(run(dataDir, "allreduce-averaging (K=" + averagingFrequency + ")",
+                    TrainingConfig.ALLREDUCE_AVERAGING, "dense", scratch, out));
             rows.add(run(dataDir, "gradient-sharing, dense", TrainingConfig.GRADIENT_SHARING, "dense", scratch, out));
             rows.add(run(dataDir, "gradient-sharing, threshold (density " + density + ")",
                     TrainingConfig.GRADIENT_SHARING, "threshold", scratch, out));

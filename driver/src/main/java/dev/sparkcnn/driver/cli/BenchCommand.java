@@ -13,8 +13,8 @@ import picocli.CommandLine.Option;
 
 /** {@code sparkcnn bench ...}: benchmarks that print figures. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks: kernels (one process, no "
-        + "Spark), scaling (one process vs Spark tasks vs executor JVMs) and strategies (parameter averaging vs "
-        + "gradient sharing).",
+        + "Spark), scaling (one process vs Spark tasks vs executor JVMs) and strategies (parameter averaging on "
+        + "the driver or by all-reduce vs gradient sharing).",
         subcommands = {BenchCommand.Kernels.class, BenchCommand.Scaling.class, BenchCommand.Strategies.class})
 public final class BenchCommand extends CommandGroup {
 
@@ -100,10 +100,11 @@ public final class BenchCommand extends CommandGroup {
 
     /** {@code sparkcnn bench scaling}: one process vs local[N] vs local-cluster[N,1,MB], same data, one run. */
     @Command(name = "scaling", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Train the same model on the same cores three ways in one run: one process without "
-                    + "Spark (one task using every core), local[N] parameter averaging (N one-thread tasks) and "
-                    + "local-cluster[N,1,MB] (N one-core executor JVMs); print images/s, the ratio to the single "
-                    + "process and held-out accuracy.",
+            description = {"Train the same model on the same cores five ways in one run: one process without "
+                    + "Spark (one task using every core), then local[N] (N one-thread tasks) and "
+                    + "local-cluster[N,1,MB] (N one-core executor JVMs), each with parameter-averaging (a Spark job "
+                    + "per average) and allreduce-averaging (averages between the tasks, one barrier stage per "
+                    + "epoch); print images/s, the ratio to the single process and held-out accuracy.",
                     "Example: sparkcnn bench scaling --model cifar-cnn --epochs 2"})
     public static final class Scaling implements Callable<Integer> {
         @Option(names = "--data", paramLabel = "PATH|URI",
@@ -150,9 +151,9 @@ public final class BenchCommand extends CommandGroup {
 
     /** {@code sparkcnn bench strategies}: the training strategies side by side. */
     @Command(name = "strategies", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Train the same model on the same data, master, epochs and seed three ways, one after "
-                    + "the other: parameter averaging, gradient sharing with dense exchange and with threshold "
-                    + "exchange; print images/s, the bytes each worker sends per step relative to the dense "
+            description = {"Train the same model on the same data, master, epochs and seed four ways, one after "
+                    + "the other: parameter averaging (on the driver, then by all-reduce), gradient sharing with "
+                    + "dense exchange and with threshold exchange; print images/s, the bytes each worker sends per step relative to the dense "
                     + "parameter vector, and test accuracy.",
                     "Example: sparkcnn bench strategies --master 'local-cluster[2,1,2048]' --epochs 5"})
     public static final class Strategies implements Callable<Integer> {

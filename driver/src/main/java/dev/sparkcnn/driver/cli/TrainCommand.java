@@ -64,9 +64,11 @@ public final class TrainCommand implements Callable<Integer> {
             + "libnd4j's oneDNN ops) or dl4j (Deeplearning4j layers, slower).")
     String engine;
 
-    @Option(names = "--strategy", description = "parameter-averaging (default: local steps, averaged every K "
-            + "steps) or gradient-sharing (all tasks step in lockstep and apply the same combined update; needs a "
-            + "free task slot per partition).")
+    @Option(names = "--strategy", description = "parameter-averaging (default: local steps, averaged on the "
+            + "driver every K steps, one Spark job per average), allreduce-averaging (the same local steps and "
+            + "averages, exchanged between the tasks by ring all-reduce in one barrier stage per epoch: no job "
+            + "per average; needs a free task slot per partition) or gradient-sharing (all tasks step in lockstep "
+            + "and apply the same combined update; needs a free task slot per partition).")
     String strategy;
 
     @Option(names = "--exchange", description = "gradient-sharing: dense (default; exact synchronous SGD, the "
@@ -77,8 +79,9 @@ public final class TrainCommand implements Callable<Integer> {
             + "values sent per step (default: 0.03, which costs about 1/120 of the dense bytes).")
     Double thresholdDensity;
 
-    @Option(names = "--verify-replicas", description = "gradient-sharing: compare a hash of every replica's "
-            + "parameters after every step and fail on a difference (a diagnostic; costs one tiny exchange per step).")
+    @Option(names = "--verify-replicas", description = "gradient-sharing, allreduce-averaging: compare a hash of "
+            + "every replica's parameters after every exchange and fail on a difference (a diagnostic; costs one "
+            + "tiny exchange each time).")
     Boolean verifyReplicas;
 
     @Option(names = "--augment", paramLabel = "flip,crop,rotate", description = "Random transforms of every "

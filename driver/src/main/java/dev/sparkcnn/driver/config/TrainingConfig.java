@@ -22,7 +22,7 @@ import java.util.List;
  *                           that does not decode or has the wrong channel count
  * @param model              catalogue model name
  * @param engine             network implementation ({@code dl4j})
- * @param strategy           training strategy ({@code parameter-averaging})
+ * @param strategy           training strategy ({@link #STRATEGIES})
  * @param master             Spark master URL
  * @param partitions         number of data partitions (= parallel training tasks)
  * @param epochs             passes over every partition's training split
@@ -90,8 +90,14 @@ public record TrainingConfig(
     public static final List<String> BAD_RECORD_POLICIES = List.of("fail", "skip");
     public static final List<String> LABEL_SETS = List.of("fine", "coarse");
     public static final String PARAMETER_AVERAGING = "parameter-averaging";
+    public static final String ALLREDUCE_AVERAGING = "allreduce-averaging";
     public static final String GRADIENT_SHARING = "gradient-sharing";
-    public static final List<String> STRATEGIES = List.of(PARAMETER_AVERAGING, GRADIENT_SHARING);
+    public static final List<String> STRATEGIES = List.of(PARAMETER_AVERAGING, ALLREDUCE_AVERAGING, GRADIENT_SHARING);
+
+    /** Whether a strategy runs every partition at once in a barrier stage (needs a free task slot per partition). */
+    public static boolean runsAllPartitionsAtOnce(String strategy) {
+        return GRADIENT_SHARING.equals(strategy) || ALLREDUCE_AVERAGING.equals(strategy);
+    }
     public static final String DEFAULT_EXCHANGE = "dense";
     public static final double DEFAULT_THRESHOLD_DENSITY = 0.03;
 
@@ -225,8 +231,11 @@ public record TrainingConfig(
         return checkpointDir != null ? checkpointDir : new org.apache.hadoop.fs.Path(out).toString() + ".checkpoints";
     }
 
-    /** The gradient-sharing exchange settings. */
+    /** The exchange settings of a barrier strategy: gradient sharing's, or averaging every K steps. */
     public Exchange.Options exchangeOptions() {
+        if (ALLREDUCE_AVERAGING.equals(strategy)) {
+            return Exchange.Options.averaging(averagingFrequency, verifyReplicas);
+        }
         return new Exchange.Options(Exchange.of(exchange), thresholdDensity, verifyReplicas);
     }
 

@@ -5,6 +5,7 @@ import dev.sparkcnn.datasets.ImageRecord;
 import dev.sparkcnn.datasets.InvalidDataException;
 import dev.sparkcnn.driver.config.ConfigException;
 import dev.sparkcnn.driver.config.Json;
+import dev.sparkcnn.driver.config.TrainingConfig;
 import dev.sparkcnn.driver.data.DatasetLocator;
 import dev.sparkcnn.driver.data.HadoopConf;
 import dev.sparkcnn.driver.data.LocatedDataset;
@@ -130,7 +131,7 @@ public final class ReportJob {
         int epochs = config.path("epochs").asInt(0);
         f.put("training", epochs + (epochs == 1 ? " epoch, " : " epochs, ") + config.path("partitions").asText("?")
                 + " partitions, strategy " + config.path("strategy").asText("?")
-                + ("gradient-sharing".equals(config.path("strategy").asText())
+                + (TrainingConfig.GRADIENT_SHARING.equals(config.path("strategy").asText())
                         ? ", " + config.path("exchange").asText("dense") + " exchange"
                         : ", averaging every " + config.path("averagingFrequency").asText("?") + " steps")
                 + ", seed " + config.path("seed").asText("?"));

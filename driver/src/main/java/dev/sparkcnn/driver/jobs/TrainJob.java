@@ -244,12 +244,12 @@ public final class TrainJob {
         Checkpoints.deleteAll(hadoop, dir);
     }
 
-    /** Gradient sharing runs all partitions at once: a local master must have a slot for each. */
+    /** Gradient sharing and all-reduce averaging run all partitions at once: a local master must have a slot for each. */
     static void checkSlots(TrainingConfig config, String master) {
         int slots = SparkRuntime.localSlots(master);
-        if (TrainingConfig.GRADIENT_SHARING.equals(config.strategy()) && slots > 0 && config.partitions() > slots) {
+        if (TrainingConfig.runsAllPartitionsAtOnce(config.strategy()) && slots > 0 && config.partitions() > slots) {
             throw new ConfigException("--partitions " + config.partitions() + " is more than the " + slots
-                    + " task slots of master " + master + "; gradient-sharing runs every partition at once, "
+                    + " task slots of master " + master + "; " + config.strategy() + " runs every partition at once, "
                     + "so use at most " + slots + " partitions (or a master with more cores)");
         }
     }

@@ -305,15 +305,18 @@ public final class CnnClassifier extends Estimator<CnnClassificationModel> imple
             return new GradientSharing(new Exchange.Options(Exchange.of($(exchange)), (Double) $(thresholdDensity),
                     false));
         }
+        if (TrainingConfig.ALLREDUCE_AVERAGING.equals(getStrategy())) {
+            return new GradientSharing(Exchange.Options.averaging((Integer) $(averagingFrequency), false));
+        }
         return new ParameterAveraging();
     }
 
     /** Gradient sharing runs every partition at once: a local master must have a slot for each. */
     private void checkSlots(int tasks, String master) {
         int slots = SparkRuntime.localSlots(master);
-        if (TrainingConfig.GRADIENT_SHARING.equals(getStrategy()) && slots > 0 && tasks > slots) {
+        if (TrainingConfig.runsAllPartitionsAtOnce(getStrategy()) && slots > 0 && tasks > slots) {
             throw new ConfigException("CnnClassifier partitions " + tasks + " is more than the " + slots
-                    + " task slots of master " + master + "; gradient-sharing runs every partition at once, so set "
+                    + " task slots of master " + master + "; " + getStrategy() + " runs every partition at once, so set "
                     + "partitions to at most " + slots);
         }
     }

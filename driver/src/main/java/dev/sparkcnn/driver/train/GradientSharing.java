@@ -5,7 +5,11 @@ import dev.sparkcnn.driver.spark.RoundBroadcasts;
 import dev.sparkcnn.kernels.ModelState;
 import dev.sparkcnn.kernels.TrainResult;
 import dev.sparkcnn.kernels.sync.Exchange;
+import dev.sparkcnn.kernels.sync.Rendezvous;
 import dev.sparkcnn.kernels.sync.SyncResult;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +27,12 @@ import scala.reflect.ClassTag$;
  * each step together and apply the same combined update, so training behaves like one process
  * with the summed batch. One round is one epoch, run as one Spark barrier stage (all tasks start
  * together, and if one fails Spark retries the whole stage from the round's broadcast state);
- * inside it the tasks exchange over direct connections ({@link SyncRound}).
+ * inside it the tasks exchange over direct connections ({@link SyncRound}), after meeting at a
+ * {@link Rendezvous} server this driver runs for the duration of the fit.
+ *
+ * <p>With {@link Exchange#AVERAGE} the same machinery runs parameter averaging (strategy
+ * {@code allreduce-averaging}): K local steps, then the all-reduced example-weighted mean of the
+ * replicas' parameters and optimizer states, with no Spark job per average.
  *
  * <p>Needs as many free task slots as partitions at once (Spark refuses the stage otherwise).
  */
@@ -53,30 +62,54 @@ public final class GradientSharing implements TrainingStrategy {
         ClassTag<SyncResult> tag = ClassTag$.MODULE$.apply(SyncResult.class);
         ModelState state = start.state();
         List<RoundStats> history = new ArrayList<>(start.history());
-        for (int epoch = history.size(); epoch < run.epochs(); epoch++) {
-            long t0 = System.nanoTime();
-            Broadcast<ModelState> current = broadcasts.next(state);
-            int round = history.size() + 1;
-            RDD<SyncResult> stage = train.rdd().barrier().mapPartitions(
-                    new SyncRound(run, current, epoch, round, steps, TOKENS.nextLong(), options, faults), false, tag);
-            // The shuffle makes the barrier stage a shuffle-map stage: Spark retries a failed one as a
-            // whole, while a failed barrier result stage would abort the job.
-            List<SyncResult> replicas = new ArrayList<>(stage.toJavaRDD().repartition(1).collect());
-            replicas.sort(java.util.Comparator.comparingInt(SyncResult::rank));
-            WeightedSum sum = combine(replicas, round);
-            state = sum.average();
-            long paramBytes = (long) state.params().length * Float.BYTES;
-            double ratio = replicas.stream().mapToDouble(r -> (double) r.bytesSent() / r.steps() / paramBytes)
-                    .average().orElse(0);
-            double waiting = replicas.stream().mapToDouble(SyncResult::exchangeSeconds).average().orElse(0);
-            history.add(RoundStats.of(round, epoch + 1, sum, System.nanoTime() - t0, ratio));
-            LOG.info(String.format("round %d: %d replicas x %d steps, %s exchange sent %.4f of the dense parameter "
-                            + "bytes per step per worker; %.1f s per replica in exchange", round, replicas.size(), steps,
-                    options.exchange().id(), ratio, waiting));
-            listener.roundFinished(history.get(history.size() - 1), run.epochs(), state);
+        long rendezvousToken = TOKENS.nextLong();
+        String driverHost = sc.getConf().get("spark.driver.host");
+        String bindHost = sc.getConf().get("spark.driver.bindAddress", driverHost);
+        Rendezvous.Server rendezvous;
+        try {
+            rendezvous = Rendezvous.Server.open(bindHost, rendezvousToken);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        InetSocketAddress rendezvousAddress = InetSocketAddress.createUnresolved(driverHost, rendezvous.port());
+        try {
+            for (int epoch = history.size(); epoch < run.epochs(); epoch++) {
+                state = round(sc, train, run, epoch, steps, state, history, broadcasts, tag, faults, listener,
+                        rendezvousAddress, rendezvousToken);
+            }
+        } finally {
+            rendezvous.close();
         }
         broadcasts.release();
         return new TrainingResult(state, List.copyOf(history));
+    }
+
+    private ModelState round(JavaSparkContext sc, JavaRDD<ImageRecord> train, TrainingRun run, int epoch, int steps,
+                             ModelState state, List<RoundStats> history, RoundBroadcasts<ModelState> broadcasts,
+                             ClassTag<SyncResult> tag, FaultInjection faults, RoundListener listener,
+                             InetSocketAddress rendezvous, long rendezvousToken) {
+        long t0 = System.nanoTime();
+        Broadcast<ModelState> current = broadcasts.next(state);
+        int round = history.size() + 1;
+        RDD<SyncResult> stage = train.rdd().barrier().mapPartitions(
+                new SyncRound(run, current, epoch, round, steps, TOKENS.nextLong(), options, faults, rendezvous,
+                        rendezvousToken), false, tag);
+        // The shuffle makes the barrier stage a shuffle-map stage: Spark retries a failed one as a
+        // whole, while a failed barrier result stage would abort the job.
+        List<SyncResult> replicas = new ArrayList<>(stage.toJavaRDD().repartition(1).collect());
+        replicas.sort(java.util.Comparator.comparingInt(SyncResult::rank));
+        WeightedSum sum = combine(replicas, round);
+        state = sum.average();
+        long paramBytes = (long) state.params().length * Float.BYTES;
+        double ratio = replicas.stream().mapToDouble(r -> (double) r.bytesSent() / r.steps() / paramBytes)
+                .average().orElse(0);
+        double waiting = replicas.stream().mapToDouble(SyncResult::exchangeSeconds).average().orElse(0);
+        history.add(RoundStats.of(round, epoch + 1, sum, System.nanoTime() - t0, ratio));
+        LOG.info(String.format("round %d: %d replicas x %d steps, %s exchange sent %.4f of the dense parameter "
+                        + "bytes per step per worker; %.1f s per replica in exchange", round, replicas.size(), steps,
+                options.exchange().id(), ratio, waiting));
+        listener.roundFinished(history.get(history.size() - 1), run.epochs(), state);
+        return state;
     }
 
     /**

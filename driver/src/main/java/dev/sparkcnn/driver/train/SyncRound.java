@@ -4,6 +4,7 @@ import dev.sparkcnn.datasets.ImageRecord;
 import dev.sparkcnn.datasets.Seeds;
 import dev.sparkcnn.kernels.ModelState;
 import dev.sparkcnn.kernels.sync.Exchange;
+import dev.sparkcnn.kernels.sync.Rendezvous;
 import dev.sparkcnn.kernels.sync.RingCollective;
 import dev.sparkcnn.kernels.sync.SyncResult;
 import dev.sparkcnn.kernels.sync.SyncTrainer;
@@ -23,10 +24,11 @@ import scala.collection.JavaConverters;
 import scala.runtime.AbstractFunction1;
 
 /**
- * One barrier task of a gradient-sharing round: all of a round's tasks run at once. Each opens a
- * server socket, the tasks exchange addresses once through {@link BarrierTaskContext#allGather}
- * (slow, ~1 s, but once per round), join a ring of direct connections, and take the round's steps
- * in lockstep on their partition's records.
+ * One barrier task of a synchronous round (gradient sharing or all-reduce averaging): all of a
+ * round's tasks run at once. Each opens a server socket, registers its address with the driver's
+ * {@link Rendezvous} server and learns everyone's (Spark's {@link BarrierTaskContext#allGather}
+ * would cost at least a second: it polls in whole seconds), joins a ring of direct connections,
+ * and takes the round's steps on its partition's records.
  */
 final class SyncRound extends AbstractFunction1<Iterator<ImageRecord>, Iterator<SyncResult>>
         implements Serializable {
@@ -41,9 +43,18 @@ final class SyncRound extends AbstractFunction1<Iterator<ImageRecord>, Iterator<
     private final long token;
     private final Exchange.Options options;
     private final FaultInjection faults;
+    private final InetSocketAddress rendezvous;
+    private final long rendezvousToken;
 
+    /**
+     * @param token           authenticates the round's ring connections
+     * @param rendezvous      the driver's {@link Rendezvous.Server}
+     * @param rendezvousToken authenticates registrations there
+     */
     SyncRound(TrainingRun run, Broadcast<ModelState> state, int epoch, int roundNumber, int steps, long token,
-              Exchange.Options options, FaultInjection faults) {
+              Exchange.Options options, FaultInjection faults, InetSocketAddress rendezvous, long rendezvousToken) {
+        this.rendezvous = rendezvous;
+        this.rendezvousToken = rendezvousToken;
         this.run = run;
         this.state = state;
         this.epoch = epoch;
@@ -63,12 +74,9 @@ final class SyncRound extends AbstractFunction1<Iterator<ImageRecord>, Iterator<
         Seeds.shuffle(mine, run.seed(), epoch, rank);
         String host = SparkEnv.get().blockManager().blockManagerId().host();
         try (ServerSocket server = RingCollective.listen(host)) {
-            String[] all = context.allGather(host + " " + server.getLocalPort());
-            List<InetSocketAddress> members = new ArrayList<>();
-            for (String member : all) { // ordered by partition id = rank
-                String[] hostPort = member.split(" ");
-                members.add(new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])));
-            }
+            List<InetSocketAddress> members = Rendezvous.join(rendezvous, rendezvousToken, roundNumber,
+                    context.stageAttemptNumber(), rank, context.getTaskInfos().length,
+                    new InetSocketAddress(host, server.getLocalPort()), TIMEOUT, context::isInterrupted);
             faults.maybeFail(roundNumber, rank);
             try (TaskNetworks.Lease lease = TaskNetworks.borrow(run);
                  RingCollective ring = RingCollective.join(rank, members, server, token, TIMEOUT,

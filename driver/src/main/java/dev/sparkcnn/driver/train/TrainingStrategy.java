@@ -43,7 +43,8 @@ public interface TrainingStrategy {
     static TrainingStrategy of(TrainingConfig config) {
         return switch (config.strategy()) {
             case TrainingConfig.PARAMETER_AVERAGING -> new ParameterAveraging();
-            case TrainingConfig.GRADIENT_SHARING -> new GradientSharing(config.exchangeOptions());
+            case TrainingConfig.GRADIENT_SHARING, TrainingConfig.ALLREDUCE_AVERAGING ->
+                    new GradientSharing(config.exchangeOptions());
             default -> throw new IllegalArgumentException("unknown strategy '" + config.strategy() + "'");
         };
     }

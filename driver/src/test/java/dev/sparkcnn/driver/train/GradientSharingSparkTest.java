@@ -140,6 +140,47 @@ class GradientSharingSparkTest {
         assertEquals(expected.iteration(), spark.state().iteration());
     }
 
+    /**
+     * allreduce-averaging is parameter averaging without a Spark job per average: on the same
+     * partitions (unequal, so the weights matter) it must end where the driver's averaging ends.
+     */
+    @Test
+    void allReduceAveragingEndsWhereDriverAveragingEnds() {
+        int every = 2;
+        int epochs = 2;
+        List<ImageRecord> all = records(5 * BATCH + 7 + 3 * BATCH, 4);
+        ModelSpec spec = new ModelSpec("simple-cnn", 3, 32, 32, 10, 0.003, 11, "adam");
+        TrainingRun run = new TrainingRun(spec, "native", ModelCatalogue.defaults("simple-cnn").normalization(3), BATCH,
+                every, epochs, 5, 1);
+        ModelState initial = initial(spec);
+        long largest = 5 * BATCH + 7;
+        List<List<ImageRecord>> parts = List.of(all.subList(0, (int) largest), all.subList((int) largest, all.size()));
+        TrainingResult driver = withSpark("local[2]", Map.of(), sc -> new ParameterAveraging().fit(sc,
+                partitioned(sc, parts), largest, initial, run, (s, total, state) -> { }));
+        TrainingResult ring = withSpark("local[2]", Map.of(), sc -> new GradientSharing(
+                Exchange.Options.averaging(every, true)).fit(sc, partitioned(sc, parts), largest, initial, run,
+                (s, total, state) -> { }));
+        assertEquals(epochs, ring.rounds().size(), "one barrier round per epoch");
+        assertEquals(epochs * 3, driver.rounds().size(), "ceil(47 / (2 x 8)) = 3 driver rounds per epoch");
+        long examples = ring.rounds().stream().mapToLong(RoundStats::examples).sum();
+        assertEquals(driver.rounds().stream().mapToLong(RoundStats::examples).sum(), examples);
+        assertTrue(driver.state().maxAbsDifference(initial) > 1e-3, "training moved the parameters");
+        double diff = driver.state().maxAbsDifference(ring.state());
+        assertTrue(diff < 1e-5, "all-reduce averaging differs from driver averaging by " + diff);
+        assertEquals(driver.state().iteration(), ring.state().iteration());
+    }
+
+    /** An RDD whose partition i holds exactly {@code parts.get(i)}, in order. */
+    private static org.apache.spark.api.java.JavaRDD<ImageRecord> partitioned(JavaSparkContext sc,
+                                                                             List<List<ImageRecord>> parts) {
+        List<ImageRecord> flat = new ArrayList<>();
+        parts.forEach(flat::addAll);
+        int first = parts.get(0).size();
+        return sc.parallelize(flat, 1).mapPartitionsWithIndex((i, it) -> it, true)
+                .zipWithIndex().mapToPair(t -> new scala.Tuple2<>(t._2() < first ? 0 : 1, t._1()))
+                .partitionBy(new org.apache.spark.HashPartitioner(2)).values();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"dense", "threshold"})
     void cifarCnnLearnsTheGeneratedSet(String exchange) {

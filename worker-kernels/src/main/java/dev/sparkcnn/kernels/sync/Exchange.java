@@ -17,7 +17,14 @@ public enum Exchange {
      * Each replica's own optimizer update, threshold-encoded with a residual (see
      * {@link ThresholdCodec}); every replica applies the mean of all decoded updates.
      */
-    THRESHOLD("threshold");
+    THRESHOLD("threshold"),
+    /**
+     * Not a gradient exchange: each replica takes {@link Options#averageEvery()} local optimizer
+     * steps, then all replicas replace their parameters and optimizer states with the
+     * example-weighted mean of everyone's, by ring all-reduce. Parameter averaging without a Spark
+     * job per average.
+     */
+    AVERAGE("average");
 
     private final String id;
 
@@ -48,12 +55,28 @@ public enum Exchange {
      *
      * @param exchange       what is sent
      * @param density        for {@link #THRESHOLD}: the fraction of elements sent per step, in (0, 1]
-     * @param verifyReplicas compare a hash of every replica's parameters after every step (a test mode)
+     * @param verifyReplicas compare a hash of every replica's parameters after every exchange (a test mode)
+     * @param averageEvery   for {@link #AVERAGE}: local steps between two averages (K); 1 otherwise
      */
-    public record Options(Exchange exchange, double density, boolean verifyReplicas) implements Serializable {
+    public record Options(Exchange exchange, double density, boolean verifyReplicas, int averageEvery)
+            implements Serializable {
+
+        /** Options of a gradient exchange ({@link #DENSE} or {@link #THRESHOLD}). */
+        public Options(Exchange exchange, double density, boolean verifyReplicas) {
+            this(exchange, density, verifyReplicas, 1);
+        }
+
+        /** Parameter averaging every {@code averageEvery} local steps. */
+        public static Options averaging(int averageEvery, boolean verifyReplicas) {
+            return new Options(AVERAGE, 1, verifyReplicas, averageEvery);
+        }
+
         public Options {
             if (exchange == null) {
                 throw new IllegalArgumentException("exchange is required");
+            }
+            if (averageEvery < 1) {
+                throw new IllegalArgumentException("averageEvery must be >= 1, got " + averageEvery);
             }
             if (!(density > 0 && density <= 1)) {
                 throw new IllegalArgumentException("density must be in (0, 1], got " + density);

@@ -35,12 +35,19 @@ public final class SyncTrainer {
         Replica replica = new Replica(net, collective, options);
         for (int step = 0; step < steps; step++) {
             Batch batch = batches.hasNext() ? batches.next() : null;
-            if (options.exchange() == Exchange.DENSE) {
-                replica.denseStep(batch, start.iteration() + step);
-            } else {
-                replica.thresholdStep(batch, start.iteration() + step);
+            boolean exchanged = true;
+            switch (options.exchange()) {
+                case DENSE -> replica.denseStep(batch, start.iteration() + step);
+                case THRESHOLD -> replica.thresholdStep(batch, start.iteration() + step);
+                case AVERAGE -> {
+                    replica.localStep(batch, start.iteration() + step);
+                    exchanged = (step + 1) % options.averageEvery() == 0 || step == steps - 1;
+                    if (exchanged) {
+                        replica.average(start.iteration() + step + 1);
+                    }
+                }
             }
-            if (options.verifyReplicas()) {
+            if (exchanged && options.verifyReplicas()) {
                 replica.verify(step);
             }
         }
@@ -59,6 +66,8 @@ public final class SyncTrainer {
         private final float[] reduced;
         private float[] residual;
         private float[] view; // threshold: the look-ahead parameters, reused every step
+        private float[] averaged; // average: weighted parameters, optimizer state and weight, reused
+        private long sinceAverage; // average: examples trained on since the last average
         double lossSum;
         long examples;
         long correct; // -1 once a step was not measured
@@ -70,7 +79,7 @@ public final class SyncTrainer {
             this.collective = collective;
             this.options = options;
             this.n = Math.toIntExact(net.numParams());
-            this.gradient = new float[n];
+            this.gradient = options.exchange() == Exchange.AVERAGE ? null : new float[n];
             // dense: the example-weighted gradient sum, then the example count
             this.reduced = options.exchange() == Exchange.DENSE ? new float[n + 1] : null;
         }
@@ -98,6 +107,55 @@ public final class SyncTrainer {
             }
             net.toUpdate(gradient);
             net.applyUpdate(gradient);
+        }
+
+        /** One optimizer step of this replica alone (parameter averaging); none once its batches ran out. */
+        void localStep(Batch batch, long iteration) {
+            if (batch == null) {
+                return;
+            }
+            StepStats step = net.fit(batch);
+            count(step, batch, iteration);
+            sinceAverage += batch.size();
+        }
+
+        /**
+         * Replaces this replica's parameters and optimizer state with the mean of all replicas',
+         * weighted by the examples each trained on since the last average, and sets the step count to
+         * {@code iteration} (the same on every replica, as parameter averaging on the driver does).
+         */
+        void average(long iteration) throws IOException {
+            ModelState state = net.state();
+            int u = state.updaterState().length;
+            if (averaged == null) {
+                averaged = new float[n + u + 1];
+            }
+            float weight = sinceAverage;
+            float[] p = state.params();
+            float[] s = state.updaterState();
+            for (int i = 0; i < n; i++) {
+                averaged[i] = p[i] * weight;
+            }
+            for (int i = 0; i < u; i++) {
+                averaged[n + i] = s[i] * weight;
+            }
+            averaged[n + u] = weight;
+            long t0 = System.nanoTime();
+            collective.allReduceSum(averaged);
+            exchangeNanos += System.nanoTime() - t0;
+            float total = averaged[n + u];
+            if (total == 0) {
+                throw new IllegalStateException("no replica had a batch before iteration " + iteration
+                        + "; the round has more steps than the largest partition has batches");
+            }
+            for (int i = 0; i < n; i++) {
+                p[i] = averaged[i] / total;
+            }
+            for (int i = 0; i < u; i++) {
+                s[i] = averaged[n + i] / total;
+            }
+            net.load(new ModelState(p, s, iteration));
+            sinceAverage = 0;
         }
 
         void thresholdStep(Batch batch, long iteration) throws IOException {
@@ -151,7 +209,10 @@ public final class SyncTrainer {
         }
 
         private void localGradient(Batch batch, long iteration) {
-            StepStats step = net.computeGradient(batch, gradient);
+            count(net.computeGradient(batch, gradient), batch, iteration);
+        }
+
+        private void count(StepStats step, Batch batch, long iteration) {
             double loss = step.lossSum();
             if (!Double.isFinite(loss)) {
                 throw new IllegalStateException("loss became " + loss + " at iteration " + iteration + " of model '"

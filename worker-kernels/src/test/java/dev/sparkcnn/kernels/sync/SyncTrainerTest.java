@@ -172,4 +172,65 @@ class SyncTrainerTest {
         ExecutionException e = assertThrows(ExecutionException.class, () -> results.get(0).get(60, TimeUnit.SECONDS));
         assertTrue(e.getCause().getMessage().contains("diverged after step 1"), e.getCause().getMessage());
     }
+
+    /**
+     * Parameter averaging by all-reduce: K local Adam steps per replica, then the example-weighted
+     * mean of parameters and optimizer state, is what the same steps and mean computed one replica
+     * after the other give; unequal shards (one runs out early and contributes less) included.
+     */
+    @Test
+    void averagingByAllReduceIsLocalStepsThenTheExampleWeightedMean() throws Exception {
+        int every = 3;
+        int steps = 5; // averages after steps 3 and 5
+        List<List<ImageRecord>> shards = List.of(records(5 * BATCH, 200), records(2 * BATCH + 3, 201));
+        List<ModelState> ends = new ArrayList<>();
+        List<Integer> hashes = new ArrayList<>();
+        for (Future<SyncResult> f : replicas(2, shards, steps, Exchange.Options.averaging(every, true), "adam")) {
+            SyncResult r = f.get(60, TimeUnit.SECONDS);
+            ends.add(r.state());
+            hashes.add(r.paramsHash());
+            assertEquals(2, r.verifiedSteps(), "replicas compared after each of the 2 averages");
+        }
+        assertEquals(hashes.get(0), hashes.get(1));
+
+        NativeRuntime.configureThreads(1);
+        try (Network a = NetworkFactory.create(spec("adam"), "native");
+             Network b = NetworkFactory.create(spec("adam"), "native")) {
+            List<Batch> ba = batches(shards.get(0), BATCH, a.spec());
+            List<Batch> bb = batches(shards.get(1), BATCH, b.spec());
+            ModelState state = a.initialState();
+            int[][] rounds = {{0, 3}, {3, 5}};
+            for (int[] round : rounds) {
+                a.load(state);
+                b.load(state);
+                long wa = 0;
+                long wb = 0;
+                for (int i = round[0]; i < round[1]; i++) {
+                    if (i < ba.size()) {
+                        wa += a.fit(ba.get(i)).examples();
+                    }
+                    if (i < bb.size()) {
+                        wb += b.fit(bb.get(i)).examples();
+                    }
+                }
+                state = mean(a.state(), wa, b.state(), wb, round[1]);
+            }
+            ModelState ring = ends.get(0);
+            assertEquals(steps, ring.iteration());
+            assertTrue(state.maxAbsDifference(ring) < 1e-6, "differs by " + state.maxAbsDifference(ring));
+            assertTrue(state.maxAbsDifference(a.initialState()) > 1e-3, "training moved the parameters");
+        }
+    }
+
+    private static ModelState mean(ModelState a, long wa, ModelState b, long wb, long iteration) {
+        float[] p = new float[a.params().length];
+        float[] s = new float[a.updaterState().length];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = (a.params()[i] * wa + b.params()[i] * wb) / (wa + wb);
+        }
+        for (int i = 0; i < s.length; i++) {
+            s[i] = (a.updaterState()[i] * wa + b.updaterState()[i] * wb) / (wa + wb);
+        }
+        return new ModelState(p, s, iteration);
+    }
 }
