@@ -40,6 +40,7 @@ final class NativeConv implements NativeLayer {
     private final boolean same;
     private final NativeActivation activation;
     private final boolean computeInputGradient;
+    private boolean activationBackwardDone; // by the max-pooling after it (see skipReluBackward)
     private final long inHeight;
     private final long inWidth;
     private final long outHeight;
@@ -127,6 +128,23 @@ final class NativeConv implements NativeLayer {
         return same ? (in + stride - 1) / stride : Math.floorDiv(in + 2L * padding - kernel, stride) + 1;
     }
 
+    /**
+     * For a ReLU convolution followed by max-pooling that masks its output gradient where the
+     * pooled value is not positive ({@link NativePool#maskForReluInput}): the ReLU backward is then a
+     * no-op (max-pooling routes each gradient to a window's maximum, which is positive wherever the
+     * mask let it through, and zeros to everything else), so it is skipped. Bit-identical.
+     */
+    void skipReluBackward() {
+        if (activation != NativeActivation.RELU) {
+            throw new IllegalStateException("only a ReLU's backward can be left to the pooling after it");
+        }
+        activationBackwardDone = true;
+    }
+
+    boolean isRelu() {
+        return activation == NativeActivation.RELU;
+    }
+
     @Override
     public long numParams() {
         return outChannels + (long) outChannels * inChannels * kernel * kernel;
@@ -212,6 +230,9 @@ final class NativeConv implements NativeLayer {
             activationBackwardOp = activation.backward(preActivation, output, outputGradient);
             backwardOp = null;
         }
+        if (activationBackwardDone) {
+            activationBackwardOp = null;
+        }
         if (backwardOp == null) {
             backwardOp = DynamicCustomOp.builder("conv2d_bp").addInputs(input, weights, bias, outputGradient)
                     .addOutputs(inputGradient, weightGradient, biasGradient).addIntegerArguments(arguments()).build();
@@ -227,7 +248,8 @@ final class NativeConv implements NativeLayer {
     private void parameterGradients(INDArray outputGradient) {
         if (outputGradient != lastOutputGradient) {
             lastOutputGradient = outputGradient;
-            activationBackwardOp = activation.backward(preActivation, output, outputGradient);
+            activationBackwardOp = activationBackwardDone ? null
+                    : activation.backward(preActivation, output, outputGradient);
         }
         if (activationBackwardOp != null) {
             activationBackwardOp.run();

@@ -54,9 +54,14 @@ final class NativeModels {
             return add(new NativeConv(dataType, shape, channels, 3, padding, !layers.isEmpty()));
         }
 
-        /** 2x2 max-pooling, stride 2. */
+        /** 2x2 max-pooling, stride 2; after a ReLU convolution it also does the ReLU's backward (bit-identical, cheaper). */
         Stack pool() {
-            return add(new NativePool(dataType, shape, 2));
+            NativePool pool = new NativePool(dataType, shape, 2);
+            if (!layers.isEmpty() && layers.get(layers.size() - 1) instanceof NativeConv conv && conv.isRelu()) {
+                conv.skipReluBackward();
+                pool.maskForReluInput();
+            }
+            return add(pool);
         }
 
         Stack dense(int units) {

@@ -3,7 +3,9 @@ package dev.sparkcnn.kernels;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.impl.transforms.comparison.CompareAndSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.conditions.Conditions;
 
 /**
  * Square max- or average-pooling on NHWC activations through libnd4j's
@@ -38,6 +40,8 @@ final class NativePool implements NativeLayer {
     private INDArray inputGradient;
     private DynamicCustomOp forwardOp;
     private DynamicCustomOp backwardOp;
+    private boolean reluInput;
+    private CompareAndSet reluMask;
 
     /** Max-pooling, stride = window, no padding: the catalogue models' pooling. */
     NativePool(DataType dataType, long[] inShape, int window) {
@@ -63,6 +67,18 @@ final class NativePool implements NativeLayer {
             throw new IllegalArgumentException("a " + window + "x" + window + " pooling window with padding "
                     + padding + " does not fit a " + inHeight + "x" + inWidth + " input");
         }
+    }
+
+    /**
+     * The input is a ReLU's output whose backward this layer takes over (see
+     * {@link NativeConv#skipReluBackward}): before routing, zero the output gradient wherever the
+     * pooled value is not positive. On the pooled array, a quarter the size of the ReLU's.
+     */
+    void maskForReluInput() {
+        if (mode != Mode.MAX) {
+            throw new IllegalStateException("only max-pooling can take over a ReLU's backward");
+        }
+        reluInput = true;
     }
 
     @Override
@@ -103,6 +119,11 @@ final class NativePool implements NativeLayer {
         if (backwardOp == null || backwardOp.getInputArgument(1) != outputGradient) {
             backwardOp = DynamicCustomOp.builder(opName() + "_bp").addInputs(input, outputGradient)
                     .addOutputs(inputGradient).addIntegerArguments(arguments()).build();
+            reluMask = reluInput
+                    ? new CompareAndSet(outputGradient, output, outputGradient, Conditions.lessThanOrEqual(0.0)) : null;
+        }
+        if (reluMask != null) {
+            Nd4j.exec(reluMask);
         }
         Nd4j.exec(backwardOp);
         return inputGradient;
@@ -126,5 +147,6 @@ final class NativePool implements NativeLayer {
         input = null;
         forwardOp = null;
         backwardOp = null;
+        reluMask = null;
     }
 }
