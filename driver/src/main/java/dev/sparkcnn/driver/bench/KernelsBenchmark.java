@@ -77,8 +77,10 @@ public record KernelsBenchmark(int threads, List<String> models, List<String> en
     }
 
     private static void printConvLayers(PrintWriter out, List<Workload> workloads, double gemm) {
-        out.printf("%nConv layers, engine native (libnd4j conv2d+relu / relu_bp+conv2d_bp, NHWC), batch %d, "
-                + "median of %d reps after %d warm-up%n", BATCH, CONV_REPS, CONV_WARMUP);
+        out.printf("%nConv layers, engine native, NHWC, batch %d, all threads per op, median of %d reps after %d "
+                + "warm-up%n", BATCH, CONV_REPS, CONV_WARMUP);
+        out.println("  forward: libnd4j conv2d + ReLU; backward: ReLU mask (left to the max-pooling after the layer, "
+                + "if any) + conv2d_bp, or for the first layer weight and bias gradients only (column matrix + gemm)");
         out.println("  FLOPs: forward 2*N*Hout*Wout*Cout*Cin*k*k; backward 2x forward (input + weight gradients)");
         String format = "%-11s %-8s %-6s %-24s %8s %8s %7s %8s %8s %7s%n";
         out.printf(format, "model", "input", "layer", "shape (CxHxW)", "fwd ms", "fwd GF/s", "fwd/mm",
