@@ -11,6 +11,7 @@ import dev.sparkcnn.driver.data.LocatedDataset;
 import dev.sparkcnn.driver.eval.Evaluation;
 import dev.sparkcnn.driver.eval.EvaluationReport;
 import dev.sparkcnn.driver.spark.SparkRuntime;
+import dev.sparkcnn.driver.spark.StopWatchdog;
 import dev.sparkcnn.driver.store.ModelDirectory;
 import dev.sparkcnn.driver.store.SavedModel;
 import dev.sparkcnn.driver.train.TrainingRun;
@@ -66,6 +67,7 @@ public final class EvaluateJob {
 
         String master = request.master() != null ? request.master() : "local[*]";
         JavaSparkContext sc = SparkRuntime.start("sparkcnn evaluate", master, request.sparkConf());
+        StopWatchdog watchdog = StopWatchdog.watch(sc, "evaluate");
         try {
             hadoop = new HadoopConf(sc.hadoopConfiguration());
             TrainingRun run = new TrainingRun(model.spec(), model.engine(), model.normalization(), batch, 1, 1, seed,
@@ -85,7 +87,7 @@ public final class EvaluateJob {
             plan.release();
             return reports;
         } finally {
-            sc.stop();
+            watchdog.stop();
         }
     }
 

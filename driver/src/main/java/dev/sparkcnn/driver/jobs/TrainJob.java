@@ -13,6 +13,7 @@ import dev.sparkcnn.driver.data.LocatedDataset;
 import dev.sparkcnn.driver.eval.Evaluation;
 import dev.sparkcnn.driver.eval.EvaluationReport;
 import dev.sparkcnn.driver.spark.SparkRuntime;
+import dev.sparkcnn.driver.spark.StopWatchdog;
 import dev.sparkcnn.driver.store.AtomicDirectory;
 import dev.sparkcnn.driver.store.Checkpoints;
 import dev.sparkcnn.driver.store.ModelDirectory;
@@ -112,6 +113,7 @@ public final class TrainJob {
             conf.putIfAbsent("spark.executorEnv.OMP_NUM_THREADS", config.threadsPerTask().toString());
         }
         JavaSparkContext sc = SparkRuntime.start("sparkcnn train " + config.model(), config.master(), conf);
+        StopWatchdog watchdog = StopWatchdog.watch(sc, "train");
         try {
             checkSlots(config, sc.master());
             hadoop = new HadoopConf(sc.hadoopConfiguration());
@@ -169,7 +171,7 @@ public final class TrainJob {
                     metrics.imagesPerSecond());
             return metrics;
         } finally {
-            sc.stop();
+            watchdog.stop();
         }
     }
 
