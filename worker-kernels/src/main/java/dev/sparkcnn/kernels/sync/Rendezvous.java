@@ -266,12 +266,6 @@ public final class Rendezvous {
     }
 
     private static void closeQuietly(Closeable c) {
-        if (c != null) {
-            try {
-                c.close();
-            } catch (IOException ignored) {
-                // closing
-            }
-        }
+        RingCollective.closeQuietly(c);
     }
 }

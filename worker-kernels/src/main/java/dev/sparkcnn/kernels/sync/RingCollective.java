@@ -351,7 +351,8 @@ public final class RingCollective implements Collective {
         closeQuietly(fromPrevious);
     }
 
-    private static void closeQuietly(Socket socket) {
+    /** Closes a socket (or server socket) if there is one, ignoring errors: nothing is left to do with it. */
+    static void closeQuietly(java.io.Closeable socket) {
         if (socket != null) {
             try {
                 socket.close();
