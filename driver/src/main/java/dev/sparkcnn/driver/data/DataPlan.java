@@ -51,8 +51,8 @@ public final class DataPlan {
                                   double testFraction, long seed, boolean skipBadImages) {
         List<Slice> slices = Slice.plan(dataset.trainFiles(), partitions);
         LongAccumulator skipped = sc.sc().longAccumulator("sparkcnn skipped records");
-        SliceReader reader = skipBadImages ? SliceReader.skippingBadImages(hadoop, dataset, skipped)
-                : SliceReader.of(hadoop, dataset);
+        SliceReader reader = (skipBadImages ? SliceReader.skippingBadImages(hadoop, dataset, skipped)
+                : SliceReader.of(hadoop, dataset)).broadcastConf(sc);
         JavaRDD<ImageRecord> records = read(sc, reader, slices)
                 .persist(StorageLevel.MEMORY_ONLY())
                 .setName("sparkcnn records (" + dataset.format() + ", " + partitions + " partitions)");

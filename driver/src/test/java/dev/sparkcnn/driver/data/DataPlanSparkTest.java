@@ -66,6 +66,41 @@ class DataPlanSparkTest {
         plan.release();
     }
 
+    /**
+     * The reader sits in the lineage of the cached records, so it is serialized into every training
+     * round's tasks: its Hadoop configuration must travel once, as a broadcast, not in each task.
+     */
+    @Test
+    void tasksCarryTheReaderWithoutTheHadoopConfiguration() throws Exception {
+        SliceReader local = SliceReader.of(hadoop, dataset);
+        int conf = serializedSize(hadoop);
+        int shipped = serializedSize(local.broadcastConf(sc));
+        assertTrue(conf > 20_000, "the Hadoop configuration alone is " + conf + " bytes");
+        assertTrue(shipped < 4_000, "a shipped reader is " + shipped + " bytes");
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> ((SliceReader) roundTrip(local)).read(Slice.plan(dataset.trainFiles(), 1).get(0)),
+                "a reader shipped without broadcastConf says so instead of failing on a null configuration");
+    }
+
+    private static int serializedSize(Object o) throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(o);
+        }
+        return bytes.size();
+    }
+
+    private static Object roundTrip(Object o) throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(o);
+        }
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
+                new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            return in.readObject();
+        }
+    }
+
     @Test
     void splitIsSeededPerPartitionExactAndDisjoint() {
         List<List<ImageRecord>> a = testSets(42);
