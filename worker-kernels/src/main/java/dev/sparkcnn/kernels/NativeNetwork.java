@@ -148,7 +148,7 @@ final class NativeNetwork implements Network {
     public StepStats computeGradient(Batch batch, float[] gradient) {
         checkLength(gradient);
         Score score = forwardBackward(batch);
-        copyOut(gradients, gradient);
+        copyOut(gradients, gradient, 0);
         return new StepStats(score.lossSum(), batch.size(), score.correct());
     }
 
@@ -159,7 +159,7 @@ final class NativeNetwork implements Network {
         fill(gradients, gradient);
         updater.apply(gradients, updaterState, iteration);
         iteration++;
-        copyOut(gradients, gradient);
+        copyOut(gradients, gradient, 0);
     }
 
     @Override
@@ -181,14 +181,6 @@ final class NativeNetwork implements Network {
         checkOpen();
         checkLength(values);
         fill(params, values);
-    }
-
-    private static void copyOut(INDArray source, float[] target) {
-        if (source.dataType() == DataType.FLOAT) {
-            source.data().asNioFloat().get(0, target);
-        } else {
-            System.arraycopy(source.toFloatVector(), 0, target, 0, target.length);
-        }
     }
 
     /** Copies all of {@code source} ('c' order, zero offset) into {@code target} from {@code offset}. */
@@ -537,7 +529,7 @@ final class NativeNetwork implements Network {
             for (int i = 0; i < classOf.length; i++) {
                 oneHot[i * classes + classOf[i]] = 1f;
             }
-            fill(labels, oneHot, 0, oneHot.length);
+            fill(labels, oneHot);
         }
 
         void release() {

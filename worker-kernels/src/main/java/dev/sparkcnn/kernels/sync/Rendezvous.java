@@ -148,7 +148,7 @@ public final class Rendezvous {
                     } catch (IOException | RuntimeException e) {
                         LOG.warn("rendezvous: dropped a registration from {}: {}", client.getRemoteSocketAddress(),
                                 e.toString());
-                        closeQuietly(client);
+                        RingCollective.closeQuietly(client);
                     }
                 } catch (IOException e) {
                     if (!closed) {
@@ -164,7 +164,7 @@ public final class Rendezvous {
             DataInputStream in = new DataInputStream(new BufferedInputStream(client.getInputStream()));
             if (in.readLong() != token) {
                 LOG.warn("rendezvous: registration with a wrong token from {}, closed", client.getRemoteSocketAddress());
-                closeQuietly(client);
+                RingCollective.closeQuietly(client);
                 return;
             }
             long round = in.readLong();
@@ -184,14 +184,14 @@ public final class Rendezvous {
                     group = null;
                 }
                 if (group != null && group.attempt > attempt) {
-                    closeQuietly(client); // a straggler of an abandoned attempt
+                    RingCollective.closeQuietly(client); // a straggler of an abandoned attempt
                     return;
                 }
                 if (group == null) {
                     group = new Group(attempt, size);
                     groups.put(round, group);
                 }
-                closeQuietly(group.sockets[rank]); // a re-registration replaces the earlier one
+                RingCollective.closeQuietly(group.sockets[rank]); // a re-registration replaces the earlier one
                 group.sockets[rank] = client;
                 group.hosts[rank] = host;
                 group.ports[rank] = port;
@@ -208,7 +208,7 @@ public final class Rendezvous {
         @Override
         public void close() {
             closed = true;
-            closeQuietly(socket);
+            RingCollective.closeQuietly(socket);
             synchronized (this) {
                 groups.values().forEach(Group::abandon);
                 groups.clear();
@@ -253,19 +253,15 @@ public final class Rendezvous {
                 } catch (IOException e) {
                     LOG.warn("rendezvous: could not answer {}: {}", s.getRemoteSocketAddress(), e.toString());
                 } finally {
-                    closeQuietly(s);
+                    RingCollective.closeQuietly(s);
                 }
             }
         }
 
         void abandon() {
             for (Socket s : sockets) {
-                closeQuietly(s);
+                RingCollective.closeQuietly(s);
             }
         }
-    }
-
-    private static void closeQuietly(Closeable c) {
-        RingCollective.closeQuietly(c);
     }
 }
