@@ -65,10 +65,11 @@ public final class KernelBench {
     /**
      * Times every convolution layer of the spec's model on its own: random NHWC input and random
      * parameters, {@code warmup} untimed then {@code reps} timed calls of forward (conv2d + ReLU)
-     * and backward (relu_bp + conv2d_bp, which computes the input, weight and bias gradients; for a
-     * model's first convolution, which needs no input gradient, relu_bp + window columns + one gemm
-     * for the weight and bias gradients only), one
-     * layer at a time, on the calling thread (set its threads with {@link NativeRuntime#configureThreads}).
+     * and backward (the ReLU mask + conv2d_bp, which computes the input, weight and bias gradients;
+     * a model's first convolution, which needs no input gradient, runs forward as window columns +
+     * one gemm + ReLU and backward as the ReLU mask + one gemm on those columns for the weight and
+     * bias gradients only), one layer at a time, on the calling thread (set its threads with
+     * {@link NativeRuntime#configureThreads}).
      */
     public static List<ConvTiming> timeConvLayers(ModelSpec spec, int batch, int warmup, int reps) {
         if (batch < 1 || warmup < 0 || reps < 1) {

@@ -19,12 +19,16 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * smaller half at the top/left, as TensorFlow does).
  *
  * <p>A layer built without an input gradient (the network's first layer, whose input is the data)
- * skips {@code conv2d_bp}, which always computes it, and computes only the parameter gradients: the
- * input's k x k windows are copied into a {@code [batch * outH * outW, k k in + 1]} column matrix
- * (k strided copies, one per kernel row, each window row being {@code k * in} contiguous values of
- * an NHWC row; the last column is ones), then one gemm with the output gradient
- * {@code [batch * outH * outW, out]} gives the weight gradient in (kernel row, kernel column, in)
- * order and, from the ones column, the bias gradient.
+ * runs on a column matrix instead of {@code conv2d}/{@code conv2d_bp} (the latter always computes
+ * the input gradient): forward copies the input's k x k windows into a
+ * {@code [batch * outH * outW, k k in + 1]} column matrix (k strided copies, one per kernel row,
+ * each window row being {@code k * in} contiguous values of an NHWC row; the last column is ones)
+ * and multiplies it by the weights in (kernel row, kernel column, in) order with the bias as last
+ * row, which gives the NHWC output directly; backward multiplies the same columns by the output
+ * gradient {@code [batch * outH * outW, out]}, which gives the weight gradient in that order and,
+ * from the ones column, the bias gradient. Building the columns in forward, while the input is
+ * still in cache, made whole-network training 5-10% faster than oneDNN's forward plus columns built
+ * in backward (cifar-cnn, 2 cores).
  */
 final class NativeConv implements NativeLayer {
 
@@ -71,6 +75,10 @@ final class NativeConv implements NativeLayer {
     private INDArray columns;       // [batch * outH * outW, k k in + 1], last column ones
     private INDArray[] columnRows;  // per kernel row: the [batch, outH, outW, k in] part of the columns it fills
     private INDArray columnGradient; // [k k in + 1, out]
+    private INDArray columnWeights;  // [k k in + 1, out]: the weights in column order, bias last
+    private INDArray columnWeightRows; // its first k k in rows as [k, k, in, out]
+    private INDArray columnWeightBias; // its last row
+    private INDArray preActivationRows; // preActivation as [batch * outH * outW, out]
     private INDArray windowSource;  // the array the windows are read from (the input or its padded copy)
     private INDArray[] windowRows;  // per kernel row: its windows in windowSource, [batch, outH, outW, k in]
 
@@ -185,6 +193,11 @@ final class NativeConv implements NativeLayer {
                     ky * rowLength, 'c');
         }
         columnGradient = Nd4j.create(dataType, windowSize + 1, outChannels);
+        columnWeights = Nd4j.create(dataType, windowSize + 1, outChannels);
+        columnWeightRows = columnWeights.get(NDArrayIndex.interval(0, windowSize), NDArrayIndex.all())
+                .reshape('c', kernel, kernel, inChannels, outChannels);
+        columnWeightBias = columnWeights.get(NDArrayIndex.point(windowSize), NDArrayIndex.all());
+        preActivationRows = preActivation.reshape('c', rows, outChannels);
         if (padTop > 0 || padLeft > 0 || paddedHeight > inHeight || paddedWidth > inWidth) {
             padded = Nd4j.create(dataType, size, paddedHeight, paddedWidth, inChannels);
             paddedInterior = padded.get(NDArrayIndex.all(), NDArrayIndex.interval(padTop, padTop + inHeight),
@@ -206,13 +219,22 @@ final class NativeConv implements NativeLayer {
 
     @Override
     public INDArray forward(INDArray in) {
-        if (in != input) { // the previous layer's output array: the same one every step
+        if (!computeInputGradient) {
             input = in;
-            forwardOp = DynamicCustomOp.builder("conv2d").addInputs(in, weights, bias).addOutputs(preActivation)
-                    .addIntegerArguments(arguments()).build();
-            backwardOp = null;
+            fillColumns();
+            // the (kernel row, kernel column, in) x out weight matrix, bias last, against the columns' ones
+            columnWeightRows.assign(weights.permute(2, 3, 1, 0));
+            columnWeightBias.assign(bias);
+            Nd4j.gemm(columns, columnWeights, preActivationRows, false, false, 1.0, 0.0);
+        } else {
+            if (in != input) { // the previous layer's output array: the same one every step
+                input = in;
+                forwardOp = DynamicCustomOp.builder("conv2d").addInputs(in, weights, bias).addOutputs(preActivation)
+                        .addIntegerArguments(arguments()).build();
+                backwardOp = null;
+            }
+            Nd4j.exec(forwardOp);
         }
-        Nd4j.exec(forwardOp);
         if (activationOp != null) {
             Nd4j.exec(activationOp);
         }
@@ -244,7 +266,7 @@ final class NativeConv implements NativeLayer {
         return inputGradient;
     }
 
-    /** Weight and bias gradients only, through the window columns and one gemm (see the class comment). */
+    /** Weight and bias gradients only, through the columns forward filled and one gemm (see the class comment). */
     private void parameterGradients(INDArray outputGradient) {
         if (outputGradient != lastOutputGradient) {
             lastOutputGradient = outputGradient;
@@ -254,6 +276,18 @@ final class NativeConv implements NativeLayer {
         if (activationBackwardOp != null) {
             activationBackwardOp.run();
         }
+        long rows = columns.size(0);
+        INDArray gradient = outputGradient.reshape('c', rows, outChannels);
+        Nd4j.gemm(columns, gradient, columnGradient, true, false, 1.0, 0.0);
+        long windowSize = columnGradient.size(0) - 1;
+        // rows (ky, kx, c) of columnGradient are weights [o][c][ky][kx]; the last row is the bias gradient
+        weightGradient.assign(columnGradient.get(NDArrayIndex.interval(0, windowSize), NDArrayIndex.all())
+                .reshape('c', kernel, kernel, inChannels, outChannels).permute(3, 2, 0, 1));
+        biasGradient.assign(columnGradient.get(NDArrayIndex.point(windowSize), NDArrayIndex.all()));
+    }
+
+    /** Copies the input's windows into the column matrix (see the class comment). */
+    private void fillColumns() {
         if (padded != null) {
             paddedInterior.assign(input);
             if (windowSource != padded) {
@@ -272,14 +306,6 @@ final class NativeConv implements NativeLayer {
         for (int ky = 0; ky < kernel; ky++) {
             columnRows[ky].assign(windowRows[ky]);
         }
-        long rows = columns.size(0);
-        INDArray gradient = outputGradient.reshape('c', rows, outChannels);
-        Nd4j.gemm(columns, gradient, columnGradient, true, false, 1.0, 0.0);
-        long windowSize = columnGradient.size(0) - 1;
-        // rows (ky, kx, c) of columnGradient are weights [o][c][ky][kx]; the last row is the bias gradient
-        weightGradient.assign(columnGradient.get(NDArrayIndex.interval(0, windowSize), NDArrayIndex.all())
-                .reshape('c', kernel, kernel, inChannels, outChannels).permute(3, 2, 0, 1));
-        biasGradient.assign(columnGradient.get(NDArrayIndex.point(windowSize), NDArrayIndex.all()));
     }
 
     private int[] arguments() {
@@ -296,10 +322,15 @@ final class NativeConv implements NativeLayer {
         NativeLayer.close(inputGradient);
         NativeLayer.close(columns);
         NativeLayer.close(columnGradient);
+        NativeLayer.close(columnWeights);
         NativeLayer.close(padded);
         columns = null;
         columnRows = null;
         columnGradient = null;
+        columnWeights = null;
+        columnWeightRows = null;
+        columnWeightBias = null;
+        preActivationRows = null;
         padded = null;
         paddedInterior = null;
         windowSource = null;

@@ -80,8 +80,10 @@ public record KernelsBenchmark(int threads, List<String> models, List<String> en
         out.printf("%nConv layers, engine native, NHWC, batch %d, all threads per op, median of %d reps after %d "
                 + "warm-up%n", BATCH, CONV_REPS, CONV_WARMUP);
         out.println("  forward: libnd4j conv2d + ReLU; backward: ReLU mask (left to the max-pooling after the layer, "
-                + "if any) + conv2d_bp, or for the first layer weight and bias gradients only (column matrix + gemm)");
-        out.println("  FLOPs: forward 2*N*Hout*Wout*Cout*Cin*k*k; backward 2x forward (input + weight gradients)");
+                + "if any) + conv2d_bp; the first layer (no input gradient): forward window columns + gemm + ReLU, "
+                + "backward one gemm on those columns (weight and bias gradients only)");
+        out.println("  FLOPs: forward 2*N*Hout*Wout*Cout*Cin*k*k; backward 2x forward (input + weight gradients), "
+                + "1x for the first layer");
         String format = "%-11s %-8s %-6s %-24s %8s %8s %7s %8s %8s %7s%n";
         out.printf(format, "model", "input", "layer", "shape (CxHxW)", "fwd ms", "fwd GF/s", "fwd/mm",
                 "bwd ms", "bwd GF/s", "bwd/mm");
@@ -91,7 +93,9 @@ public record KernelsBenchmark(int threads, List<String> models, List<String> en
             for (ConvTiming t : timings) {
                 Layer l = t.layer();
                 double fwd = (double) KernelFlops.forward(l) * t.batch() / t.forwardSeconds() / 1e9;
-                double bwd = (double) KernelFlops.backward(l) * t.batch() / t.backwardSeconds() / 1e9;
+                // the first layer computes no input gradient: its backward does the forward's FLOPs once
+                long backwardFlops = index == 0 ? KernelFlops.forward(l) : KernelFlops.backward(l);
+                double bwd = (double) backwardFlops * t.batch() / t.backwardSeconds() / 1e9;
                 String shape = l.inChannels() + "x" + l.inHeight() + "x" + l.inWidth() + "->" + l.outChannels() + "x"
                         + l.outHeight() + "x" + l.outWidth() + " k" + l.kernel();
                 out.printf(format, w.model(), w.input(), "conv" + (++index), shape,
