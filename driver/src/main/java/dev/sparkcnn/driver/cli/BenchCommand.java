@@ -40,7 +40,7 @@ public final class BenchCommand extends CommandGroup {
         List<String> engines;
 
         @Option(names = "--seconds", paramLabel = "S", defaultValue = "5",
-                description = "Timed seconds per training row, after warm-up (default: ${DEFAULT-VALUE}).")
+                description = "Timed seconds per training row, after a warm-up as long (default: ${DEFAULT-VALUE}).")
         double seconds;
 
         @picocli.CommandLine.Spec
