@@ -413,14 +413,19 @@ final class NativeNetwork implements Network {
 
     /** {@link #crossEntropy}, and the rows whose largest probability (ties to the lower class) is their label. */
     static Score score(INDArray probabilities, int[] classOf) {
+        return score(probabilities, classOf, 0);
+    }
+
+    /** As above for rows {@code firstRow...} of a batch (for error messages). */
+    static Score score(INDArray probabilities, int[] classOf, int firstRow) {
         int classes = (int) probabilities.size(1);
         double[] p = probabilities.reshape('c', new long[]{probabilities.length()}).toDoubleVector();
         double sum = 0;
         int correct = 0;
         for (int i = 0; i < classOf.length; i++) {
             if (classOf[i] < 0 || classOf[i] >= classes) {
-                throw new IllegalArgumentException("label " + classOf[i] + " of batch row " + i + " is not in [0, "
-                        + classes + ")");
+                throw new IllegalArgumentException("label " + classOf[i] + " of batch row " + (firstRow + i)
+                        + " is not in [0, " + classes + ")");
             }
             sum -= Math.log(Math.max(p[i * classes + classOf[i]], CrossEntropy.CLIP));
             int best = 0;
@@ -495,7 +500,7 @@ final class NativeNetwork implements Network {
         Score forwardBackward(Batch batch, int from, int count, int batchTotal) {
             INDArray probabilities = forward(batch, from, count);
             int[] classOf = java.util.Arrays.copyOfRange(batch.labels(), from, from + count);
-            Score score = score(probabilities, classOf);
+            Score score = score(probabilities, classOf, from);
             fillOneHot(classOf);
             meanCrossEntropyGradient(probabilities, labels, outputGradient, batchTotal);
             INDArray gradient = outputGradient;

@@ -84,6 +84,28 @@ class BatchSliceTest {
         }
     }
 
+    /** A slice that fails (here: a bad label in either half) fails the step without hanging the others. */
+    @ParameterizedTest
+    @CsvSource({"3", "40"})
+    void aFailingSliceFailsTheStep(int badRow) {
+        ModelSpec spec = new ModelSpec("simple-cnn", 3, 32, 32, 10, 1e-3, 5);
+        Batch good = batch(spec, 64, 13);
+        int[] labels = good.labels().clone();
+        labels[badRow] = 10;
+        Batch bad = new Batch(good.features(), labels, good.size());
+        try (Network net = NetworkFactory.create(spec, "native")) {
+            NativeRuntime.configureThreads(2);
+            ModelState before = net.state();
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                    java.time.Duration.ofSeconds(30),
+                    () -> org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                            () -> net.fit(bad)));
+            assertTrue(e.getMessage().contains("label 10 of batch row " + badRow + " "), e.getMessage());
+            assertEquals(before, net.state(), "a failed step changes nothing");
+            assertEquals(64, net.fit(good).examples(), "the network still trains");
+        }
+    }
+
     @Test
     void smallBatchesAreNotSliced() {
         ModelSpec spec = new ModelSpec("simple-cnn", 1, 28, 28, 10, 1e-3, 5);
