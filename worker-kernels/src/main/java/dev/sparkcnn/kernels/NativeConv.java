@@ -51,6 +51,7 @@ final class NativeConv implements NativeLayer {
     private final long outWidth;
 
     private INDArray weights;
+    private INDArray weightsInColumnOrder; // weights as [k, k, in, out] (a permuted view)
     private INDArray bias;
     private INDArray weightGradient;
     private INDArray biasGradient;
@@ -59,11 +60,13 @@ final class NativeConv implements NativeLayer {
     private INDArray preActivation;
     private INDArray output;
     private INDArray inputGradient;
-    private DynamicCustomOp forwardOp;
-    private DynamicCustomOp activationOp;
+    private PreparedOp forwardOp;
+    private PreparedOp activationOp;
     private Runnable activationBackwardOp;
-    private DynamicCustomOp backwardOp;
+    private PreparedOp backwardOp;
     private INDArray lastOutputGradient;
+    private PreparedOp columnsForwardOp;   // first layer: columns x column weights -> pre-activation rows
+    private PreparedOp columnsBackwardOp;  // first layer: columns^T x output gradient rows -> column gradient
 
     // parameter-gradients-only backward (no input gradient): see the class comment
     private final long padTop;
@@ -75,6 +78,8 @@ final class NativeConv implements NativeLayer {
     private INDArray columns;       // [batch * outH * outW, k k in + 1], last column ones
     private INDArray[] columnRows;  // per kernel row: the [batch, outH, outW, k in] part of the columns it fills
     private INDArray columnGradient; // [k k in + 1, out]
+    private INDArray columnGradientWeights; // its first k k in rows as weights [out, in, k, k] (a permuted view)
+    private INDArray columnGradientBias;    // its last row
     private INDArray columnWeights;  // [k k in + 1, out]: the weights in column order, bias last
     private INDArray columnWeightRows; // its first k k in rows as [k, k, in, out]
     private INDArray columnWeightBias; // its last row
@@ -167,6 +172,7 @@ final class NativeConv implements NativeLayer {
     public void bind(INDArray params, INDArray gradients, long offset) {
         bias = NativeLayer.view(params, offset, outChannels);
         weights = NativeLayer.view(params, offset + outChannels, outChannels, inChannels, kernel, kernel);
+        weightsInColumnOrder = weights.permute(2, 3, 1, 0);
         biasGradient = NativeLayer.view(gradients, offset, outChannels);
         weightGradient = NativeLayer.view(gradients, offset + outChannels, outChannels, inChannels, kernel, kernel);
     }
@@ -176,7 +182,8 @@ final class NativeConv implements NativeLayer {
         release();
         output = Nd4j.create(dataType, size, outHeight, outWidth, outChannels);
         preActivation = activation.inPlace() ? output : Nd4j.create(dataType, size, outHeight, outWidth, outChannels);
-        activationOp = activation.forward(preActivation, output);
+        DynamicCustomOp activate = activation.forward(preActivation, output);
+        activationOp = activate == null ? null : new PreparedOp(activate);
         if (computeInputGradient) {
             inputGradient = Nd4j.create(dataType, size, inHeight, inWidth, inChannels);
             return;
@@ -193,6 +200,10 @@ final class NativeConv implements NativeLayer {
                     ky * rowLength, 'c');
         }
         columnGradient = Nd4j.create(dataType, windowSize + 1, outChannels);
+        // rows (ky, kx, c) of columnGradient are weights [o][c][ky][kx]; the last row is the bias gradient
+        columnGradientWeights = columnGradient.get(NDArrayIndex.interval(0, windowSize), NDArrayIndex.all())
+                .reshape('c', kernel, kernel, inChannels, outChannels).permute(3, 2, 0, 1);
+        columnGradientBias = columnGradient.get(NDArrayIndex.point(windowSize), NDArrayIndex.all());
         columnWeights = Nd4j.create(dataType, windowSize + 1, outChannels);
         columnWeightRows = columnWeights.get(NDArrayIndex.interval(0, windowSize), NDArrayIndex.all())
                 .reshape('c', kernel, kernel, inChannels, outChannels);
@@ -223,20 +234,25 @@ final class NativeConv implements NativeLayer {
             input = in;
             fillColumns();
             // the (kernel row, kernel column, in) x out weight matrix, bias last, against the columns' ones
-            columnWeightRows.assign(weights.permute(2, 3, 1, 0));
+            columnWeightRows.assign(weightsInColumnOrder);
             columnWeightBias.assign(bias);
-            Nd4j.gemm(columns, columnWeights, preActivationRows, false, false, 1.0, 0.0);
+            if (columnsForwardOp == null) {
+                columnsForwardOp = PreparedOp.gemm(columns, columnWeights, preActivationRows, false, false);
+            }
+            columnsForwardOp.exec();
         } else {
             if (in != input) { // the previous layer's output array: the same one every step
                 input = in;
-                forwardOp = DynamicCustomOp.builder("conv2d").addInputs(in, weights, bias).addOutputs(preActivation)
-                        .addIntegerArguments(arguments()).build();
+                PreparedOp.close(forwardOp);
+                PreparedOp.close(backwardOp);
+                forwardOp = new PreparedOp(DynamicCustomOp.builder("conv2d").addInputs(in, weights, bias)
+                        .addOutputs(preActivation).addIntegerArguments(arguments()).build());
                 backwardOp = null;
             }
-            Nd4j.exec(forwardOp);
+            forwardOp.exec();
         }
         if (activationOp != null) {
-            Nd4j.exec(activationOp);
+            activationOp.exec();
         }
         return output;
     }
@@ -250,19 +266,21 @@ final class NativeConv implements NativeLayer {
         if (outputGradient != lastOutputGradient) { // the next layer's input gradient: the same one every step
             lastOutputGradient = outputGradient;
             activationBackwardOp = activation.backward(preActivation, output, outputGradient);
+            PreparedOp.close(backwardOp);
             backwardOp = null;
         }
         if (activationBackwardDone) {
             activationBackwardOp = null;
         }
         if (backwardOp == null) {
-            backwardOp = DynamicCustomOp.builder("conv2d_bp").addInputs(input, weights, bias, outputGradient)
-                    .addOutputs(inputGradient, weightGradient, biasGradient).addIntegerArguments(arguments()).build();
+            backwardOp = new PreparedOp(DynamicCustomOp.builder("conv2d_bp")
+                    .addInputs(input, weights, bias, outputGradient)
+                    .addOutputs(inputGradient, weightGradient, biasGradient).addIntegerArguments(arguments()).build());
         }
         if (activationBackwardOp != null) {
             activationBackwardOp.run();
         }
-        Nd4j.exec(backwardOp);
+        backwardOp.exec();
         return inputGradient;
     }
 
@@ -272,18 +290,16 @@ final class NativeConv implements NativeLayer {
             lastOutputGradient = outputGradient;
             activationBackwardOp = activationBackwardDone ? null
                     : activation.backward(preActivation, output, outputGradient);
+            PreparedOp.close(columnsBackwardOp);
+            columnsBackwardOp = PreparedOp.gemm(columns, outputGradient.reshape('c', columns.size(0), outChannels),
+                    columnGradient, true, false);
         }
         if (activationBackwardOp != null) {
             activationBackwardOp.run();
         }
-        long rows = columns.size(0);
-        INDArray gradient = outputGradient.reshape('c', rows, outChannels);
-        Nd4j.gemm(columns, gradient, columnGradient, true, false, 1.0, 0.0);
-        long windowSize = columnGradient.size(0) - 1;
-        // rows (ky, kx, c) of columnGradient are weights [o][c][ky][kx]; the last row is the bias gradient
-        weightGradient.assign(columnGradient.get(NDArrayIndex.interval(0, windowSize), NDArrayIndex.all())
-                .reshape('c', kernel, kernel, inChannels, outChannels).permute(3, 2, 0, 1));
-        biasGradient.assign(columnGradient.get(NDArrayIndex.point(windowSize), NDArrayIndex.all()));
+        columnsBackwardOp.exec();
+        weightGradient.assign(columnGradientWeights);
+        biasGradient.assign(columnGradientBias);
     }
 
     /** Copies the input's windows into the column matrix (see the class comment). */
@@ -315,6 +331,15 @@ final class NativeConv implements NativeLayer {
 
     @Override
     public void release() {
+        PreparedOp.close(forwardOp);
+        PreparedOp.close(activationOp);
+        PreparedOp.close(backwardOp);
+        PreparedOp.close(columnsForwardOp);
+        PreparedOp.close(columnsBackwardOp);
+        columnsForwardOp = null;
+        columnsBackwardOp = null;
+        columnGradientWeights = null;
+        columnGradientBias = null;
         if (preActivation != output) {
             NativeLayer.close(preActivation);
         }

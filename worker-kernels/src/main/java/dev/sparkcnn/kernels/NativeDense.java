@@ -29,14 +29,21 @@ final class NativeDense implements NativeLayer {
     private INDArray weightGradientT;
     private INDArray biasGradient;
 
-    private INDArray input;
     private INDArray flat;
     private INDArray preActivation;
     private INDArray output;
     private INDArray probabilities;
     private INDArray flatGradient;
     private INDArray inputGradient;
-    private DynamicCustomOp activationOp;
+    private PreparedOp activationOp;
+    private PreparedOp forwardGemm;
+    private INDArray forwardInput;
+    private INDArray forwardInputNchw;   // forwardInput (NHWC) viewed as NCHW
+    private INDArray flatNchw;           // flat viewed as [batch, c, h, w]
+    private INDArray flatGradientNchw;   // flatGradient viewed as [batch, c, h, w]
+    private INDArray inputGradientNchw;  // inputGradient (NHWC) viewed as NCHW
+    private PreparedOp weightGradientGemm;
+    private PreparedOp inputGradientGemm;
     private Runnable activationBackwardOp;
     private INDArray lastOutputGradient;
 
@@ -86,31 +93,38 @@ final class NativeDense implements NativeLayer {
         if (inShape.length == 3) { // NHWC images: flatten through an NCHW copy
             flat = Nd4j.create(dataType, size, inputs);
             inputGradient = Nd4j.create(dataType, size, inShape[0], inShape[1], inShape[2]);
+            long[] nchw = {size, inShape[2], inShape[0], inShape[1]};
+            flatNchw = flat.reshape('c', nchw);
+            flatGradientNchw = flatGradient.reshape('c', nchw);
+            inputGradientNchw = inputGradient.permute(0, 3, 1, 2);
         } else {
             inputGradient = flatGradient;
         }
         if (softmax) {
             probabilities = Nd4j.create(dataType, size, outputs);
-            activationOp = DynamicCustomOp.builder("softmax").addInputs(output).addOutputs(probabilities)
-                    .addIntegerArguments(1).build();
+            activationOp = new PreparedOp(DynamicCustomOp.builder("softmax").addInputs(output)
+                    .addOutputs(probabilities).addIntegerArguments(1).build());
         } else {
-            activationOp = activation.forward(preActivation, output);
+            DynamicCustomOp activate = activation.forward(preActivation, output);
+            activationOp = activate == null ? null : new PreparedOp(activate);
         }
     }
 
     @Override
     public INDArray forward(INDArray in) {
-        input = in;
-        INDArray x = in;
-        if (flat != null) {
-            long size = in.size(0);
-            flat.reshape('c', new long[]{size, inShape[2], inShape[0], inShape[1]}).assign(in.permute(0, 3, 1, 2));
-            x = flat;
+        if (in != forwardInput) { // the previous layer's output array: the same one every step
+            closeGemms();
+            forwardInput = in;
+            forwardInputNchw = flat != null ? in.permute(0, 3, 1, 2) : null;
+            forwardGemm = PreparedOp.gemm(flat != null ? flat : in, weightsT, preActivation, false, true);
         }
-        Nd4j.gemm(x, weightsT, preActivation, false, true, 1.0, 0.0);
+        if (flat != null) {
+            flatNchw.assign(forwardInputNchw);
+        }
+        forwardGemm.exec();
         preActivation.addiRowVector(bias);
         if (activationOp != null) {
-            Nd4j.exec(activationOp);
+            activationOp.exec();
         }
         return softmax ? probabilities : output;
     }
@@ -119,27 +133,45 @@ final class NativeDense implements NativeLayer {
     public INDArray backward(INDArray outputGradient) {
         if (!softmax) {
             if (outputGradient != lastOutputGradient) {
-                lastOutputGradient = outputGradient;
                 activationBackwardOp = activation.backward(preActivation, output, outputGradient);
             }
             if (activationBackwardOp != null) {
                 activationBackwardOp.run();
             }
         }
-        INDArray x = flat != null ? flat : input;
-        Nd4j.gemm(outputGradient, x, weightGradientT, true, false, 1.0, 0.0);
+        if (outputGradient != lastOutputGradient || weightGradientGemm == null) {
+            lastOutputGradient = outputGradient;
+            PreparedOp.close(weightGradientGemm);
+            PreparedOp.close(inputGradientGemm);
+            weightGradientGemm = PreparedOp.gemm(outputGradient, flat != null ? flat : forwardInput, weightGradientT,
+                    true, false);
+            inputGradientGemm = PreparedOp.gemm(outputGradient, weightsT, flatGradient, false, false);
+        }
+        weightGradientGemm.exec();
         outputGradient.sum(biasGradient, true, 0);
-        Nd4j.gemm(outputGradient, weightsT, flatGradient, false, false, 1.0, 0.0);
+        inputGradientGemm.exec();
         if (flat != null) {
-            long size = flatGradient.size(0);
-            inputGradient.permute(0, 3, 1, 2)
-                    .assign(flatGradient.reshape('c', new long[]{size, inShape[2], inShape[0], inShape[1]}));
+            inputGradientNchw.assign(flatGradientNchw);
         }
         return inputGradient;
     }
 
+    private void closeGemms() {
+        PreparedOp.close(forwardGemm);
+        PreparedOp.close(weightGradientGemm);
+        PreparedOp.close(inputGradientGemm);
+        forwardGemm = null;
+        forwardInput = null;
+        forwardInputNchw = null;
+        weightGradientGemm = null;
+        inputGradientGemm = null;
+        lastOutputGradient = null;
+    }
+
     @Override
     public void release() {
+        closeGemms();
+        PreparedOp.close(activationOp);
         if (preActivation != output) {
             NativeLayer.close(preActivation);
         }
@@ -155,8 +187,10 @@ final class NativeDense implements NativeLayer {
         probabilities = null;
         flat = null;
         flatGradient = null;
+        flatNchw = null;
+        flatGradientNchw = null;
+        inputGradientNchw = null;
         inputGradient = null;
-        input = null;
         activationOp = null;
         activationBackwardOp = null;
         lastOutputGradient = null;

@@ -38,8 +38,9 @@ final class NativePool implements NativeLayer {
     private INDArray input;
     private INDArray output;
     private INDArray inputGradient;
-    private DynamicCustomOp forwardOp;
-    private DynamicCustomOp backwardOp;
+    private PreparedOp forwardOp;
+    private PreparedOp backwardOp;
+    private INDArray backwardOutputGradient;
     private boolean reluInput;
     private CompareAndSet reluMask;
 
@@ -105,27 +106,29 @@ final class NativePool implements NativeLayer {
     @Override
     public INDArray forward(INDArray in) {
         if (in != input) {
+            closeOps();
             input = in;
-            forwardOp = DynamicCustomOp.builder(opName()).addInputs(in).addOutputs(output)
-                    .addIntegerArguments(arguments()).build();
-            backwardOp = null;
+            forwardOp = new PreparedOp(DynamicCustomOp.builder(opName()).addInputs(in).addOutputs(output)
+                    .addIntegerArguments(arguments()).build());
         }
-        Nd4j.exec(forwardOp);
+        forwardOp.exec();
         return output;
     }
 
     @Override
     public INDArray backward(INDArray outputGradient) {
-        if (backwardOp == null || backwardOp.getInputArgument(1) != outputGradient) {
-            backwardOp = DynamicCustomOp.builder(opName() + "_bp").addInputs(input, outputGradient)
-                    .addOutputs(inputGradient).addIntegerArguments(arguments()).build();
+        if (backwardOp == null || backwardOutputGradient != outputGradient) {
+            PreparedOp.close(backwardOp);
+            backwardOutputGradient = outputGradient;
+            backwardOp = new PreparedOp(DynamicCustomOp.builder(opName() + "_bp").addInputs(input, outputGradient)
+                    .addOutputs(inputGradient).addIntegerArguments(arguments()).build());
             reluMask = reluInput
                     ? new CompareAndSet(outputGradient, output, outputGradient, Conditions.lessThanOrEqual(0.0)) : null;
         }
         if (reluMask != null) {
             Nd4j.exec(reluMask);
         }
-        Nd4j.exec(backwardOp);
+        backwardOp.exec();
         return inputGradient;
     }
 
@@ -138,15 +141,22 @@ final class NativePool implements NativeLayer {
         return new int[]{window, window, stride, stride, padding, padding, 1, 1, 0, EXCLUDE_PADDING, NHWC};
     }
 
+    private void closeOps() {
+        PreparedOp.close(forwardOp);
+        PreparedOp.close(backwardOp);
+        forwardOp = null;
+        backwardOp = null;
+        backwardOutputGradient = null;
+    }
+
     @Override
     public void release() {
+        closeOps();
         NativeLayer.close(output);
         NativeLayer.close(inputGradient);
         output = null;
         inputGradient = null;
         input = null;
-        forwardOp = null;
-        backwardOp = null;
         reluMask = null;
     }
 }
