@@ -113,7 +113,7 @@ public record KernelsBenchmark(int threads, List<String> models, List<String> en
         out.println("  training FLOPs/image = 3 x forward (conv + dense); /mm = training GFLOPS / the GEMM GFLOPS "
                 + "measured right after the row");
         out.println("  (the warm-up is as long as the timed part: the JVM takes several seconds to compile ND4J's op "
-                + "dispatch, cifar-cnn trains ~1.5x faster after 7 s than in its first second)");
+                + "dispatch, cifar-cnn trains 1.3-1.5x faster after 7 s than in its first seconds)");
         for (String engine : engines) {
             out.println("  engine " + engine + ": " + NetworkFactory.describeThreads(engine, BATCH, threads));
         }
