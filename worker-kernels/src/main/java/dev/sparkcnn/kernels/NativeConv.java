@@ -201,14 +201,16 @@ final class NativeConv implements NativeLayer {
         }
         columnGradient = Nd4j.create(dataType, windowSize + 1, outChannels);
         // rows (ky, kx, c) of columnGradient are weights [o][c][ky][kx]; the last row is the bias gradient
-        columnGradientWeights = columnGradient.get(NDArrayIndex.interval(0, windowSize), NDArrayIndex.all())
-                .reshape('c', kernel, kernel, inChannels, outChannels).permute(3, 2, 0, 1);
+        columnGradientWeights = NativeLayer.reshapedView(
+                columnGradient.get(NDArrayIndex.interval(0, windowSize), NDArrayIndex.all()),
+                kernel, kernel, inChannels, outChannels).permute(3, 2, 0, 1);
         columnGradientBias = columnGradient.get(NDArrayIndex.point(windowSize), NDArrayIndex.all());
         columnWeights = Nd4j.create(dataType, windowSize + 1, outChannels);
-        columnWeightRows = columnWeights.get(NDArrayIndex.interval(0, windowSize), NDArrayIndex.all())
-                .reshape('c', kernel, kernel, inChannels, outChannels);
+        columnWeightRows = NativeLayer.reshapedView(
+                columnWeights.get(NDArrayIndex.interval(0, windowSize), NDArrayIndex.all()),
+                kernel, kernel, inChannels, outChannels);
         columnWeightBias = columnWeights.get(NDArrayIndex.point(windowSize), NDArrayIndex.all());
-        preActivationRows = preActivation.reshape('c', rows, outChannels);
+        preActivationRows = NativeLayer.reshapedView(preActivation, rows, outChannels);
         if (padTop > 0 || padLeft > 0 || paddedHeight > inHeight || paddedWidth > inWidth) {
             padded = Nd4j.create(dataType, size, paddedHeight, paddedWidth, inChannels);
             paddedInterior = padded.get(NDArrayIndex.all(), NDArrayIndex.interval(padTop, padTop + inHeight),
@@ -291,8 +293,8 @@ final class NativeConv implements NativeLayer {
             activationBackwardOp = activationBackwardDone ? null
                     : activation.backward(preActivation, output, outputGradient);
             PreparedOp.close(columnsBackwardOp);
-            columnsBackwardOp = PreparedOp.gemm(columns, outputGradient.reshape('c', columns.size(0), outChannels),
-                    columnGradient, true, false);
+            columnsBackwardOp = PreparedOp.gemm(columns,
+                    NativeLayer.reshapedView(outputGradient, columns.size(0), outChannels), columnGradient, true, false);
         }
         if (activationBackwardOp != null) {
             activationBackwardOp.run();
@@ -336,10 +338,6 @@ final class NativeConv implements NativeLayer {
         PreparedOp.close(backwardOp);
         PreparedOp.close(columnsForwardOp);
         PreparedOp.close(columnsBackwardOp);
-        columnsForwardOp = null;
-        columnsBackwardOp = null;
-        columnGradientWeights = null;
-        columnGradientBias = null;
         if (preActivation != output) {
             NativeLayer.close(preActivation);
         }
@@ -352,6 +350,8 @@ final class NativeConv implements NativeLayer {
         columns = null;
         columnRows = null;
         columnGradient = null;
+        columnGradientWeights = null;
+        columnGradientBias = null;
         columnWeights = null;
         columnWeightRows = null;
         columnWeightBias = null;
@@ -368,6 +368,8 @@ final class NativeConv implements NativeLayer {
         activationOp = null;
         activationBackwardOp = null;
         backwardOp = null;
+        columnsForwardOp = null;
+        columnsBackwardOp = null;
         lastOutputGradient = null;
     }
 }

@@ -38,6 +38,7 @@ final class NativeDense implements NativeLayer {
     private PreparedOp activationOp;
     private PreparedOp forwardGemm;
     private INDArray forwardInput;
+    private INDArray gemmInput;          // what the gemms read: flat, or forwardInput itself
     private INDArray forwardInputNchw;   // forwardInput (NHWC) viewed as NCHW
     private INDArray flatNchw;           // flat viewed as [batch, c, h, w]
     private INDArray flatGradientNchw;   // flatGradient viewed as [batch, c, h, w]
@@ -94,8 +95,8 @@ final class NativeDense implements NativeLayer {
             flat = Nd4j.create(dataType, size, inputs);
             inputGradient = Nd4j.create(dataType, size, inShape[0], inShape[1], inShape[2]);
             long[] nchw = {size, inShape[2], inShape[0], inShape[1]};
-            flatNchw = flat.reshape('c', nchw);
-            flatGradientNchw = flatGradient.reshape('c', nchw);
+            flatNchw = NativeLayer.reshapedView(flat, nchw);
+            flatGradientNchw = NativeLayer.reshapedView(flatGradient, nchw);
             inputGradientNchw = inputGradient.permute(0, 3, 1, 2);
         } else {
             inputGradient = flatGradient;
@@ -116,7 +117,8 @@ final class NativeDense implements NativeLayer {
             closeGemms();
             forwardInput = in;
             forwardInputNchw = flat != null ? in.permute(0, 3, 1, 2) : null;
-            forwardGemm = PreparedOp.gemm(flat != null ? flat : in, weightsT, preActivation, false, true);
+            gemmInput = flat != null ? flat : in;
+            forwardGemm = PreparedOp.gemm(gemmInput, weightsT, preActivation, false, true);
         }
         if (flat != null) {
             flatNchw.assign(forwardInputNchw);
@@ -143,8 +145,7 @@ final class NativeDense implements NativeLayer {
             lastOutputGradient = outputGradient;
             PreparedOp.close(weightGradientGemm);
             PreparedOp.close(inputGradientGemm);
-            weightGradientGemm = PreparedOp.gemm(outputGradient, flat != null ? flat : forwardInput, weightGradientT,
-                    true, false);
+            weightGradientGemm = PreparedOp.gemm(outputGradient, gemmInput, weightGradientT, true, false);
             inputGradientGemm = PreparedOp.gemm(outputGradient, weightsT, flatGradient, false, false);
         }
         weightGradientGemm.exec();
@@ -163,6 +164,7 @@ final class NativeDense implements NativeLayer {
         forwardGemm = null;
         forwardInput = null;
         forwardInputNchw = null;
+        gemmInput = null;
         weightGradientGemm = null;
         inputGradientGemm = null;
         lastOutputGradient = null;

@@ -47,6 +47,20 @@ interface NativeLayer {
         return Nd4j.create(flat.data(), shape, Nd4j.getStrides(shape, 'c'), offset, 'c');
     }
 
+    /**
+     * {@code array} reshaped ('c' order) as a view of its memory. The layers keep such views, and
+     * prepared ops read and write through them every step, so a reshape that ND4J would answer with
+     * a copy (a non-contiguous array) is an error here, not a silent stale copy.
+     */
+    static INDArray reshapedView(INDArray array, long... shape) {
+        if (array.ordering() != 'c' || !org.nd4j.linalg.api.shape.Shape.hasDefaultStridesForShape(array)) {
+            throw new IllegalStateException("reshaping " + java.util.Arrays.toString(array.shape()) + " (strides "
+                    + java.util.Arrays.toString(array.stride()) + ") to " + java.util.Arrays.toString(shape)
+                    + " would copy it: not a contiguous 'c' array");
+        }
+        return array.reshape('c', shape);
+    }
+
     /** Closes an array this engine allocated, if ND4J allows it; tolerates {@code null}. */
     static void close(INDArray array) {
         if (array != null && array.closeable()) {

@@ -54,6 +54,18 @@ class PreparedOpTest {
         }
     }
 
+    /** The views prepared ops work through must be views: writing through one changes the array, a strided array is refused. */
+    @Test
+    void reshapedViewsShareMemoryOrAreRefused() {
+        NativeRuntime.ensureFloatDefaults();
+        INDArray array = Nd4j.create(DataType.FLOAT, 2, 3, 4);
+        NativeLayer.reshapedView(array, 6, 4).assign(7);
+        assertEquals(7.0, array.getDouble(1, 2, 3));
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> NativeLayer.reshapedView(array.permute(2, 1, 0), 4, 6));
+        assertEquals(true, e.getMessage().contains("would copy it"), e.getMessage());
+    }
+
     @Test
     void anOpWithoutOutputsIsRefused() {
         NativeRuntime.ensureFloatDefaults();
