@@ -4,7 +4,7 @@ import dev.sparkcnn.datasets.ImageRecord;
 import dev.sparkcnn.datasets.TrainTestSplit;
 import dev.sparkcnn.driver.config.TrainingConfig;
 import dev.sparkcnn.driver.data.DatasetLocator;
-import dev.sparkcnn.driver.data.HadoopConf;
+import dev.sparkcnn.driver.fs.HadoopConf;
 import dev.sparkcnn.driver.data.LocatedDataset;
 import dev.sparkcnn.driver.data.Slice;
 import dev.sparkcnn.driver.data.SliceReader;

@@ -1,7 +1,7 @@
 package dev.sparkcnn.driver.cli;
 
 import dev.sparkcnn.driver.config.Json;
-import dev.sparkcnn.driver.data.HadoopConf;
+import dev.sparkcnn.driver.fs.HadoopConf;
 import dev.sparkcnn.driver.eval.EvaluationReport;
 import dev.sparkcnn.driver.jobs.EvaluateJob;
 import dev.sparkcnn.driver.store.AtomicDirectory;

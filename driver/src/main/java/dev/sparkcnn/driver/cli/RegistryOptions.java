@@ -1,7 +1,7 @@
 package dev.sparkcnn.driver.cli;
 
 import dev.sparkcnn.driver.config.ConfigException;
-import dev.sparkcnn.driver.data.HadoopConf;
+import dev.sparkcnn.driver.fs.HadoopConf;
 import dev.sparkcnn.driver.registry.ModelRegistry;
 import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine.Option;

@@ -4,7 +4,7 @@ import dev.sparkcnn.driver.config.ConfigException;
 import dev.sparkcnn.driver.config.TrainingConfig;
 import dev.sparkcnn.driver.registry.ChampionEntry;
 import dev.sparkcnn.driver.registry.ModelRegistry;
-import dev.sparkcnn.driver.registry.RetrainJob;
+import dev.sparkcnn.driver.jobs.RetrainJob;
 import dev.sparkcnn.driver.store.ModelDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;

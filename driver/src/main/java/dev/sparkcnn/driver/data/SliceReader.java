@@ -1,5 +1,6 @@
 package dev.sparkcnn.driver.data;
 
+import dev.sparkcnn.driver.fs.HadoopConf;
 import dev.sparkcnn.datasets.Cifar100Format;
 import dev.sparkcnn.datasets.CifarFormat;
 import dev.sparkcnn.datasets.DatasetSpec;

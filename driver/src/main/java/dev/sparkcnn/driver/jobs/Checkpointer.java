@@ -2,7 +2,7 @@ package dev.sparkcnn.driver.jobs;
 
 import dev.sparkcnn.datasets.DatasetSpec;
 import dev.sparkcnn.driver.config.TrainingConfig;
-import dev.sparkcnn.driver.data.HadoopConf;
+import dev.sparkcnn.driver.fs.HadoopConf;
 import dev.sparkcnn.driver.store.Checkpoint;
 import dev.sparkcnn.driver.store.Checkpoints;
 import dev.sparkcnn.driver.train.RoundListener;

@@ -6,7 +6,7 @@ import dev.sparkcnn.datasets.ImageRecord;
 import dev.sparkcnn.driver.config.ConfigException;
 import dev.sparkcnn.driver.data.DataPlan;
 import dev.sparkcnn.driver.data.DatasetLocator;
-import dev.sparkcnn.driver.data.HadoopConf;
+import dev.sparkcnn.driver.fs.HadoopConf;
 import dev.sparkcnn.driver.data.LocatedDataset;
 import dev.sparkcnn.driver.eval.Evaluation;
 import dev.sparkcnn.driver.eval.EvaluationReport;

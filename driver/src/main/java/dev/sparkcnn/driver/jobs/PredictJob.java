@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sparkcnn.datasets.ImageRecord;
 import dev.sparkcnn.driver.config.ConfigException;
 import dev.sparkcnn.driver.data.DatasetLocator;
-import dev.sparkcnn.driver.data.HadoopConf;
+import dev.sparkcnn.driver.fs.HadoopConf;
 import dev.sparkcnn.driver.data.LocatedDataset;
 import dev.sparkcnn.driver.data.TestRecords;
 import dev.sparkcnn.driver.predict.Pictures;

@@ -1,7 +1,7 @@
 package dev.sparkcnn.driver.ml;
 
 import dev.sparkcnn.driver.config.Json;
-import dev.sparkcnn.driver.data.HadoopConf;
+import dev.sparkcnn.driver.fs.HadoopConf;
 import dev.sparkcnn.driver.spark.SparkRuntime;
 import dev.sparkcnn.driver.store.ModelDirectory;
 import dev.sparkcnn.driver.store.SavedModel;

@@ -1,7 +1,7 @@
 package dev.sparkcnn.driver.registry;
 
 import dev.sparkcnn.driver.data.DataFile;
-import dev.sparkcnn.driver.data.HadoopConf;
+import dev.sparkcnn.driver.fs.HadoopConf;
 import dev.sparkcnn.driver.data.LocatedDataset;
 import java.io.IOException;
 import java.io.InputStream;

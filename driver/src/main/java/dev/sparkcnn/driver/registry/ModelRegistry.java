@@ -2,7 +2,7 @@ package dev.sparkcnn.driver.registry;
 
 import dev.sparkcnn.driver.config.ConfigException;
 import dev.sparkcnn.driver.config.Json;
-import dev.sparkcnn.driver.data.HadoopConf;
+import dev.sparkcnn.driver.fs.HadoopConf;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -136,7 +136,7 @@ public final class ModelRegistry {
      * entry takes effect when {@link #publish} renames the version into place, and never if the
      * run dies before that, so the previous champion stays.
      */
-    boolean promoteStaged(ChampionHistory.State seen, int version, String reason) {
+    public boolean promoteStaged(ChampionHistory.State seen, int version, String reason) {
         long rollbackTo = seen.champion() == null ? 0 : seen.champion().seq();
         return append(new ChampionEntry(seen.newestSeq() + 1, version, ChampionEntry.PROMOTE, reason,
                 Instant.now().toString(), owner(), rollbackTo));

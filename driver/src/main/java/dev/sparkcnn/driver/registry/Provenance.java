@@ -43,4 +43,10 @@ public record Provenance(String name, int version, Integer parentVersion, String
         return new Provenance(name, version, parentVersion, mode, lrFactor, baseLearningRate, learningRate, seed,
                 data, codeVersion, sparkVersion, master, start, newEnd, d);
     }
+
+    /** sparkcnn's version: the application jar's implementation version, or "development build". */
+    public static String runningCodeVersion() {
+        String own = Provenance.class.getPackage().getImplementationVersion();
+        return own != null ? own : "development build";
+    }
 }

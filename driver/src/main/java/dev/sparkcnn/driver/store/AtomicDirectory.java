@@ -1,7 +1,7 @@
 package dev.sparkcnn.driver.store;
 
 import dev.sparkcnn.driver.config.ConfigException;
-import dev.sparkcnn.driver.data.HadoopConf;
+import dev.sparkcnn.driver.fs.HadoopConf;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;

@@ -5,7 +5,7 @@ import dev.sparkcnn.datasets.DatasetSpec;
 import dev.sparkcnn.datasets.InvalidDataException;
 import dev.sparkcnn.datasets.Normalization;
 import dev.sparkcnn.driver.config.Json;
-import dev.sparkcnn.driver.data.HadoopConf;
+import dev.sparkcnn.driver.fs.HadoopConf;
 import dev.sparkcnn.kernels.ModelSpec;
 import dev.sparkcnn.kernels.ModelState;
 import java.io.FileNotFoundException;

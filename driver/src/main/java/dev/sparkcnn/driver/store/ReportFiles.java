@@ -1,6 +1,6 @@
 package dev.sparkcnn.driver.store;
 
-import dev.sparkcnn.driver.data.HadoopConf;
+import dev.sparkcnn.driver.fs.HadoopConf;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;

@@ -11,7 +11,7 @@ import dev.sparkcnn.datasets.fetch.RemoteFile;
 import dev.sparkcnn.driver.Main;
 import dev.sparkcnn.driver.TestData;
 import dev.sparkcnn.driver.data.DatasetLocator;
-import dev.sparkcnn.driver.data.HadoopConf;
+import dev.sparkcnn.driver.fs.HadoopConf;
 import dev.sparkcnn.driver.data.LocatedDataset;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sparkcnn.driver.Main;
 import dev.sparkcnn.driver.TestData;
 import dev.sparkcnn.driver.config.Json;
-import dev.sparkcnn.driver.data.HadoopConf;
+import dev.sparkcnn.driver.fs.HadoopConf;
 import dev.sparkcnn.driver.store.ModelDirectory;
 import dev.sparkcnn.driver.train.FaultInjection;
 import dev.sparkcnn.kernels.ModelState;

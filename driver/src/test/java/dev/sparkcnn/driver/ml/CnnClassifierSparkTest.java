@@ -12,7 +12,7 @@ import dev.sparkcnn.datasets.SyntheticCifar;
 import dev.sparkcnn.driver.Main;
 import dev.sparkcnn.driver.TestData;
 import dev.sparkcnn.driver.config.ConfigException;
-import dev.sparkcnn.driver.data.HadoopConf;
+import dev.sparkcnn.driver.fs.HadoopConf;
 import dev.sparkcnn.driver.predict.Prediction;
 import dev.sparkcnn.driver.predict.Predictor;
 import dev.sparkcnn.driver.store.ModelDirectory;

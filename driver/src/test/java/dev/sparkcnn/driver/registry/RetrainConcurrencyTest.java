@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparkcnn.driver.Main;
 import dev.sparkcnn.driver.TestData;
-import dev.sparkcnn.driver.data.HadoopConf;
+import dev.sparkcnn.driver.fs.HadoopConf;
 import java.io.File;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;

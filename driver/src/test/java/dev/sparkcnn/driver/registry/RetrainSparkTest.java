@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sparkcnn.driver.Main;
 import dev.sparkcnn.driver.TestData;
 import dev.sparkcnn.driver.config.Json;
-import dev.sparkcnn.driver.data.HadoopConf;
+import dev.sparkcnn.driver.fs.HadoopConf;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -13,7 +13,7 @@ import dev.sparkcnn.datasets.Normalization;
 import dev.sparkcnn.driver.TestData;
 import dev.sparkcnn.driver.config.Json;
 import dev.sparkcnn.driver.config.TrainingConfig;
-import dev.sparkcnn.driver.data.HadoopConf;
+import dev.sparkcnn.driver.fs.HadoopConf;
 import dev.sparkcnn.driver.eval.EvaluationReport;
 import dev.sparkcnn.driver.eval.PartitionCounts;
 import dev.sparkcnn.driver.jobs.Metrics;

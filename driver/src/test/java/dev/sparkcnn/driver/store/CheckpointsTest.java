@@ -8,7 +8,7 @@ import dev.sparkcnn.datasets.DatasetSpec;
 import dev.sparkcnn.datasets.InvalidDataException;
 import dev.sparkcnn.driver.config.Json;
 import dev.sparkcnn.driver.config.TrainingConfig;
-import dev.sparkcnn.driver.data.HadoopConf;
+import dev.sparkcnn.driver.fs.HadoopConf;
 import dev.sparkcnn.driver.train.RoundStats;
 import dev.sparkcnn.kernels.ModelSpec;
 import dev.sparkcnn.kernels.ModelState;

@@ -9,7 +9,7 @@ import dev.sparkcnn.datasets.CifarFormat;
 import dev.sparkcnn.datasets.InvalidDataException;
 import dev.sparkcnn.datasets.Normalization;
 import dev.sparkcnn.driver.config.ConfigException;
-import dev.sparkcnn.driver.data.HadoopConf;
+import dev.sparkcnn.driver.fs.HadoopConf;
 import dev.sparkcnn.kernels.ModelSpec;
 import dev.sparkcnn.kernels.ModelState;
 import java.nio.file.Files;

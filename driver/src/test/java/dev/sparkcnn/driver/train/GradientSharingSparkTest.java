@@ -8,7 +8,7 @@ import dev.sparkcnn.datasets.Seeds;
 import dev.sparkcnn.driver.TestData;
 import dev.sparkcnn.driver.data.DataPlan;
 import dev.sparkcnn.driver.data.DatasetLocator;
-import dev.sparkcnn.driver.data.HadoopConf;
+import dev.sparkcnn.driver.fs.HadoopConf;
 import dev.sparkcnn.driver.data.LocatedDataset;
 import dev.sparkcnn.driver.eval.Evaluation;
 import dev.sparkcnn.driver.eval.EvaluationReport;

@@ -1,4 +1,4 @@
-package dev.sparkcnn.driver.data;
+package dev.sparkcnn.driver.fs;
 
 import dev.sparkcnn.driver.config.ConfigException;
 import java.io.DataInputStream;

@@ -1,17 +1,18 @@
-package dev.sparkcnn.driver.registry;
+package dev.sparkcnn.driver.jobs;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sparkcnn.driver.cli.VersionProvider;
 import dev.sparkcnn.driver.config.ConfigException;
 import dev.sparkcnn.driver.config.Json;
 import dev.sparkcnn.driver.config.TrainingConfig;
 import dev.sparkcnn.driver.data.DatasetLocator;
-import dev.sparkcnn.driver.data.HadoopConf;
 import dev.sparkcnn.driver.data.LocatedDataset;
+import dev.sparkcnn.driver.fs.HadoopConf;
 import dev.sparkcnn.driver.eval.EvaluationReport;
-import dev.sparkcnn.driver.jobs.EvaluateJob;
-import dev.sparkcnn.driver.jobs.Metrics;
-import dev.sparkcnn.driver.jobs.TrainJob;
+import dev.sparkcnn.driver.registry.ChampionEntry;
+import dev.sparkcnn.driver.registry.ChampionHistory;
+import dev.sparkcnn.driver.registry.DataFingerprint;
+import dev.sparkcnn.driver.registry.ModelRegistry;
+import dev.sparkcnn.driver.registry.Provenance;
 import dev.sparkcnn.driver.store.ModelDirectory;
 import dev.sparkcnn.driver.store.SavedModel;
 import dev.sparkcnn.kernels.ModelCatalogue;
@@ -135,7 +136,7 @@ public final class RetrainJob {
             }
             Provenance provenance = new Provenance(registry.name(), version, warm ? championVersion : null,
                     warm ? Provenance.WARM_START : Provenance.FROM_SCRATCH, warm ? request.lrFactor() : null, base, lr,
-                    challengerConfig.seed(), fingerprint, codeVersion(),
+                    challengerConfig.seed(), fingerprint, Provenance.runningCodeVersion(),
                     org.apache.spark.package$.MODULE$.SPARK_VERSION(), train.master(), start.toString(),
                     Instant.now().toString(), decision);
             registry.publish(version, Json.write(provenance));
@@ -211,8 +212,4 @@ public final class RetrainJob {
         }
     }
 
-    static String codeVersion() {
-        String own = VersionProvider.class.getPackage().getImplementationVersion();
-        return own != null ? own : "development build";
-    }
 }
