@@ -1,5 +1,8 @@
-package dev.sparkcnn.kernels;
+package dev.sparkcnn.kernels.nativeengine;
 
+import dev.sparkcnn.kernels.dl4j.Dl4jModels;
+import dev.sparkcnn.kernels.model.ModelCatalogue;
+import dev.sparkcnn.kernels.model.ModelSpec;
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -25,14 +28,6 @@ final class NativeModels {
         return stack.output(spec.numClasses());
     }
 
-    /** The optimizer of a spec, as in {@link Dl4jModels}. */
-    static NativeUpdater updater(ModelSpec spec) {
-        return switch (spec.effectiveOptimizer()) {
-            case ADAM -> new NativeUpdater.AdamRule(spec.learningRate());
-            case NESTEROVS -> new NativeUpdater.NesterovsRule(spec.learningRate(), Optimizer.MOMENTUM);
-            case SGD -> new NativeUpdater.SgdRule(spec.learningRate());
-        };
-    }
 
     /** Appends layers, tracking the per-example NHWC (or flat) shape between them. */
     private static final class Stack {

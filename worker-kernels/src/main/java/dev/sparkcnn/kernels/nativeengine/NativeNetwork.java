@@ -1,5 +1,14 @@
-package dev.sparkcnn.kernels;
+package dev.sparkcnn.kernels.nativeengine;
 
+import dev.sparkcnn.kernels.Batch;
+import dev.sparkcnn.kernels.CrossEntropy;
+import dev.sparkcnn.kernels.ModelState;
+import dev.sparkcnn.kernels.NativeRuntime;
+import dev.sparkcnn.kernels.Network;
+import dev.sparkcnn.kernels.StepStats;
+import dev.sparkcnn.kernels.dl4j.Dl4jModels;
+import dev.sparkcnn.kernels.model.ModelSpec;
+import dev.sparkcnn.kernels.optim.UpdaterRule;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -31,7 +40,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 final class NativeNetwork implements Network {
 
-    static final String ENGINE = "native";
+    static final String ENGINE = NativeEngine.NAME;
 
     /** The fewest examples a batch slice gets: smaller slices are dominated by per-op overhead. */
     static final int MIN_SLICE = 16;
@@ -41,7 +50,7 @@ final class NativeNetwork implements Network {
     /** Slice 0 computes into {@link #gradients}; more are built on first use, each with its own gradient buffer. */
     private final List<Slice> slices = new ArrayList<>();
     private ExecutorService sliceThreads;
-    private final NativeUpdater updater;
+    private final UpdaterRule updater;
     private final float[] initialParams;
     private final INDArray params;
     private final INDArray gradients;
@@ -59,7 +68,7 @@ final class NativeNetwork implements Network {
         this.spec = spec;
         this.dataType = dataType;
         List<NativeLayer> layers = NativeModels.layers(spec, dataType);
-        this.updater = NativeModels.updater(spec);
+        this.updater = UpdaterRule.of(spec);
         this.initialParams = dl4jInitialParams(spec);
         long numParams = layers.stream().mapToLong(NativeLayer::numParams).sum();
         if (numParams != initialParams.length) {

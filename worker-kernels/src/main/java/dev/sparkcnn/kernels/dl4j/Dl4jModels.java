@@ -1,9 +1,12 @@
-package dev.sparkcnn.kernels;
+package dev.sparkcnn.kernels.dl4j;
 
+import dev.sparkcnn.kernels.model.ModelCatalogue;
+import dev.sparkcnn.kernels.model.ModelSpec;
+import dev.sparkcnn.kernels.optim.Optimizer;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration.ListBuilder;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
@@ -25,13 +28,13 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * U(-1/sqrt(fanIn), 1/sqrt(fanIn)), biases 0 instead of PyTorch's uniform biases) and Keras' default
  * for the others ({@code XAVIER_UNIFORM} = glorot_uniform, biases 0).
  */
-final class Dl4jModels {
+public final class Dl4jModels {
 
     private Dl4jModels() {
     }
 
     /** The network configuration of a spec's model. */
-    static MultiLayerConfiguration configuration(ModelSpec spec) {
+    public static MultiLayerConfiguration configuration(ModelSpec spec) {
         return switch (spec.model()) {
             case ModelCatalogue.SIMPLE_CNN -> simpleCnn(spec);
             case ModelCatalogue.MNIST_CNN -> mnistCnn(spec);
