@@ -6,8 +6,8 @@ import dev.sparkcnn.kernels.ModelState;
 import dev.sparkcnn.kernels.NativeRuntime;
 import dev.sparkcnn.kernels.Network;
 import dev.sparkcnn.kernels.StepStats;
-import dev.sparkcnn.kernels.dl4j.Dl4jModels;
 import dev.sparkcnn.kernels.model.ModelSpec;
+import dev.sparkcnn.kernels.model.ParamLayout;
 import dev.sparkcnn.kernels.optim.UpdaterRule;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +15,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -26,8 +25,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * updater state in one flat buffer each, arrays allocated once per batch size and reused.
  *
  * <p>The state is engine {@code dl4j}'s, value for value: DL4J's flat parameter layout, its updater
- * state layout and iteration count, and the same initial parameters (drawn by DL4J's initialiser
- * from the spec's seed). A state can be trained on one engine and resumed on the other.
+ * state layout and iteration count, and the same initial parameters (drawn from the spec's seed by
+ * {@link ParamLayout#initialParams}, as DL4J's initialiser draws them). A state can be trained on
+ * one engine and resumed on the other.
  *
  * <p><b>Batch slices.</b> When the calling thread was given several native threads
  * ({@link NativeRuntime#configureThreads}), a batch is split into up to that many slices of at least
@@ -69,11 +69,12 @@ final class NativeNetwork implements Network {
         this.dataType = dataType;
         List<NativeLayer> layers = NativeModels.layers(spec, dataType);
         this.updater = UpdaterRule.of(spec);
-        this.initialParams = dl4jInitialParams(spec);
+        ParamLayout layout = NativeModels.layout(spec);
+        this.initialParams = layout.initialParams(spec.seed());
         long numParams = layers.stream().mapToLong(NativeLayer::numParams).sum();
         if (numParams != initialParams.length) {
             throw new IllegalStateException("engine native has " + numParams + " parameters for model '"
-                    + spec.model() + "' but DL4J has " + initialParams.length);
+                    + spec.model() + "' but its layout has " + initialParams.length);
         }
         this.params = Nd4j.create(dataType, numParams);
         this.gradients = Nd4j.create(dataType, numParams);
@@ -81,16 +82,6 @@ final class NativeNetwork implements Network {
         this.updaterState = stateSize == 0 ? null : Nd4j.create(dataType, stateSize); // plain SGD has none
         slices.add(new Slice(layers, gradients));
         load(initialState());
-    }
-
-    private static float[] dl4jInitialParams(ModelSpec spec) {
-        MultiLayerNetwork net = new MultiLayerNetwork(Dl4jModels.configuration(spec));
-        try {
-            net.init();
-            return net.params().toFloatVector();
-        } finally {
-            net.close();
-        }
     }
 
     @Override
