@@ -1,2 +1,6 @@
-/** What runs inside one executor task, without the Spark API: the network seam both engines implement, batches, partition training and evaluation. */
+/**
+ * What one executor task runs, behind an engine-neutral seam: the Network interface and the engine
+ * registry (NetworkFactory), model state, batching, and the partition trainer and evaluator the
+ * driver calls.
+ */
 package dev.sparkcnn.kernels;

@@ -1,2 +1,5 @@
-/** The executor-side collective of gradient sharing and all-reduce averaging: the task-to-task ring, the driver rendezvous that forms it, and the codecs of what travels on it. */
+/**
+ * Synchronous replicas: the rendezvous, the ring all-reduce, the update codecs and the lock-step
+ * trainer of the gradient-sharing strategy.
+ */
 package dev.sparkcnn.kernels.sync;

@@ -1,5 +1,6 @@
-package dev.sparkcnn.kernels;
+package dev.sparkcnn.kernels.model;
 
+import dev.sparkcnn.kernels.optim.Optimizer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

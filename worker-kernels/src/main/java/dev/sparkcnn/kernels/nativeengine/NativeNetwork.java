@@ -1,12 +1,20 @@
-package dev.sparkcnn.kernels;
+package dev.sparkcnn.kernels.nativeengine;
 
+import dev.sparkcnn.kernels.Batch;
+import dev.sparkcnn.kernels.CrossEntropy;
+import dev.sparkcnn.kernels.ModelState;
+import dev.sparkcnn.kernels.NativeRuntime;
+import dev.sparkcnn.kernels.Network;
+import dev.sparkcnn.kernels.StepStats;
+import dev.sparkcnn.kernels.model.ModelSpec;
+import dev.sparkcnn.kernels.model.ParamLayout;
+import dev.sparkcnn.kernels.optim.UpdaterRule;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -17,8 +25,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * updater state in one flat buffer each, arrays allocated once per batch size and reused.
  *
  * <p>The state is engine {@code dl4j}'s, value for value: DL4J's flat parameter layout, its updater
- * state layout and iteration count, and the same initial parameters (drawn by DL4J's initialiser
- * from the spec's seed). A state can be trained on one engine and resumed on the other.
+ * state layout and iteration count, and the same initial parameters (drawn from the spec's seed by
+ * {@link ParamLayout#initialParams}, as DL4J's initialiser draws them). A state can be trained on
+ * one engine and resumed on the other.
  *
  * <p><b>Batch slices.</b> When the calling thread was given several native threads
  * ({@link NativeRuntime#configureThreads}), a batch is split into up to that many slices of at least
@@ -31,7 +40,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 final class NativeNetwork implements Network {
 
-    static final String ENGINE = "native";
+    static final String ENGINE = NativeEngine.NAME;
 
     /** The fewest examples a batch slice gets: smaller slices are dominated by per-op overhead. */
     static final int MIN_SLICE = 16;
@@ -41,7 +50,7 @@ final class NativeNetwork implements Network {
     /** Slice 0 computes into {@link #gradients}; more are built on first use, each with its own gradient buffer. */
     private final List<Slice> slices = new ArrayList<>();
     private ExecutorService sliceThreads;
-    private final NativeUpdater updater;
+    private final UpdaterRule updater;
     private final float[] initialParams;
     private final INDArray params;
     private final INDArray gradients;
@@ -59,12 +68,13 @@ final class NativeNetwork implements Network {
         this.spec = spec;
         this.dataType = dataType;
         List<NativeLayer> layers = NativeModels.layers(spec, dataType);
-        this.updater = NativeModels.updater(spec);
-        this.initialParams = dl4jInitialParams(spec);
+        this.updater = UpdaterRule.of(spec);
+        ParamLayout layout = NativeModels.layout(spec);
+        this.initialParams = layout.initialParams(spec.seed());
         long numParams = layers.stream().mapToLong(NativeLayer::numParams).sum();
         if (numParams != initialParams.length) {
             throw new IllegalStateException("engine native has " + numParams + " parameters for model '"
-                    + spec.model() + "' but DL4J has " + initialParams.length);
+                    + spec.model() + "' but its layout has " + initialParams.length);
         }
         this.params = Nd4j.create(dataType, numParams);
         this.gradients = Nd4j.create(dataType, numParams);
@@ -72,16 +82,6 @@ final class NativeNetwork implements Network {
         this.updaterState = stateSize == 0 ? null : Nd4j.create(dataType, stateSize); // plain SGD has none
         slices.add(new Slice(layers, gradients));
         load(initialState());
-    }
-
-    private static float[] dl4jInitialParams(ModelSpec spec) {
-        MultiLayerNetwork net = new MultiLayerNetwork(Dl4jModels.configuration(spec));
-        try {
-            net.init();
-            return net.params().toFloatVector();
-        } finally {
-            net.close();
-        }
     }
 
     @Override

@@ -1,6 +1,7 @@
-package dev.sparkcnn.kernels;
+package dev.sparkcnn.kernels.model;
 
 import dev.sparkcnn.datasets.DatasetSpec;
+import dev.sparkcnn.kernels.optim.Optimizer;
 import java.io.Serializable;
 
 /**

@@ -1,4 +1,4 @@
-package dev.sparkcnn.kernels;
+package dev.sparkcnn.kernels.optim;
 
 import java.util.Arrays;
 import java.util.List;

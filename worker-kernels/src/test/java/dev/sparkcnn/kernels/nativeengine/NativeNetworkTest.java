@@ -1,4 +1,4 @@
-package dev.sparkcnn.kernels;
+package dev.sparkcnn.kernels.nativeengine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,6 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparkcnn.datasets.ImageRecord;
+import dev.sparkcnn.kernels.Batch;
+import dev.sparkcnn.kernels.EvalCounts;
+import dev.sparkcnn.kernels.ModelState;
+import dev.sparkcnn.kernels.NativeRuntime;
+import dev.sparkcnn.kernels.Network;
+import dev.sparkcnn.kernels.NetworkFactory;
+import dev.sparkcnn.kernels.PartitionEvaluator;
+import dev.sparkcnn.kernels.PartitionTrainer;
+import dev.sparkcnn.kernels.StepStats;
+import dev.sparkcnn.kernels.TestImages;
+import dev.sparkcnn.kernels.TrainResult;
+import dev.sparkcnn.kernels.model.ModelSpec;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,8 +1,9 @@
-package dev.sparkcnn.kernels;
+package dev.sparkcnn.kernels.nativeengine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.sparkcnn.kernels.NativeRuntime;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;

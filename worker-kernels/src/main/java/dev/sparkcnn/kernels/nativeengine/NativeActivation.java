@@ -1,4 +1,4 @@
-package dev.sparkcnn.kernels;
+package dev.sparkcnn.kernels.nativeengine;
 
 import java.util.Locale;
 import org.nd4j.linalg.api.ndarray.INDArray;

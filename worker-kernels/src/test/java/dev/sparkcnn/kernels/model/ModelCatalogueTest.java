@@ -1,10 +1,15 @@
-package dev.sparkcnn.kernels;
+package dev.sparkcnn.kernels.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparkcnn.datasets.DatasetSpec;
+import dev.sparkcnn.kernels.Batch;
+import dev.sparkcnn.kernels.Network;
+import dev.sparkcnn.kernels.NetworkFactory;
+import dev.sparkcnn.kernels.TestImages;
+import dev.sparkcnn.kernels.NativeRuntime;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

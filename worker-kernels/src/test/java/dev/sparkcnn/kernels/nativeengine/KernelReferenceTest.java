@@ -1,11 +1,12 @@
-package dev.sparkcnn.kernels;
+package dev.sparkcnn.kernels.nativeengine;
 
-import static dev.sparkcnn.kernels.LayerHarness.assertClose;
-import static dev.sparkcnn.kernels.LayerHarness.random;
-import static dev.sparkcnn.kernels.LayerHarness.tolerance;
+import static dev.sparkcnn.kernels.nativeengine.LayerHarness.assertClose;
+import static dev.sparkcnn.kernels.nativeengine.LayerHarness.random;
+import static dev.sparkcnn.kernels.nativeengine.LayerHarness.tolerance;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import dev.sparkcnn.kernels.NativeRuntime;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,9 +1,17 @@
-package dev.sparkcnn.kernels;
+package dev.sparkcnn.kernels.nativeengine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sparkcnn.kernels.Batch;
+import dev.sparkcnn.kernels.ModelState;
+import dev.sparkcnn.kernels.NativeRuntime;
+import dev.sparkcnn.kernels.Network;
+import dev.sparkcnn.kernels.NetworkFactory;
+import dev.sparkcnn.kernels.StepStats;
+import dev.sparkcnn.kernels.TestImages;
+import dev.sparkcnn.kernels.model.ModelSpec;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;

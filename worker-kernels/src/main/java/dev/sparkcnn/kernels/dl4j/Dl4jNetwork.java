@@ -1,5 +1,12 @@
-package dev.sparkcnn.kernels;
+package dev.sparkcnn.kernels.dl4j;
 
+import dev.sparkcnn.kernels.Batch;
+import dev.sparkcnn.kernels.ModelState;
+import dev.sparkcnn.kernels.Network;
+import dev.sparkcnn.kernels.StepStats;
+import dev.sparkcnn.kernels.model.ModelSpec;
+import dev.sparkcnn.kernels.NativeRuntime;
+import dev.sparkcnn.kernels.optim.UpdaterRule;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -12,13 +19,13 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 final class Dl4jNetwork implements Network {
 
-    static final String ENGINE = "dl4j";
+    static final String ENGINE = Dl4jEngine.NAME;
 
     private final ModelSpec spec;
     private final MultiLayerNetwork net;
     private final float[] initialParams;
     private final long updaterStateSize;
-    private final NativeUpdater optimizer;
+    private final UpdaterRule optimizer;
     private boolean closed;
 
     Dl4jNetwork(ModelSpec spec) {
@@ -29,7 +36,7 @@ final class Dl4jNetwork implements Network {
         this.initialParams = net.params().toFloatVector();
         INDArray updaterView = updaterView();
         this.updaterStateSize = updaterView == null ? 0 : updaterView.length();
-        this.optimizer = NativeModels.updater(spec);
+        this.optimizer = UpdaterRule.of(spec);
     }
 
     @Override

@@ -1,4 +1,4 @@
-package dev.sparkcnn.kernels;
+package dev.sparkcnn.kernels.nativeengine;
 
 import org.nd4j.linalg.api.blas.params.MMulTranspose;
 import org.nd4j.linalg.api.ndarray.INDArray;

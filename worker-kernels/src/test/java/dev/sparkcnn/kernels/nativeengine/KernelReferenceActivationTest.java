@@ -1,15 +1,16 @@
-package dev.sparkcnn.kernels;
+package dev.sparkcnn.kernels.nativeengine;
 
-import static dev.sparkcnn.kernels.KernelReferenceTest.activate;
-import static dev.sparkcnn.kernels.KernelReferenceTest.centralDifferences;
-import static dev.sparkcnn.kernels.KernelReferenceTest.derivative;
-import static dev.sparkcnn.kernels.LayerHarness.assertClose;
-import static dev.sparkcnn.kernels.LayerHarness.random;
-import static dev.sparkcnn.kernels.LayerHarness.tolerance;
+import static dev.sparkcnn.kernels.nativeengine.KernelReferenceTest.activate;
+import static dev.sparkcnn.kernels.nativeengine.KernelReferenceTest.centralDifferences;
+import static dev.sparkcnn.kernels.nativeengine.KernelReferenceTest.derivative;
+import static dev.sparkcnn.kernels.nativeengine.LayerHarness.assertClose;
+import static dev.sparkcnn.kernels.nativeengine.LayerHarness.random;
+import static dev.sparkcnn.kernels.nativeengine.LayerHarness.tolerance;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sparkcnn.kernels.NativeRuntime;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

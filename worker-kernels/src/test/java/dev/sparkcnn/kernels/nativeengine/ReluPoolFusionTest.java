@@ -1,8 +1,9 @@
-package dev.sparkcnn.kernels;
+package dev.sparkcnn.kernels.nativeengine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sparkcnn.kernels.NativeRuntime;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,9 +1,12 @@
-package dev.sparkcnn.kernels;
+package dev.sparkcnn.kernels.dl4j;
 
+import dev.sparkcnn.kernels.model.ModelCatalogue;
+import dev.sparkcnn.kernels.model.ModelSpec;
+import dev.sparkcnn.kernels.optim.Optimizer;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration.ListBuilder;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
