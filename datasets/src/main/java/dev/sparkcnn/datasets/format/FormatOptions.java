@@ -1,5 +1,6 @@
 package dev.sparkcnn.datasets.format;
 
+import dev.sparkcnn.datasets.BoundedImageReader;
 import java.io.Serializable;
 import java.util.EnumSet;
 import java.util.Set;
@@ -14,8 +15,8 @@ import java.util.Set;
  *                       they are decoded
  */
 public record FormatOptions(String labelSet, Integer imageSize, long maxImagePixels) implements Serializable {
-    /** 4096 x 4096: a decoded image of that size takes 64 MiB, which a 1 GB executor survives. */
-    public static final long DEFAULT_MAX_IMAGE_PIXELS = 4096L * 4096L;
+    /** {@link BoundedImageReader#DEFAULT_MAX_PIXELS}: 4096 x 4096. */
+    public static final long DEFAULT_MAX_IMAGE_PIXELS = BoundedImageReader.DEFAULT_MAX_PIXELS;
 
     public FormatOptions {
         if (maxImagePixels < 1) {

@@ -68,7 +68,9 @@ public final class IdxDataset implements DatasetFormat {
     public void read(DataFileSystem fs, DatasetSpec spec, FormatOptions options, DataFile file, long first,
                      long count, RecordSink sink) throws IOException {
         try (InputStream images = fs.open(file.path()); InputStream labels = fs.open(file.labelsPath())) {
-            IdxFormat.read(images, file.path(), labels, file.labelsPath(), first, count, spec.numClasses(), sink);
+            IdxFormat.read(new IdxFormat.Source(images, file.path(), fs.size(file.path())),
+                    new IdxFormat.Source(labels, file.labelsPath(), fs.size(file.labelsPath())), first, count,
+                    spec.numClasses(), sink);
         }
     }
 
@@ -79,7 +81,8 @@ public final class IdxDataset implements DatasetFormat {
         String imagesPath = fs.child(dir, images);
         String labelsPath = fs.child(dir, labels);
         try (InputStream in = fs.open(imagesPath); InputStream lab = fs.open(labelsPath)) {
-            IdxFormat.IdxSummary s = IdxFormat.validatePair(in, imagesPath, lab, labelsPath);
+            IdxFormat.IdxSummary s = IdxFormat.validatePair(new IdxFormat.Source(in, imagesPath, fs.size(imagesPath)),
+                    new IdxFormat.Source(lab, labelsPath, fs.size(labelsPath)));
             return new Pair(new DataFile(imagesPath, labelsPath, s.count()), s);
         }
     }

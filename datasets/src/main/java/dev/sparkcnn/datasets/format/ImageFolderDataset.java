@@ -85,7 +85,7 @@ public final class ImageFolderDataset implements DatasetFormat {
             }
         }
         int size = options.imageSize() != null ? options.imageSize() : DEFAULT_SIZE;
-        DatasetSpec spec = new DatasetSpec(channels(fs, files), size, size, classes);
+        DatasetSpec spec = new DatasetSpec(channels(fs, files, options.maxImagePixels()), size, size, classes);
         return new DatasetLayout(spec, options.withImageSize(size), files, List.of());
     }
 
@@ -100,7 +100,7 @@ public final class ImageFolderDataset implements DatasetFormat {
         }
         ImageRecord record;
         try (InputStream in = fs.open(path)) {
-            record = ImageFolderFormat.decode(in, path, label, spec.channels(), spec.height());
+            record = ImageFolderFormat.decode(in, path, label, spec.channels(), spec.height(), options.maxImagePixels());
         } catch (InvalidDataException e) {
             sink.badRecord(e);
             return;
@@ -109,11 +109,11 @@ public final class ImageFolderDataset implements DatasetFormat {
     }
 
     /** The channel count of the first image that decodes among the first few. */
-    private static int channels(DataFileSystem fs, List<DataFile> files) throws IOException {
+    private static int channels(DataFileSystem fs, List<DataFile> files, long maxPixels) throws IOException {
         InvalidDataException first = null;
         for (DataFile f : files.subList(0, Math.min(PROBES, files.size()))) {
             try (InputStream in = fs.open(f.path())) {
-                return ImageFolderFormat.channels(in, f.path());
+                return ImageFolderFormat.channels(in, f.path(), maxPixels);
             } catch (InvalidDataException e) {
                 if (first == null) {
                     first = e;
