@@ -25,19 +25,19 @@ public final class BoundedImageReader {
     }
 
     /**
-     * The decoded image.
+     * The decoded image, or null when no decoder recognises the bytes (as {@link ImageIO#read}).
      *
      * @param maxPixels images declaring more than this many pixels (width x height) are refused
      *                  before decoding
-     * @throws InvalidDataException naming the file if it is not an image a reader recognises, is
-     *                              corrupt, or declares more than {@code maxPixels} pixels
+     * @throws InvalidDataException naming the file if it is corrupt or declares more than
+     *                              {@code maxPixels} pixels
      */
     public static BufferedImage read(InputStream in, String fileName, long maxPixels) {
         ImageReader reader = null;
         try (ImageInputStream stream = ImageIO.createImageInputStream(in)) {
             Iterator<ImageReader> readers = stream == null ? null : ImageIO.getImageReaders(stream);
             if (readers == null || !readers.hasNext()) {
-                throw new InvalidDataException(fileName + ": not a PNG or JPEG image (no decoder recognises it)");
+                return null;
             }
             reader = readers.next();
             reader.setInput(stream, true, true);

@@ -93,12 +93,18 @@ public final class ImageFolderFormat {
     }
 
     private static BufferedImage read(InputStream in, String fileName, long maxPixels) {
+        BufferedImage image;
         try {
-            return BoundedImageReader.read(in, fileName, maxPixels);
+            image = BoundedImageReader.read(in, fileName, maxPixels);
         } catch (InvalidDataException e) {
             throw new InvalidDataException(e.getMessage() + " — replace or remove it, or pass --on-bad-record skip",
                     e.getCause());
         }
+        if (image == null) {
+            throw new InvalidDataException(fileName + ": not a PNG or JPEG image (no decoder recognises it) — "
+                    + "replace or remove it, or pass --on-bad-record skip");
+        }
+        return image;
     }
 
     /**
