@@ -1,5 +1,6 @@
 package dev.sparkcnn.driver.data;
 
+import dev.sparkcnn.datasets.format.DataFile;
 import dev.sparkcnn.driver.SparkTest;
 import dev.sparkcnn.driver.fs.HadoopConf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -128,8 +129,7 @@ class DataPlanSparkTest {
 
     @Test
     void testRecordsReadInOneProcessAreTheHeldOutSplitOrTheTestFiles() throws Exception {
-        LocatedDataset noTestFiles = new LocatedDataset(dataset.format(), dataset.labelSet(), dataset.spec(), dataset.trainFiles(),
-                List.of());
+        LocatedDataset noTestFiles = dataset.withoutTestFiles();
         TestRecords heldOut = new TestRecords(hadoop, noTestFiles, 3, 0.25, 11);
         List<ImageRecord> viaSpark = DataPlan.create(sc, hadoop, noTestFiles, 3, 0.25, 11).test().collect();
         assertEquals(viaSpark.size(), heldOut.count());
