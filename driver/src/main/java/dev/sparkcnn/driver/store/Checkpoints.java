@@ -87,14 +87,14 @@ public final class Checkpoints {
                     + " is not supported by this build (supports " + FORMAT_VERSION + ")");
         }
         if (info.rounds() == null || info.rounds().size() != info.round() || !new Path(path).getName()
-                .equals(name(info.round())) || info.config() == null || info.spec() == null) {
+                .equals(name(info.round())) || info.config() == null || info.spec() == null || info.data() == null
+                || info.rounds().contains(null) || info.epoch() < 1 || info.roundsPerEpoch() < 1
+                || info.totalRounds() < info.round()) {
             throw new InvalidDataException(path + "/" + INFO + ": inconsistent (round " + info.round()
                     + ", " + (info.rounds() == null ? "no" : info.rounds().size()) + " rounds of history)");
         }
         ModelBounds.check(info.spec(), path + "/" + INFO, "spec");
-        if (info.data() != null) {
-            ModelBounds.check(info.data(), path + "/" + INFO, "data");
-        }
+        ModelBounds.check(info.data(), path + "/" + INFO, "data");
         return new Checkpoint(info, StoreFiles.state(hadoop, path + "/" + STATE, INCOMPLETE));
     }
 
