@@ -59,7 +59,11 @@ final class Strangers {
 
     /** Answers the challenge with a well-formed request whose MAC is made with another secret. */
     static Socket wrongSecret(InetSocketAddress target, byte[] payload) throws IOException {
-        Socket s = idle(target);
+        return wrongSecret(idle(target), payload);
+    }
+
+    /** As above, on a connection already made. */
+    static Socket wrongSecret(Socket s, byte[] payload) throws IOException {
         s.setSoTimeout(5000);
         byte[] key = Handshake.key(RunSecret.generate(false), "ring");
         Handshake.request(new DataInputStream(s.getInputStream()), new DataOutputStream(s.getOutputStream()), key,
