@@ -28,13 +28,13 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * U(-1/sqrt(fanIn), 1/sqrt(fanIn)), biases 0 instead of PyTorch's uniform biases) and Keras' default
  * for the others ({@code XAVIER_UNIFORM} = glorot_uniform, biases 0).
  */
-final class Dl4jModels {
+public final class Dl4jModels {
 
     private Dl4jModels() {
     }
 
-    /** The network configuration of a spec's model. */
-    static MultiLayerConfiguration configuration(ModelSpec spec) {
+    /** The network configuration of a spec's model (exporters and peer benchmarks build the same network). */
+    public static MultiLayerConfiguration configuration(ModelSpec spec) {
         return switch (spec.model()) {
             case ModelCatalogue.SIMPLE_CNN -> simpleCnn(spec);
             case ModelCatalogue.MNIST_CNN -> mnistCnn(spec);
