@@ -55,7 +55,7 @@ public record ExchangeBenchmark(List<Integer> members, List<Long> sizes, int war
             String sizeList = sizes.stream().map(String::valueOf).collect(Collectors.joining(","));
             for (int rank = 0; rank < n; rank++) {
                 ProcessBuilder builder = new ProcessBuilder(javaCommand(), "-Xmx" + heapMb() + "m",
-                        "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                        "-Xmn" + youngMb() + "m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
                         ExchangeMember.class.getName(), String.valueOf(rank), String.valueOf(n),
                         String.valueOf(warmup), String.valueOf(reps), sizeList);
                 builder.redirectError(logs.resolve("member-" + n + "-" + rank + ".log").toFile());
@@ -118,10 +118,17 @@ public record ExchangeBenchmark(List<Integer> members, List<Long> sizes, int war
         throw new IOException("member " + rank + " ended before finishing (see its log in " + logs + ")");
     }
 
-    /** Heap per member: the vector, the two chunk buffers of the ring and room for the garbage of the last call. */
+    /**
+     * Heap per member: the vector plus a young generation that holds several calls' chunk buffers
+     * (the ring allocates two per call), so collections stay rare during the timed calls.
+     */
     private int heapMb() {
-        long largest = sizes.stream().mapToLong(Long::longValue).max().orElse(0);
-        return (int) Math.max(128, 3 * largest / (1 << 20) + 64);
+        long largestMb = sizes.stream().mapToLong(Long::longValue).max().orElse(0) >> 20;
+        return (int) Math.max(256, 6 * largestMb + 128);
+    }
+
+    private int youngMb() {
+        return heapMb() * 2 / 3;
     }
 
     private static String javaCommand() {

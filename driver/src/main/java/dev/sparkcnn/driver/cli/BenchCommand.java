@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
         + "Spark), scaling (one process vs Spark tasks vs executor JVMs) and strategies (parameter averaging on "
         + "the driver or by all-reduce vs gradient sharing).",
         subcommands = {BenchCommand.Kernels.class, BenchCommand.Scaling.class, BenchCommand.Strategies.class,
-                ExchangeCommand.class})
+                ExchangeCommand.class, ProjectCommand.class})
 public final class BenchCommand extends CommandGroup {
 
     /** {@code sparkcnn bench kernels}: GEMM, per-layer conv and whole-network training throughput. */
