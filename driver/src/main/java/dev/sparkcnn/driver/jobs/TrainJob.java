@@ -6,6 +6,8 @@ import dev.sparkcnn.driver.config.Json;
 import dev.sparkcnn.driver.config.NormalizationSetting;
 import dev.sparkcnn.driver.config.TrainingConfig;
 import dev.sparkcnn.driver.data.DataPlan;
+import dev.sparkcnn.driver.data.Storage;
+import dev.sparkcnn.driver.data.StorageEstimate;
 import dev.sparkcnn.driver.data.DatasetLocator;
 import dev.sparkcnn.driver.data.DatasetNormalization;
 import dev.sparkcnn.driver.fs.HadoopConf;
@@ -118,8 +120,10 @@ public final class TrainJob {
             checkSlots(config, sc.master());
             hadoop = new HadoopConf(sc.hadoopConfiguration());
             int threads = config.threadsPerTask() != null ? config.threadsPerTask() : SparkRuntime.taskCpus(sc);
+            Storage storage = Storage.of(config.storage());
+            StorageEstimate.of(storage, dataset, config.partitions(), sc.getConf()).print(out, LOG);
             DataPlan plan = DataPlan.create(sc, hadoop, dataset, config.partitions(), config.testFraction(),
-                    config.seed(), config.skipBadRecords());
+                    config.seed(), config.skipBadRecords(), storage);
             Normalization normalization = DatasetNormalization.resolve(config.normalization(),
                     ModelCatalogue.defaults(config.model()).normalization(dataset.spec().channels()), plan.train(),
                     dataset.spec());
