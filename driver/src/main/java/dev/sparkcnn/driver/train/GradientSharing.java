@@ -1,6 +1,7 @@
 package dev.sparkcnn.driver.train;
 
 import dev.sparkcnn.datasets.ImageRecord;
+import dev.sparkcnn.driver.metrics.JobLabels;
 import dev.sparkcnn.driver.spark.RoundBroadcasts;
 import dev.sparkcnn.kernels.ModelState;
 import dev.sparkcnn.kernels.TrainResult;
@@ -90,6 +91,7 @@ public final class GradientSharing implements TrainingStrategy {
         long t0 = System.nanoTime();
         Broadcast<ModelState> current = broadcasts.next(state);
         int round = history.size() + 1;
+        JobLabels.round(sc, JobLabels.barrierStrategy(options), round, epoch + 1, options.averageEvery());
         RDD<SyncResult> stage = train.rdd().barrier().mapPartitions(
                 new SyncRound(run, current, epoch, round, steps, secret, options, faults, rendezvous), false, tag);
         // The shuffle makes the barrier stage a shuffle-map stage: Spark retries a failed one as a
