@@ -17,9 +17,19 @@ import dev.sparkcnn.driver.spark.RoundBroadcasts;
 public final class ParameterAveraging implements TrainingStrategy {
     private static final int TREE_DEPTH = 2;
 
+    private final int averagingFrequency;
+
+    /** @param averagingFrequency local steps per round (K) */
+    public ParameterAveraging(int averagingFrequency) {
+        if (averagingFrequency < 1) {
+            throw new IllegalArgumentException("averagingFrequency must be >= 1, got " + averagingFrequency);
+        }
+        this.averagingFrequency = averagingFrequency;
+    }
+
     @Override
     public int roundsPerEpoch(TrainingRun run, long largestPartition) {
-        return run.roundsPerEpoch(largestPartition);
+        return run.roundsPerEpoch(averagingFrequency, largestPartition);
     }
 
     @Override
@@ -38,7 +48,8 @@ public final class ParameterAveraging implements TrainingStrategy {
             for (int r = history.size() % roundsPerEpoch; r < roundsPerEpoch; r++) {
                 long t0 = System.nanoTime();
                 Broadcast<ModelState> current = broadcasts.next(state);
-                WeightedSum sum = train.mapPartitionsWithIndex(new LocalSteps(run, current, epoch, r, history.size() + 1, faults), true)
+                WeightedSum sum = train.mapPartitionsWithIndex(new LocalSteps(run, averagingFrequency, current, epoch, r,
+                        history.size() + 1, faults), true)
                         .treeReduce(WeightedSum::merge, TREE_DEPTH);
                 state = sum.average();
                 history.add(RoundStats.of(history.size() + 1, epoch + 1, sum, System.nanoTime() - t0));
