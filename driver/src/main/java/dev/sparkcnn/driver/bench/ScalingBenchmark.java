@@ -96,7 +96,8 @@ public final class ScalingBenchmark {
         LocatedDataset dataset = new DatasetLocator(hadoop).locate(dataDir, null);
         List<ImageRecord> all = SliceReader.of(hadoop, dataset)
                 .read(Slice.plan(dataset.trainFiles(), 1).get(0));
-        BitSet test = TrainTestSplit.testMask(RunSettings.DEFAULT_SEED, 0, all.size(), DataSettings.DEFAULT_TEST_FRACTION);
+        BitSet test = TrainTestSplit.testMask(RunSettings.DEFAULT_SEED, 0, all.size(),
+                DataSettings.DEFAULT_TEST_FRACTION);
         List<ImageRecord> train = new ArrayList<>();
         List<ImageRecord> held = new ArrayList<>();
         for (int i = 0; i < all.size(); i++) {
@@ -105,13 +106,13 @@ public final class ScalingBenchmark {
         ModelSpec spec = ModelSpec.of(model, dataset.spec(), null, RunSettings.DEFAULT_SEED);
         int threads = Runtime.getRuntime().availableProcessors();
         TrainingRun run = new TrainingRun(spec, engine, ModelCatalogue.defaults(model).normalization(
-                dataset.spec().channels()), ModelCatalogue.defaults(model).batchSize(), epochs, RunSettings.DEFAULT_SEED,
-                threads);
+                dataset.spec().channels()), ModelCatalogue.defaults(model).batchSize(), epochs,
+                RunSettings.DEFAULT_SEED, threads);
         try (Network net = NetworkFactory.create(spec, engine)) {
             ModelState initial = net.initialState();
             // warm-up, untimed (native libraries, oneDNN primitives, JIT), like the Spark modes' first round
-            LocalTrainer.train(train.subList(0, (int) Math.min(train.size(), run.recordsPerRound(averagingFrequency))), 0,
-                    initial, run, averagingFrequency);
+            int warmUp = (int) Math.min(train.size(), run.recordsPerRound(averagingFrequency));
+            LocalTrainer.train(train.subList(0, warmUp), 0, initial, run, averagingFrequency);
             long start = System.nanoTime();
             ModelState trained = LocalTrainer.train(train, 0, initial, run, averagingFrequency);
             double seconds = (System.nanoTime() - start) / 1e9;

@@ -64,8 +64,8 @@ public final class StrategiesBenchmark {
 
     public List<Row> run(PrintWriter out) {
         out.printf("bench strategies: %s on %s, %d partitions, %d epochs, seed %d; images/s exclude the first "
-                + "round; exchange = bytes a worker sends per step / dense parameter bytes%n", model, master, workers, epochs,
-                RunSettings.DEFAULT_SEED);
+                + "round; exchange = bytes a worker sends per step / dense parameter bytes%n", model, master, workers,
+                epochs, RunSettings.DEFAULT_SEED);
         out.printf("%-42s %9s %10s %9s %9s %8s%n", "strategy", "img/s", "exchange", "held-out", "test set", "time");
         out.flush();
         Path scratch = BenchFiles.scratch("sparkcnn-bench-strategies");

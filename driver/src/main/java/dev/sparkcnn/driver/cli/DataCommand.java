@@ -37,7 +37,8 @@ public final class DataCommand extends CommandGroup {
                 description = "Images in test_batch.bin (default: ${DEFAULT-VALUE}).")
         int testRecords;
 
-        @Option(names = "--seed", defaultValue = "" + RunSettings.DEFAULT_SEED, description = "Seed (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--seed", defaultValue = "" + RunSettings.DEFAULT_SEED,
+                description = "Seed (default: ${DEFAULT-VALUE}).")
         long seed;
 
         @Option(names = "--overwrite", description = "Write into --out even if it holds files.")

@@ -57,7 +57,8 @@ public final class FlatConfig {
         field("overwrite", (b, n) -> b.overwrite(bool(n)), c -> c.output().overwrite());
         field("optimizer", (b, n) -> b.optimizer(ModelSettings.optimizer(text(n))),
                 c -> c.model().optimizer() == null ? null : c.model().optimizer().id());
-        field("exchange", (b, n) -> b.exchange(GradientExchange.of(text(n))), c -> c.strategy().fields().exchange().id());
+        field("exchange", (b, n) -> b.exchange(GradientExchange.of(text(n))),
+                c -> c.strategy().fields().exchange().id());
         field("thresholdDensity", (b, n) -> b.thresholdDensity(number(n)),
                 c -> c.strategy().fields().thresholdDensity());
         field("verifyReplicas", (b, n) -> b.verifyReplicas(bool(n)), c -> c.strategy().fields().verifyReplicas());

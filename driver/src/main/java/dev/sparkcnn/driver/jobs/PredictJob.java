@@ -123,7 +123,8 @@ public final class PredictJob {
         String format = request.data() != null ? null : config.path("format").asText(null);
         LocatedDataset dataset = new DatasetLocator(hadoop).locate(data, format);
         EvaluateJob.checkCompatible(model.data(), dataset.spec(), data);
-        TestRecords test = new TestRecords(hadoop, dataset, config.path("partitions").asInt(RunSettings.DEFAULT_PARTITIONS),
+        TestRecords test = new TestRecords(hadoop, dataset,
+                    config.path("partitions").asInt(RunSettings.DEFAULT_PARTITIONS),
                 config.path("testFraction").asDouble(DataSettings.DEFAULT_TEST_FRACTION),
                 config.path("seed").asLong(RunSettings.DEFAULT_SEED));
         List<Long> positions = new ArrayList<>(request.indices());

@@ -53,8 +53,8 @@ public final class Preflight {
     public static Input input(HadoopConf hadoop, TrainingConfig config) {
         var data = config.data();
         LocatedDataset dataset = new DatasetLocator(hadoop).locate(data.path(),
-                data.format() == null ? null : data.format().id(), data.labelSet() == null ? null : data.labelSet().id(),
-                data.imageSize());
+                data.format() == null ? null : data.format().id(),
+                data.labelSet() == null ? null : data.labelSet().id(), data.imageSize());
         DatasetFormat format = DatasetFormat.of(dataset.format());
         TrainingConfig found = config.withFormat(format,
                 dataset.labelSet() == null ? null : LabelSet.of(dataset.labelSet()),

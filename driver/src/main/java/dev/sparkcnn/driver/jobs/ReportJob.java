@@ -101,7 +101,8 @@ public final class ReportJob {
             }
             LocatedDataset dataset = new DatasetLocator(hadoop).locate(data, config.path("format").asText(null));
             EvaluateJob.checkCompatible(model.data(), dataset.spec(), data);
-            TestRecords test = new TestRecords(hadoop, dataset, config.path("partitions").asInt(RunSettings.DEFAULT_PARTITIONS),
+            TestRecords test = new TestRecords(hadoop, dataset,
+                    config.path("partitions").asInt(RunSettings.DEFAULT_PARTITIONS),
                     config.path("testFraction").asDouble(DataSettings.DEFAULT_TEST_FRACTION),
                     config.path("seed").asLong(RunSettings.DEFAULT_SEED));
             List<ImageRecord> records = test.first(GRID_IMAGES);

@@ -45,7 +45,8 @@ record StartingPoint(ModelSpec spec, TrainingStart start) {
         }
         String optimizer = s.effectiveOptimizer().id();
         if (config.model().optimizer() != null && config.model().optimizer() != s.effectiveOptimizer()) {
-            throw new ConfigException("--optimizer " + config.model().optimizer().id() + " differs from the --init-from model's ("
+            throw new ConfigException("--optimizer " + config.model().optimizer().id()
+                    + " differs from the --init-from model's ("
                     + optimizer + ", in " + dir + "); its updater state fits only " + optimizer
                     + ", so omit --optimizer");
         }
@@ -60,7 +61,8 @@ record StartingPoint(ModelSpec spec, TrainingStart start) {
                 || state.updaterState().length != shape.updaterState().length) {
             throw new ConfigException("--init-from " + dir + ": its state has " + state.params().length
                     + " parameters and " + state.updaterState().length + " updater values, but engine "
-                    + config.model().engine().id() + " builds " + shape.params().length + " and " + shape.updaterState().length);
+                    + config.model().engine().id() + " builds " + shape.params().length + " and "
+                    + shape.updaterState().length);
         }
         return new StartingPoint(spec, TrainingStart.fresh(state));
     }

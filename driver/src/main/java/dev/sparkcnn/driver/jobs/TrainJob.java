@@ -255,7 +255,7 @@ public final class TrainJob {
             // damaged newer checkpoints were reported; the rounds they held are about to be redone
             Checkpoints.deleteAfter(hadoop, dir, from.start().completedRounds());
         }
-        return new Checkpointer(hadoop, dir, config.output().checkpointEvery(), roundsPerEpoch, spec, dataset.spec(), config,
-                from.start().history(), resume == null ? null : resume.path());
+        return new Checkpointer(hadoop, config, roundsPerEpoch, spec, dataset.spec(), from.start().history(),
+                resume == null ? null : resume.path());
     }
 }

@@ -74,7 +74,8 @@ public abstract class BarrierStrategy implements TrainingStrategy {
                         steps, TOKENS.nextLong(), faults, rendezvous));
                 WeightedSum sum = combine(replicas, number);
                 state = sum.average();
-                history.add(RoundStats.of(number, epoch + 1, sum, System.nanoTime() - t0, exchangeRatio(replicas, state)));
+                double ratio = exchangeRatio(replicas, state);
+                history.add(RoundStats.of(number, epoch + 1, sum, System.nanoTime() - t0, ratio));
                 logRound(number, replicas, steps, state);
                 listener.roundFinished(history.get(history.size() - 1), run.epochs(), state);
             }
@@ -111,16 +112,17 @@ public abstract class BarrierStrategy implements TrainingStrategy {
      * example-weighted mean of their optimizer states (identical too with dense exchange; each
      * replica's own with threshold exchange).
      */
-    static WeightedSum combine(List<SyncResult> replicas, int round) {
+    private WeightedSum combine(List<SyncResult> replicas, int round) {
         int hash = replicas.get(0).paramsHash();
         WeightedSum sum = WeightedSum.empty();
         for (SyncResult r : replicas) {
             if (r.paramsHash() != hash) {
-                throw new IllegalStateException("gradient sharing round " + round + ": replicas ended with different "
-                        + "parameters (hashes " + Integer.toHexString(hash) + " and " + Integer.toHexString(r.paramsHash())
-                        + ")");
+                throw new IllegalStateException(description() + " round " + round + ": replicas ended with "
+                        + "different parameters (hashes " + Integer.toHexString(hash) + " and "
+                        + Integer.toHexString(r.paramsHash()) + ")");
             }
-            sum = sum.merge(WeightedSum.of(new TrainResult(r.state(), r.lossSum(), r.examples(), r.steps(), r.correct())));
+            sum = sum.merge(WeightedSum.of(new TrainResult(r.state(), r.lossSum(), r.examples(), r.steps(),
+                    r.correct())));
         }
         return sum;
     }
@@ -128,7 +130,8 @@ public abstract class BarrierStrategy implements TrainingStrategy {
     /** Bytes a replica sent per step, relative to the dense parameter bytes (mean over replicas). */
     private static double exchangeRatio(List<SyncResult> replicas, ModelState state) {
         long paramBytes = (long) state.params().length * Float.BYTES;
-        return replicas.stream().mapToDouble(r -> (double) r.bytesSent() / r.steps() / paramBytes).average().orElse(0);
+        return replicas.stream().mapToDouble(r -> (double) r.bytesSent() / r.steps() / paramBytes).average()
+                .orElse(0);
     }
 
     private void logRound(int number, List<SyncResult> replicas, int steps, ModelState state) {

@@ -48,9 +48,9 @@ public final class ParameterAveraging implements TrainingStrategy {
             for (int r = history.size() % roundsPerEpoch; r < roundsPerEpoch; r++) {
                 long t0 = System.nanoTime();
                 Broadcast<ModelState> current = broadcasts.next(state);
-                WeightedSum sum = train.mapPartitionsWithIndex(new LocalSteps(run, averagingFrequency, current, epoch, r,
-                        history.size() + 1, faults), true)
-                        .treeReduce(WeightedSum::merge, TREE_DEPTH);
+                LocalSteps steps = new LocalSteps(run, averagingFrequency, current, epoch, r, history.size() + 1,
+                        faults);
+                WeightedSum sum = train.mapPartitionsWithIndex(steps, true).treeReduce(WeightedSum::merge, TREE_DEPTH);
                 state = sum.average();
                 history.add(RoundStats.of(history.size() + 1, epoch + 1, sum, System.nanoTime() - t0));
                 listener.roundFinished(history.get(history.size() - 1), totalRounds, state);

@@ -197,7 +197,8 @@ class SyncTrainerTest {
         List<List<ImageRecord>> shards = List.of(records(5 * BATCH, 200), records(2 * BATCH + 3, 201));
         List<ModelState> ends = new ArrayList<>();
         List<Integer> hashes = new ArrayList<>();
-        for (Future<SyncResult> f : averagingReplicas(2, shards, steps, new SyncTrainer.Averaging(every, true), "adam")) {
+        SyncTrainer.Averaging averaging = new SyncTrainer.Averaging(every, true);
+        for (Future<SyncResult> f : averagingReplicas(2, shards, steps, averaging, "adam")) {
             SyncResult r = f.get(60, TimeUnit.SECONDS);
             ends.add(r.state());
             hashes.add(r.paramsHash());
