@@ -1,5 +1,6 @@
 package dev.sparkcnn.driver.cli;
 
+import dev.sparkcnn.datasets.format.FormatOptions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sparkcnn.driver.config.ConfigException;
@@ -56,6 +57,11 @@ public final class TrainCommand implements Callable<Integer> {
             + "does not decode or has the wrong channel count fails the run (default) or is skipped with a warning "
             + "and counted.")
     String onBadRecord;
+
+    @Option(names = "--max-image-pixels", paramLabel = "N", description = "Image folders only: an image whose header "
+            + "declares more than N pixels (width x height) is refused before it is decoded, like any bad image "
+            + "(default: 16777216 = 4096 x 4096).")
+    Long maxImagePixels;
 
     @Option(names = "--model", description = "simple-cnn, mnist-cnn or cifar-cnn (default: cifar-cnn).")
     String model;
@@ -191,7 +197,7 @@ public final class TrainCommand implements Callable<Integer> {
             new TrainJob(config, spark.conf(), printed, loaded).run();
         } else {
             config = config();
-            new TrainJob(config, spark.conf(), printed).run();
+            new TrainJob(config, spark.conf(), printed).maxImagePixels(maxImagePixels()).run();
         }
         if (!noReport) {
             try {
@@ -203,6 +209,16 @@ public final class TrainCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    private long maxImagePixels() {
+        if (maxImagePixels == null) {
+            return FormatOptions.DEFAULT_MAX_IMAGE_PIXELS;
+        }
+        if (maxImagePixels < 1) {
+            throw new ConfigException("--max-image-pixels " + maxImagePixels + " must be at least 1");
+        }
+        return maxImagePixels;
     }
 
     /** The newest intact checkpoint of {@code --resume}; damaged newer ones are warned about. */

@@ -1,6 +1,7 @@
 package dev.sparkcnn.driver.jobs;
 
 import dev.sparkcnn.datasets.Normalization;
+import dev.sparkcnn.datasets.format.FormatOptions;
 import dev.sparkcnn.driver.config.ConfigException;
 import dev.sparkcnn.driver.config.Json;
 import dev.sparkcnn.driver.config.NormalizationSetting;
@@ -48,6 +49,7 @@ public final class TrainJob {
     private final Map<String, String> sparkConf;
     private final PrintWriter out;
     private final Checkpoints.Loaded resume;
+    private long maxImagePixels = FormatOptions.DEFAULT_MAX_IMAGE_PIXELS;
     private String ranOn;
 
     public TrainJob(TrainingConfig config, Map<String, String> sparkConf, PrintWriter out) {
@@ -63,6 +65,15 @@ public final class TrainJob {
         this.sparkConf = sparkConf;
         this.out = out;
         this.resume = resume;
+    }
+
+    /**
+     * Image folders: refuse (or, with {@code --on-bad-record skip}, skip) images declaring more pixels
+     * than this, before decoding them. Not yet part of TrainingConfig (and so of config.json).
+     */
+    public TrainJob maxImagePixels(long pixels) {
+        this.maxImagePixels = pixels;
+        return this;
     }
 
     /** Runs the job; returns the metrics written to {@code metrics.json}. */
@@ -83,9 +94,9 @@ public final class TrainJob {
             prepareCheckpointDir(hadoop, requested);
         }
         LocatedDataset dataset = new DatasetLocator(hadoop).locate(requested.data(), requested.format(),
-                requested.labelSet(), requested.imageSize());
-        TrainingConfig config = requested.withFormat(dataset.format(), dataset.labelSet(),
-                "images".equals(dataset.format()) ? dataset.spec().height() : null);
+                FormatOptions.defaults().withLabelSet(requested.labelSet()).withImageSize(requested.imageSize())
+                        .withMaxImagePixels(maxImagePixels));
+        TrainingConfig config = requested.withFormat(dataset.format(), dataset.labelSet(), dataset.imageSize());
         long[] trainCounts = DataPlan.trainCounts(dataset, config.partitions(), config.testFraction());
         checkPartitions(config, dataset, trainCounts);
         if (NormalizationSetting.GIVEN.equals(config.normalization().mode())) {
