@@ -95,6 +95,16 @@ public final class IdxFormat {
      * @param maxLabel the largest label in the labels file (a dataset needs {@code maxLabel + 1} classes)
      */
     public record IdxSummary(long count, int channels, int height, int width, int maxLabel) {
+        boolean sameShape(DatasetSpec spec) {
+            return channels == spec.channels() && height == spec.height() && width == spec.width();
+        }
+    }
+
+    /** The shape of a rank-3 [n, h, w] or rank-4 [n, c, h, w] image header. */
+    private static IdxSummary summary(IdxHeader images, int maxLabel) {
+        int[] dims = images.dims;
+        return images.rank() == 3 ? new IdxSummary(images.count(), 1, dims[1], dims[2], maxLabel)
+                : new IdxSummary(images.count(), dims[1], dims[2], dims[3], maxLabel);
     }
 
     /**
@@ -189,10 +199,7 @@ public final class IdxFormat {
                 }
             }
             checkDataLength(imageIn, imagesName, imageHeader, imageRead, buffer);
-            int[] dims = imageHeader.dims;
-            return imageHeader.rank() == 3
-                    ? new IdxSummary(n, 1, dims[1], dims[2], maxLabel)
-                    : new IdxSummary(n, dims[1], dims[2], dims[3], maxLabel);
+            return summary(imageHeader, maxLabel);
         } catch (IOException e) {
             throw failure(e, imagesName + " / " + labelsName);
         }
@@ -211,15 +218,21 @@ public final class IdxFormat {
     public static void read(InputStream images, String imagesName, InputStream labels, String labelsName,
                             long firstRecord, long count, int numClasses, Consumer<ImageRecord> sink) {
         read(new Source(images, imagesName, -1), new Source(labels, labelsName, -1), firstRecord, count, numClasses,
-                sink);
+                null, sink);
     }
 
     /**
      * As {@link #read(InputStream, String, InputStream, String, long, long, int, Consumer)}, checking
      * the declared sizes against the files' lengths first.
      */
-    public static void read(Source images, Source labels, long firstRecord, long count, int numClasses,
+    public static void read(Source images, Source labels, long firstRecord, long count, DatasetSpec spec,
                             Consumer<ImageRecord> sink) {
+        read(images, labels, firstRecord, count, spec.numClasses(), spec, sink);
+    }
+
+    /** @param spec the image shape the file had when it was listed; null = any */
+    private static void read(Source images, Source labels, long firstRecord, long count, int numClasses,
+                             DatasetSpec spec, Consumer<ImageRecord> sink) {
         String imagesName = images.name();
         String labelsName = labels.name();
         if (firstRecord < 0 || count < 0) {
@@ -238,6 +251,13 @@ public final class IdxFormat {
         IdxHeaders.checkDeclaredSize(imageHeader, images, imageFile.gzip());
         IdxHeaders.checkDeclaredSize(labelHeader, labels, labelFile.gzip());
         checkPair(imageHeader, imagesName, labelHeader, labelsName);
+        if (spec != null && !summary(imageHeader, 0).sameShape(spec)) {
+            IdxSummary found = summary(imageHeader, 0);
+            throw new InvalidDataException(imagesName + ": the header declares " + found.channels() + "x"
+                    + found.height() + "x" + found.width() + " images, but the dataset was listed with "
+                    + spec.channels() + "x" + spec.height() + "x" + spec.width()
+                    + " — the file changed since it was listed; re-run with the current input");
+        }
         if (firstRecord + count > imageHeader.count()) {
             throw new InvalidDataException(imagesName + ": records " + firstRecord + ".." + (firstRecord + count - 1)
                     + " requested, but the header declares only " + imageHeader.count()

@@ -1,9 +1,8 @@
 package dev.sparkcnn.datasets;
 
-import java.awt.geom.AffineTransform;
-import java.awt.image.AffineTransformOp;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBuffer;
+import java.awt.image.DataBufferByte;
 import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
 import java.io.InputStream;
@@ -14,7 +13,7 @@ import java.util.Locale;
  * Image folders: {@code <dir>/<class>/*.png|jpg|jpeg}, one sub-directory per class (classes in
  * name order). Each file is decoded with {@code javax.imageio} where it is read (on the executors),
  * checked for the dataset's channel count (1 grey, 3 colour; alpha is dropped), and resized with
- * bilinear interpolation to the square input size, so cached records are uint8 CHW like every
+ * bilinear interpolation ({@link Bilinear}) to the square input size, so cached records are uint8 CHW like every
  * other format's.
  */
 public final class ImageFolderFormat {
@@ -77,18 +76,8 @@ public final class ImageFolderFormat {
                     + "remove it, or pass --on-bad-record skip");
         }
         Raster planes = planes(image, channels);
-        WritableRaster resized = Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, size, size, channels, null);
-        AffineTransform scale = AffineTransform.getScaleInstance((double) size / image.getWidth(),
-                (double) size / image.getHeight());
-        new AffineTransformOp(scale, AffineTransformOp.TYPE_BILINEAR).filter(planes, resized);
-        byte[] pixels = new byte[channels * size * size];
-        int[] band = new int[size * size];
-        for (int c = 0; c < channels; c++) {
-            resized.getSamples(0, 0, size, size, c, band);
-            for (int i = 0; i < band.length; i++) {
-                pixels[c * band.length + i] = (byte) band[i];
-            }
-        }
+        byte[] interleaved = ((DataBufferByte) planes.getDataBuffer()).getData();
+        byte[] pixels = Bilinear.resize(interleaved, image.getWidth(), image.getHeight(), channels, size);
         return new ImageRecord(label, pixels);
     }
 

@@ -70,7 +70,7 @@ public final class IdxDataset implements DatasetFormat {
         try (InputStream images = fs.open(file.path()); InputStream labels = fs.open(file.labelsPath())) {
             IdxFormat.read(new IdxFormat.Source(images, file.path(), fs.size(file.path())),
                     new IdxFormat.Source(labels, file.labelsPath(), fs.size(file.labelsPath())), first, count,
-                    spec.numClasses(), sink);
+                    spec, sink);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.sparkcnn.driver.jobs;
 
+import dev.sparkcnn.datasets.format.FormatOptions;
 import dev.sparkcnn.driver.config.ConfigException;
 import dev.sparkcnn.driver.config.DatasetFormat;
 import dev.sparkcnn.driver.config.LabelSet;
@@ -51,10 +52,16 @@ public final class Preflight {
 
     /** The dataset {@code config} names, found and checked; the config with the format that was found. */
     public static Input input(HadoopConf hadoop, TrainingConfig config) {
+        return input(hadoop, config, FormatOptions.DEFAULT_MAX_IMAGE_PIXELS);
+    }
+
+    /** As {@link #input(HadoopConf, TrainingConfig)}, refusing images that declare more than {@code maxImagePixels}. */
+    public static Input input(HadoopConf hadoop, TrainingConfig config, long maxImagePixels) {
         var data = config.data();
         LocatedDataset dataset = new DatasetLocator(hadoop).locate(data.path(),
                 data.format() == null ? null : data.format().id(),
-                data.labelSet() == null ? null : data.labelSet().id(), data.imageSize());
+                FormatOptions.defaults().withLabelSet(data.labelSet() == null ? null : data.labelSet().id())
+                        .withImageSize(data.imageSize()).withMaxImagePixels(maxImagePixels));
         DatasetFormat format = DatasetFormat.of(dataset.format());
         TrainingConfig found = config.withFormat(format,
                 dataset.labelSet() == null ? null : LabelSet.of(dataset.labelSet()),

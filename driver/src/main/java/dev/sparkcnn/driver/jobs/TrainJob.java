@@ -1,5 +1,6 @@
 package dev.sparkcnn.driver.jobs;
 
+import dev.sparkcnn.datasets.format.FormatOptions;
 import dev.sparkcnn.datasets.Normalization;
 import dev.sparkcnn.driver.config.ConfigException;
 import dev.sparkcnn.driver.config.Json;
@@ -50,6 +51,7 @@ public final class TrainJob {
     private final Map<String, String> sparkConf;
     private final PrintWriter out;
     private final Checkpoints.Loaded resume;
+    private long maxImagePixels = FormatOptions.DEFAULT_MAX_IMAGE_PIXELS;
     private String ranOn;
 
     public TrainJob(TrainingConfig config, Map<String, String> sparkConf, PrintWriter out) {
@@ -65,6 +67,16 @@ public final class TrainJob {
         this.sparkConf = sparkConf;
         this.out = out;
         this.resume = resume;
+    }
+
+    /**
+     * Image folders: refuse (or, with {@code --on-bad-record skip}, skip) images declaring more pixels
+     * than this, before decoding them. A reading limit of this process, not a setting of the run, so
+     * not in {@code config.json}.
+     */
+    public TrainJob maxImagePixels(long pixels) {
+        this.maxImagePixels = pixels;
+        return this;
     }
 
     /** Runs the job; returns the metrics written to {@code metrics.json}. */
@@ -112,7 +124,7 @@ public final class TrainJob {
     /** Everything checked before Spark starts: output, input, partitions, the starting state. */
     private Prepared preflight(HadoopConf hadoop, ModelState initialOrNull) {
         Preflight.output(hadoop, requested.output(), resume != null);
-        Preflight.Input input = Preflight.input(hadoop, requested);
+        Preflight.Input input = Preflight.input(hadoop, requested, maxImagePixels);
         TrainingConfig config = input.config();
         LocatedDataset dataset = input.dataset();
         long[] trainCounts = DataPlan.trainCounts(dataset, config.run().partitions(), config.data().testFraction());

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Training on an image folder on local[2]: images decoded and resized on the executors; one bad
- * file fails the run by default and is skipped and counted with {@code --on-bad-record skip}.
+ * file (or one larger than {@code --max-image-pixels}) fails the run by default and is skipped and
+ * counted with {@code --on-bad-record skip}.
  */
 @SparkTest
 class ImageFolderCliTest {
@@ -53,9 +54,11 @@ class ImageFolderCliTest {
     @Test
     void skipWarnsCountsAndTrains() throws Exception {
         Path model = tmp.resolve("m2");
-        int code = train("--out", model.toString(), "--on-bad-record", "skip");
+        // an image larger than --max-image-pixels (20 x 20 = 400 > 200) is a bad image too: refused before decoding
+        ImageIO.write(new BufferedImage(20, 20, BufferedImage.TYPE_INT_RGB), "png", data.resolve("blue/005.png").toFile());
+        int code = train("--out", model.toString(), "--on-bad-record", "skip", "--max-image-pixels", "200");
         assertEquals(0, code, err.toString());
-        assertTrue(out.toString(StandardCharsets.UTF_8).contains("skipped 2 bad image file(s)"), out.toString());
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("skipped 3 bad image file(s)"), out.toString());
         JsonNode config = Json.MAPPER.readTree(model.resolve("config.json").toFile());
         assertEquals("images", config.get("format").asText());
         assertEquals(12, config.get("imageSize").asInt());
