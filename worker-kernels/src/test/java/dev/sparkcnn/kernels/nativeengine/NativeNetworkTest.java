@@ -122,7 +122,7 @@ class NativeNetworkTest {
             double lossSum = net.computeGradient(batch);
             assertTrue(lossSum > 0);
             double[] gradient = net.gradient();
-            List<NativeLayer> layers = NativeModels.layers(spec, DataType.DOUBLE);
+            List<NativeLayer> layers = NativeCompiler.layers(spec, DataType.DOUBLE);
             long offset = 0;
             int checked = 0;
             for (NativeLayer layer : layers) {
