@@ -1,5 +1,6 @@
 package dev.sparkcnn.driver.train;
 
+import dev.sparkcnn.driver.SparkTest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -42,6 +43,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Gradient sharing through Spark's barrier mode on local masters: equivalence with big-batch SGD,
  * identical replicas, learning with both exchanges, and recovery from a failed task.
  */
+@SparkTest
 class GradientSharingSparkTest {
     @TempDir
     static Path tmp;

@@ -1,11 +1,11 @@
-package dev.sparkcnn.driver.data;
+package dev.sparkcnn.datasets.format;
 
 import java.io.Serializable;
 
 /**
- * One input file of fixed-size records, already validated on the driver.
+ * One input file of a located dataset, already validated on the driver.
  *
- * @param path       the file (Hadoop URI); for IDX the images file
+ * @param path       the file (in its file system's spelling); for IDX the images file
  * @param labelsPath the IDX labels file, null for formats that keep labels inline
  * @param records    number of records in the file
  */
