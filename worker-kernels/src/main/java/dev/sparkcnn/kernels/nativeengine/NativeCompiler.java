@@ -41,7 +41,7 @@ final class NativeCompiler {
 
     private static void compile(LayerSpec layer, Stack stack, String index) {
         if (layer instanceof Conv2d c) {
-            stack.require(c.bias(), index, layer, "a convolution without bias");
+            stack.require(c.bias(), index, layer, "convolution without bias");
             stack.add(new NativeConv(stack.dataType, stack.shape, c.filters(), c.kernel(), c.stride(),
                     c.padding().same() ? 0 : c.padding().amount(), c.padding().same(),
                     stack.activation(c.activation(), index, layer), !stack.layers.isEmpty()));
@@ -53,7 +53,7 @@ final class NativeCompiler {
             // a dense layer flattens its input itself, in DL4J's (c, h, w) order
             stack.flattened = true;
         } else if (layer instanceof Dense d) {
-            stack.require(d.bias(), index, layer, "a dense layer without bias");
+            stack.require(d.bias(), index, layer, "dense layer without bias");
             int units = d.units(stack.spec.numClasses());
             stack.add(d.activation() == Activation.SOFTMAX
                     ? new NativeDense(stack.dataType, stack.shape, units, true)
@@ -101,7 +101,7 @@ final class NativeCompiler {
                 case RELU -> NativeActivation.RELU;
                 case SIGMOID -> NativeActivation.SIGMOID;
                 case TANH -> NativeActivation.TANH;
-                default -> throw refuse(index, layer, "the " + activation.id() + " activation");
+                default -> throw refuse(index, layer, activation.id() + " activation");
             };
         }
 
@@ -113,7 +113,7 @@ final class NativeCompiler {
 
         IllegalArgumentException refuse(String index, LayerSpec layer, String what) {
             return new IllegalArgumentException("engine native cannot build layer " + index + " (" + layer.describe()
-                    + ") of model '" + spec.model() + "': it has no " + what + " yet");
+                    + ") of model '" + spec.model() + "' yet: it has no " + what);
         }
     }
 }
