@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks: kernels (one process, no "
         + "Spark), scaling (one process vs Spark tasks vs executor JVMs) and strategies (parameter averaging on "
         + "the driver or by all-reduce vs gradient sharing).",
-        subcommands = {BenchCommand.Kernels.class, BenchCommand.Scaling.class, BenchCommand.Strategies.class})
+        subcommands = {BenchCommand.Kernels.class, BenchCommand.Scaling.class, BenchCommand.Strategies.class,
+                ExchangeCommand.class, ProjectCommand.class})
 public final class BenchCommand extends CommandGroup {
 
     /** {@code sparkcnn bench kernels}: GEMM, per-layer conv and whole-network training throughput. */

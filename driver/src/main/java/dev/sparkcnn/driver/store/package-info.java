@@ -1,2 +1,5 @@
-/** Model directories and checkpoints on any Hadoop file system, written under a temporary name and renamed so a crash leaves the previous version intact. */
+/**
+ * Model directories, checkpoints and their files on any Hadoop file system: written atomically
+ * (temporary name, then rename), read back with every size checked before it is allocated.
+ */
 package dev.sparkcnn.driver.store;

@@ -31,7 +31,7 @@ final class Dl4jNetwork implements Network {
     Dl4jNetwork(ModelSpec spec) {
         NativeRuntime.ensureFloatDefaults();
         this.spec = spec;
-        this.net = new MultiLayerNetwork(Dl4jCompiler.configuration(spec));
+        this.net = new MultiLayerNetwork(Dl4jModels.configuration(spec));
         net.init(); // draws the initial parameters from spec.seed()
         this.initialParams = net.params().toFloatVector();
         INDArray updaterView = updaterView();

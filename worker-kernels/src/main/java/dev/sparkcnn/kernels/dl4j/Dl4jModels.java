@@ -44,17 +44,17 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * normalization: DL4J keeps its running statistics outside the one optimizer block) and residual
  * blocks (a {@code ComputationGraph}) are refused, naming the layer.
  */
-final class Dl4jCompiler {
+public final class Dl4jModels {
 
-    private Dl4jCompiler() {
+    private Dl4jModels() {
     }
 
     /**
-     * The network configuration of a spec.
+     * The network configuration of a spec (exporters and peer benchmarks build the same network).
      *
      * @throws IllegalArgumentException naming the first layer this engine cannot build
      */
-    static MultiLayerConfiguration configuration(ModelSpec spec) {
+    public static MultiLayerConfiguration configuration(ModelSpec spec) {
         ListBuilder builder = base(spec).list();
         List<LayerSpec> layers = spec.definition().layers();
         for (int i = 0; i < layers.size(); i++) {
