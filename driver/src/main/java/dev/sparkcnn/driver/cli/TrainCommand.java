@@ -57,7 +57,8 @@ public final class TrainCommand implements Callable<Integer> {
             + "and counted.")
     String onBadRecord;
 
-    @Option(names = "--model", description = "simple-cnn, mnist-cnn or cifar-cnn (default: cifar-cnn).")
+    @Option(names = "--model", description = "A catalogue model (simple-cnn, mnist-cnn, cifar-cnn, vgg-bn, resnet20; "
+            + "default: cifar-cnn) or a definition file ending in .json (see sparkcnn model summary).")
     String model;
 
     @Option(names = "--engine", description = "Network implementation: native (default; our layers on "

@@ -168,8 +168,12 @@ public record TrainingConfig(
                 "applies to image folders only, but the format is " + format + "; remove it");
         require(onBadRecord == null || BAD_RECORD_POLICIES.contains(onBadRecord), "--on-bad-record",
                 "'" + onBadRecord + "' is not a policy; use fail or skip");
-        require(model != null && ModelCatalogue.names().contains(model), "--model",
-                "'" + model + "' is not a known model; use one of " + String.join(", ", ModelCatalogue.names()));
+        require(model != null && (ModelCatalogue.names().contains(model) || ModelCatalogue.isDefinitionFile(model)),
+                "--model", "'" + model + "' is not a known model; use one of " + String.join(", ", ModelCatalogue.names())
+                        + " or a definition file (.json)");
+        if (ModelCatalogue.isDefinitionFile(model)) {
+            ModelCatalogue.definition(model); // a bad file fails here, naming its layer and field
+        }
         require(engine != null && NetworkFactory.engines().contains(engine), "--engine",
                 "'" + engine + "' is not a known engine; use one of " + String.join(", ", NetworkFactory.engines()));
         require(strategy != null && STRATEGIES.contains(strategy), "--strategy",

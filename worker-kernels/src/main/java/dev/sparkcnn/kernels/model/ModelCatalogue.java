@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,26 +38,36 @@ public final class ModelCatalogue {
         return NAMES;
     }
 
-    /**
-     * The definition of a named model.
-     *
-     * @throws IllegalArgumentException if the name is not in the catalogue
-     */
-    public static NetworkDefinition definition(String name) {
-        if (name == null || !NAMES.contains(name)) {
-            throw new IllegalArgumentException(
-                    "unknown model '" + name + "'; known models: " + String.join(", ", NAMES));
-        }
-        return DEFINITIONS.computeIfAbsent(name, ModelCatalogue::load);
+    /** Whether {@code model} names a definition file (a local path ending in {@code .json}) rather than a catalogue model. */
+    public static boolean isDefinitionFile(String model) {
+        return model != null && model.endsWith(".json");
     }
 
     /**
-     * The defaults of a named model.
+     * The definition of a catalogue model, or of a definition file ({@link #isDefinitionFile}),
+     * read afresh on every call.
      *
      * @throws IllegalArgumentException if the name is not in the catalogue
+     * @throws DefinitionException      if the file cannot be read or is not a valid definition
      */
-    public static ModelDefaults defaults(String name) {
-        return ModelDefaults.of(definition(name));
+    public static NetworkDefinition definition(String nameOrFile) {
+        if (isDefinitionFile(nameOrFile)) {
+            return DefinitionReader.read(Path.of(nameOrFile));
+        }
+        if (nameOrFile == null || !NAMES.contains(nameOrFile)) {
+            throw new IllegalArgumentException(
+                    "unknown model '" + nameOrFile + "'; known models: " + String.join(", ", NAMES));
+        }
+        return DEFINITIONS.computeIfAbsent(nameOrFile, ModelCatalogue::load);
+    }
+
+    /**
+     * The defaults of a catalogue model or a definition file.
+     *
+     * @throws IllegalArgumentException if the name is not in the catalogue or the file is not a definition
+     */
+    public static ModelDefaults defaults(String nameOrFile) {
+        return ModelDefaults.of(definition(nameOrFile));
     }
 
     private static NetworkDefinition load(String name) {
