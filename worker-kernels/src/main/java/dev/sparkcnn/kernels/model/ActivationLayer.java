@@ -25,6 +25,6 @@ public record ActivationLayer(Activation function) implements LayerSpec {
 
     @Override
     public String describe() {
-        return function.id();
+        return "activation " + function.id();
     }
 }

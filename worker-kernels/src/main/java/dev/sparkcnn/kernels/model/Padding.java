@@ -38,9 +38,9 @@ public record Padding(boolean same, int amount) implements Serializable {
         return Math.floorDiv(in + 2L * amount - window, stride) + 1;
     }
 
-    /** {@code same}, {@code valid} or the number, as in definition files. */
+    /** {@code same}, {@code valid} or {@code pad N}, for summaries and messages. */
     @Override
     public String toString() {
-        return same ? "same" : amount == 0 ? "valid" : String.valueOf(amount);
+        return same ? "same" : amount == 0 ? "valid" : "pad " + amount;
     }
 }

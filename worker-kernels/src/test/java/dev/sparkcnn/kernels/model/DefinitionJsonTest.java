@@ -58,6 +58,16 @@ class DefinitionJsonTest {
     }
 
     @Test
+    void theDocumentedExampleIsAValidDefinition() throws Exception {
+        String docs = Files.readString(Path.of("../docs/models.md"));
+        int from = docs.indexOf("```json\n") + "```json\n".length();
+        NetworkDefinition d = DefinitionReader.read(docs.substring(from, docs.indexOf("```", from)), "docs/models.md",
+                "x");
+        assertEquals("my-net", d.name());
+        assertEquals(15_146, d.summary(Shape.image(1, 28, 28), 10).trainable());
+    }
+
+    @Test
     void optionalFieldsTakeTheirDefaults() {
         NetworkDefinition d = DefinitionReader.read("{\"layers\": [" + CONV + ", {\"type\": \"maxpool\", \"size\": 2},"
                 + OUT + "]}", "min.json", "min");

@@ -97,7 +97,7 @@ class ShapeInferenceTest {
     void summaryTableShowsEveryLayerAndTheTotals() {
         String table = summary("resnet20", 3, 32, 10).table();
         assertTrue(table.contains("model resnet20, input 3x32x32, 10 classes"), table);
-        assertTrue(table.contains("6.0     conv2d 32 3x3 stride 2 1 no-bias"), table);
+        assertTrue(table.contains("6.0     conv2d 32 3x3 stride 2 pad 1 no-bias"), table);
         assertTrue(table.contains("residual (projection stride 2) relu (shortcut + add)"), table);
         assertTrue(table.contains("total: 272,474 trainable, 1,568 non-trainable"), table);
         String cifar = summary("cifar-cnn", 3, 32, 10).table();

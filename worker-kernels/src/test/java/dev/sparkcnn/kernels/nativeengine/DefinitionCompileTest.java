@@ -73,7 +73,7 @@ class DefinitionCompileTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', textBlock = """
             vgg-bn   | native | engine native cannot build layer 1 (batchnorm) of model 'vgg-bn' yet: it has no batchnorm layer
-            resnet20 | native | engine native cannot build layer 0 (conv2d 16 3x3 1 no-bias) of model 'resnet20' yet: it has no convolution without bias
+            resnet20 | native | engine native cannot build layer 0 (conv2d 16 3x3 pad 1 no-bias) of model 'resnet20' yet: it has no convolution without bias
             vgg-bn   | dl4j   | engine dl4j cannot build layer 1 (batchnorm) of model 'vgg-bn': DL4J keeps batch-norm running statistics outside its optimizer's single state block, so the state would not match the definition's layout; use --engine native
             """)
     void enginesRefuseLayersTheyCannotBuildNamingThem(String model, String engine, String message) {
