@@ -5,6 +5,7 @@ import dev.sparkcnn.driver.cli.CommandGroup;
 import dev.sparkcnn.driver.cli.DataCommand;
 import dev.sparkcnn.driver.cli.EvaluateCommand;
 import dev.sparkcnn.driver.cli.Failures;
+import dev.sparkcnn.driver.cli.ModelCommand;
 import dev.sparkcnn.driver.cli.ModelsCommand;
 import dev.sparkcnn.driver.cli.PredictCommand;
 import dev.sparkcnn.driver.cli.ReportCommand;
@@ -24,7 +25,7 @@ import picocli.CommandLine.Command;
 @Command(name = "sparkcnn", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Distributed data-parallel CNN training on Apache Spark.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, ReportCommand.class,
-                RetrainCommand.class, ModelsCommand.class, DataCommand.class, BenchCommand.class,
+                RetrainCommand.class, ModelsCommand.class, ModelCommand.class, DataCommand.class, BenchCommand.class,
                 dev.sparkcnn.driver.cli.ExportCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main extends CommandGroup {

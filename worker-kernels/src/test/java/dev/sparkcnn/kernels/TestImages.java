@@ -2,7 +2,6 @@ package dev.sparkcnn.kernels;
 
 import dev.sparkcnn.datasets.ImageRecord;
 import dev.sparkcnn.datasets.Normalization;
-import dev.sparkcnn.kernels.model.ModelCatalogue;
 import dev.sparkcnn.kernels.model.ModelSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +42,7 @@ public final class TestImages {
 
     /** All records as batches for the spec, normalized with the model's default normalization. */
     public static List<Batch> batches(List<ImageRecord> records, int batchSize, ModelSpec spec) {
-        Normalization norm = ModelCatalogue.defaults(spec.model()).normalization(spec.channels());
+        Normalization norm = spec.definition().defaults().normalization(spec.channels());
         List<Batch> batches = new ArrayList<>();
         new BatchIterator(records.iterator(), batchSize, spec, norm).forEachRemaining(batches::add);
         return batches;

@@ -74,7 +74,7 @@ public final class BenchCommand extends CommandGroup {
         }
 
         private List<String> validModels() {
-            return checked("--models", models == null ? ModelCatalogue.names() : models, ModelCatalogue.names());
+            return checked("--models", models == null ? ModelCatalogue.TUTORIALS : models, ModelCatalogue.names());
         }
 
         private List<String> validEngines() {

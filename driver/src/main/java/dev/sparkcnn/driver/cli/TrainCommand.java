@@ -67,8 +67,9 @@ public final class TrainCommand implements Callable<Integer> {
             + "(default: 16777216 = 4096 x 4096).")
     Long maxImagePixels;
 
-    @Option(names = "--model", description = "simple-cnn, mnist-cnn or cifar-cnn (default: "
-            + ModelSettings.DEFAULT_NAME + ").")
+    @Option(names = "--model", description = "A catalogue model (simple-cnn, mnist-cnn, cifar-cnn, vgg-bn, resnet20; "
+            + "default: " + ModelSettings.DEFAULT_NAME + ") or a definition file ending in .json (see sparkcnn model "
+            + "summary).")
     String model;
 
     @Option(names = "--engine", description = "Network implementation: native (default; our layers on "

@@ -20,8 +20,12 @@ public record ModelSettings(String name, Engine engine, Optimizer optimizer, Dou
     public static final Engine DEFAULT_ENGINE = Engine.NATIVE;
 
     public ModelSettings {
-        require(name != null && ModelCatalogue.names().contains(name), "--model",
-                "'" + name + "' is not a known model; use one of " + String.join(", ", ModelCatalogue.names()));
+        require(name != null && (ModelCatalogue.names().contains(name) || ModelCatalogue.isDefinitionFile(name)),
+                "--model", "'" + name + "' is not a known model; use one of " + String.join(", ", ModelCatalogue.names())
+                        + " or a definition file (.json)");
+        if (ModelCatalogue.isDefinitionFile(name)) {
+            ModelCatalogue.definition(name); // a bad file fails here, naming its layer and field
+        }
         require(engine != null, "--engine", "is required: one of " + String.join(", ", Engine.ids()));
         require(batchSize == null || batchSize > 0, "--batch-size", "must be at least 1, got " + batchSize);
         require(learningRate == null || (learningRate > 0 && Double.isFinite(learningRate)), "--learning-rate",

@@ -234,6 +234,7 @@ public final class TrainJob {
     }
 
     private void describeStart(TrainingConfig config, StartingPoint from, ModelSpec spec) {
+        LOG.info("network:\n{}", spec.summary().table());
         if (resume != null) {
             LOG.info("resuming from {} after round {} (epoch {})", resume.path(), from.start().completedRounds(),
                     resume.checkpoint().info().epoch());

@@ -1,20 +1,33 @@
 package dev.sparkcnn.kernels.dl4j;
 
-import dev.sparkcnn.kernels.model.ModelCatalogue;
+import dev.sparkcnn.kernels.model.Activation;
+import dev.sparkcnn.kernels.model.ActivationLayer;
+import dev.sparkcnn.kernels.model.Conv2d;
+import dev.sparkcnn.kernels.model.Dense;
+import dev.sparkcnn.kernels.model.Dropout;
+import dev.sparkcnn.kernels.model.Flatten;
+import dev.sparkcnn.kernels.model.GlobalAvgPool;
+import dev.sparkcnn.kernels.model.LayerSpec;
 import dev.sparkcnn.kernels.model.ModelSpec;
+import dev.sparkcnn.kernels.model.Padding;
+import dev.sparkcnn.kernels.model.Pool2d;
+import dev.sparkcnn.kernels.model.WeightInit;
 import dev.sparkcnn.kernels.optim.Optimizer;
+import java.util.List;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration.ListBuilder;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration.ListBuilder;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
-import org.deeplearning4j.nn.weights.WeightInit;
-import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
@@ -23,54 +36,92 @@ import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
- * The catalogue models as DL4J layer stacks (NCHW, float32). Weight initialisation follows the
- * framework each model comes from: PyTorch's default for {@code simple-cnn} (DL4J {@code UNIFORM},
- * U(-1/sqrt(fanIn), 1/sqrt(fanIn)), biases 0 instead of PyTorch's uniform biases) and Keras' default
- * for the others ({@code XAVIER_UNIFORM} = glorot_uniform, biases 0).
+ * Compiles a network definition into a DL4J {@link MultiLayerConfiguration} (NCHW, float32), one
+ * case per layer type. DL4J's parameter layout per layer is the one the definition declares
+ * (convolution bias then weights, dense weights 'f' then bias), and its initialisers are the
+ * definition's ({@code UNIFORM} or {@code XAVIER_UNIFORM}, biases 0), so the initial state equals
+ * the native engine's. Layers DL4J has but whose state would not fit the definition's layout (batch
+ * normalization: DL4J keeps its running statistics outside the one optimizer block) and residual
+ * blocks (a {@code ComputationGraph}) are refused, naming the layer.
  */
 public final class Dl4jModels {
 
     private Dl4jModels() {
     }
 
-    /** The network configuration of a spec's model (exporters and peer benchmarks build the same network). */
+    /**
+     * The network configuration of a spec (exporters and peer benchmarks build the same network).
+     *
+     * @throws IllegalArgumentException naming the first layer this engine cannot build
+     */
     public static MultiLayerConfiguration configuration(ModelSpec spec) {
-        return switch (spec.model()) {
-            case ModelCatalogue.SIMPLE_CNN -> simpleCnn(spec);
-            case ModelCatalogue.MNIST_CNN -> mnistCnn(spec);
-            case ModelCatalogue.CIFAR_CNN -> cifarCnn(spec);
-            default -> throw new IllegalArgumentException("engine dl4j has no layers for model '" + spec.model() + "'");
+        ListBuilder builder = base(spec).list();
+        List<LayerSpec> layers = spec.definition().layers();
+        for (int i = 0; i < layers.size(); i++) {
+            Layer layer = layer(layers.get(i), spec, String.valueOf(i));
+            if (layer != null) {
+                builder.layer(layer);
+            }
+        }
+        return builder.setInputType(InputType.convolutional(spec.height(), spec.width(), spec.channels())).build();
+    }
+
+    private static Layer layer(LayerSpec layer, ModelSpec spec, String index) {
+        if (layer instanceof Conv2d c) {
+            return new ConvolutionLayer.Builder(c.kernel(), c.kernel()).stride(c.stride(), c.stride())
+                    .padding(c.padding().amount(), c.padding().amount()).convolutionMode(mode(c.padding()))
+                    .nOut(c.filters()).hasBias(c.bias()).activation(activation(c.activation())).build();
+        }
+        if (layer instanceof Pool2d p) {
+            return new SubsamplingLayer.Builder(p.max() ? PoolingType.MAX : PoolingType.AVG)
+                    .kernelSize(p.size(), p.size()).stride(p.stride(), p.stride())
+                    .padding(p.padding().amount(), p.padding().amount()).convolutionMode(mode(p.padding()))
+                    .avgPoolIncludePadInDivisor(false).build();
+        }
+        if (layer instanceof GlobalAvgPool) {
+            return new GlobalPoolingLayer.Builder(PoolingType.AVG).build();
+        }
+        if (layer instanceof Flatten) {
+            return null; // DL4J inserts the CNN-to-dense preprocessor itself, flattening (c, h, w)
+        }
+        if (layer instanceof Dropout d) {
+            return new DropoutLayer.Builder(1 - d.rate()).build(); // DL4J's argument is the retain probability
+        }
+        if (layer instanceof ActivationLayer a) {
+            return new org.deeplearning4j.nn.conf.layers.ActivationLayer.Builder()
+                    .activation(activation(a.function())).build();
+        }
+        if (layer instanceof Dense d) {
+            int units = d.units(spec.numClasses());
+            if (d.activation() == Activation.SOFTMAX) {
+                return new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(units).hasBias(d.bias())
+                        .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build();
+            }
+            return new DenseLayer.Builder().nOut(units).hasBias(d.bias()).activation(activation(d.activation()))
+                    .build();
+        }
+        String why = layer.type().equals("batchnorm")
+                ? "DL4J keeps batch-norm running statistics outside its optimizer's single state block, so the state "
+                        + "would not match the definition's layout"
+                : "a " + layer.type() + " layer needs a ComputationGraph, which this engine does not build";
+        throw new IllegalArgumentException("engine dl4j cannot build layer " + index + " (" + layer.describe()
+                + ") of model '" + spec.model() + "': " + why + "; use --engine native");
+    }
+
+    private static ConvolutionMode mode(Padding padding) {
+        return padding.same() ? ConvolutionMode.Same : ConvolutionMode.Truncate;
+    }
+
+    private static org.nd4j.linalg.activations.Activation activation(Activation activation) {
+        return switch (activation) {
+            case IDENTITY -> org.nd4j.linalg.activations.Activation.IDENTITY;
+            case RELU -> org.nd4j.linalg.activations.Activation.RELU;
+            case LEAKY_RELU -> org.nd4j.linalg.activations.Activation.LEAKYRELU;
+            case ELU -> org.nd4j.linalg.activations.Activation.ELU;
+            case SIGMOID -> org.nd4j.linalg.activations.Activation.SIGMOID;
+            case TANH -> org.nd4j.linalg.activations.Activation.TANH;
+            case SOFTMAX -> org.nd4j.linalg.activations.Activation.SOFTMAX;
         };
-    }
-
-    private static MultiLayerConfiguration simpleCnn(ModelSpec spec) {
-        ListBuilder layers = base(spec, WeightInit.UNIFORM).list()
-                .layer(sameConv(16))
-                .layer(maxPool())
-                .layer(sameConv(32))
-                .layer(maxPool());
-        return finish(layers, spec);
-    }
-
-    private static MultiLayerConfiguration mnistCnn(ModelSpec spec) {
-        ListBuilder layers = base(spec, WeightInit.XAVIER_UNIFORM).list()
-                .layer(validConv(32))
-                .layer(maxPool())
-                .layer(validConv(64))
-                .layer(maxPool())
-                .layer(dense(128));
-        return finish(layers, spec);
-    }
-
-    private static MultiLayerConfiguration cifarCnn(ModelSpec spec) {
-        ListBuilder layers = base(spec, WeightInit.XAVIER_UNIFORM).list()
-                .layer(validConv(32))
-                .layer(maxPool())
-                .layer(validConv(64))
-                .layer(maxPool())
-                .layer(validConv(64))
-                .layer(dense(64));
-        return finish(layers, spec);
     }
 
     /** The spec's optimizer as a DL4J updater. */
@@ -83,44 +134,16 @@ public final class Dl4jModels {
         };
     }
 
-    private static NeuralNetConfiguration.Builder base(ModelSpec spec, WeightInit init) {
-        IUpdater updater = updater(spec);
+    private static NeuralNetConfiguration.Builder base(ModelSpec spec) {
         return new NeuralNetConfiguration.Builder()
                 .seed(spec.seed())
                 .dataType(DataType.FLOAT)
-                .updater(updater)
-                .weightInit(init)
+                .updater(updater(spec))
+                .weightInit(spec.definition().weightInit() == WeightInit.XAVIER_UNIFORM
+                        ? org.deeplearning4j.nn.weights.WeightInit.XAVIER_UNIFORM
+                        : org.deeplearning4j.nn.weights.WeightInit.UNIFORM)
                 .convolutionMode(ConvolutionMode.Truncate)
                 .trainingWorkspaceMode(WorkspaceMode.ENABLED)
                 .inferenceWorkspaceMode(WorkspaceMode.ENABLED);
-    }
-
-    private static MultiLayerConfiguration finish(ListBuilder layers, ModelSpec spec) {
-        return layers
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
-                        .nOut(spec.numClasses()).activation(Activation.SOFTMAX).build())
-                .setInputType(InputType.convolutional(spec.height(), spec.width(), spec.channels()))
-                .build();
-    }
-
-    /** 3x3, stride 1, zero padding 1: keeps the spatial size. */
-    private static ConvolutionLayer sameConv(int channels) {
-        return new ConvolutionLayer.Builder(3, 3).stride(1, 1).padding(1, 1).nOut(channels)
-                .activation(Activation.RELU).build();
-    }
-
-    /** 3x3, stride 1, no padding: loses 2 pixels per side length. */
-    private static ConvolutionLayer validConv(int channels) {
-        return new ConvolutionLayer.Builder(3, 3).stride(1, 1).padding(0, 0).nOut(channels)
-                .activation(Activation.RELU).build();
-    }
-
-    /** 2x2 max-pooling, stride 2, remainder dropped. */
-    private static SubsamplingLayer maxPool() {
-        return new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build();
-    }
-
-    private static DenseLayer dense(int units) {
-        return new DenseLayer.Builder().nOut(units).activation(Activation.RELU).build();
     }
 }

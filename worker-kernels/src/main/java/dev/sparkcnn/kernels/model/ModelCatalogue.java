@@ -1,59 +1,85 @@
 package dev.sparkcnn.kernels.model;
 
-import dev.sparkcnn.kernels.optim.Optimizer;
-import java.util.LinkedHashMap;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The named models and their defaults. Engine-neutral: what each name means as layers is defined
- * by each engine (for DL4J in {@code Dl4jModels}); every model takes its input shape and class
- * count from the {@link ModelSpec}, so every model runs on every dataset large enough for it.
+ * The named models: network definitions shipped as resources ({@code catalogue/NAME.json} beside
+ * this class), read once. Each takes its input shape and class count from the data, so every model
+ * runs on every dataset large enough for it.
  */
 public final class ModelCatalogue {
 
     public static final String SIMPLE_CNN = "simple-cnn";
     public static final String MNIST_CNN = "mnist-cnn";
     public static final String CIFAR_CNN = "cifar-cnn";
+    public static final String VGG_BN = "vgg-bn";
+    public static final String RESNET20 = "resnet20";
 
-    private static final Map<String, ModelDefaults> MODELS = new LinkedHashMap<>();
+    /** Catalogue order; a new model is its resource file plus its name here. */
+    private static final List<String> NAMES = List.of(SIMPLE_CNN, MNIST_CNN, CIFAR_CNN, VGG_BN, RESNET20);
 
-    static {
-        // Input side s: 3x3 'same' conv keeps s, 2x2 pool halves it (floor), 3x3 'valid' conv loses 2.
-        register(new ModelDefaults(SIMPLE_CNN,
-                "PyTorch CIFAR tutorial style: conv16 3x3 same, pool, conv32 3x3 same, pool, dense softmax",
-                Optimizer.NESTEROVS, 0.001, 32, 0.5f, 0.5f, 4));
-        register(new ModelDefaults(MNIST_CNN,
-                "Keras MNIST convnet: conv32 3x3, pool, conv64 3x3, pool, dense128, dense softmax",
-                Optimizer.ADAM, 0.001, 64, 0f, 1f, 10));
-        register(new ModelDefaults(CIFAR_CNN,
-                "TensorFlow CNN tutorial: conv32 3x3, pool, conv64 3x3, pool, conv64 3x3, dense64, dense softmax",
-                Optimizer.ADAM, 0.001, 64, 0f, 1f, 18));
-    }
+    /** The three tutorial networks, which every engine builds (the default of {@code bench kernels}). */
+    public static final List<String> TUTORIALS = List.of(SIMPLE_CNN, MNIST_CNN, CIFAR_CNN);
+
+    private static final Map<String, NetworkDefinition> DEFINITIONS = new ConcurrentHashMap<>();
 
     private ModelCatalogue() {
     }
 
-    private static void register(ModelDefaults defaults) {
-        MODELS.put(defaults.name(), defaults);
-    }
-
     /** The model names, in catalogue order. */
     public static List<String> names() {
-        return List.copyOf(MODELS.keySet());
+        return NAMES;
+    }
+
+    /** Whether {@code model} names a definition file (a local path ending in {@code .json}) rather than a catalogue model. */
+    public static boolean isDefinitionFile(String model) {
+        return model != null && model.endsWith(".json");
     }
 
     /**
-     * The defaults of a named model.
+     * The definition of a catalogue model, or of a definition file ({@link #isDefinitionFile}),
+     * read afresh on every call.
      *
      * @throws IllegalArgumentException if the name is not in the catalogue
+     * @throws DefinitionException      if the file cannot be read or is not a valid definition
      */
-    public static ModelDefaults defaults(String name) {
-        ModelDefaults defaults = name == null ? null : MODELS.get(name);
-        if (defaults == null) {
-            throw new IllegalArgumentException(
-                    "unknown model '" + name + "'; known models: " + String.join(", ", MODELS.keySet()));
+    public static NetworkDefinition definition(String nameOrFile) {
+        if (isDefinitionFile(nameOrFile)) {
+            return DefinitionReader.read(Path.of(nameOrFile));
         }
-        return defaults;
+        if (nameOrFile == null || !NAMES.contains(nameOrFile)) {
+            throw new IllegalArgumentException(
+                    "unknown model '" + nameOrFile + "'; known models: " + String.join(", ", NAMES));
+        }
+        return DEFINITIONS.computeIfAbsent(nameOrFile, ModelCatalogue::load);
+    }
+
+    /**
+     * The defaults of a catalogue model or a definition file.
+     *
+     * @throws IllegalArgumentException if the name is not in the catalogue or the file is not a definition
+     */
+    public static ModelDefaults defaults(String nameOrFile) {
+        return ModelDefaults.of(definition(nameOrFile));
+    }
+
+    private static NetworkDefinition load(String name) {
+        String resource = "catalogue/" + name + ".json";
+        try (InputStream in = ModelCatalogue.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("the catalogue resource " + resource + " is missing from the jar");
+            }
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return DefinitionReader.read(text, "catalogue model " + name, name);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -5,11 +5,12 @@ import dev.sparkcnn.kernels.optim.Optimizer;
 import java.io.Serializable;
 
 /**
- * What a catalogue model uses unless told otherwise, and what it needs from its input.
+ * What a model uses unless told otherwise, and what it needs from its input: its definition's
+ * {@link TrainingDefaults} with its name, description and smallest image side.
  *
- * @param name              the model's catalogue name
+ * @param name              the model's name
  * @param description       one line: architecture and where it comes from
- * @param optimizer         the tutorial's optimizer, used unless a {@link ModelSpec} overrides it
+ * @param optimizer         the optimizer used unless a {@link ModelSpec} overrides it
  * @param learningRate      the default learning rate
  * @param batchSize         the default mini-batch size
  * @param normalizationMean per-channel mean subtracted after scaling pixels to [0,1]
@@ -19,6 +20,14 @@ import java.io.Serializable;
 public record ModelDefaults(String name, String description, Optimizer optimizer, double learningRate, int batchSize,
                             float normalizationMean, float normalizationStd, int minImageSide)
         implements Serializable {
+
+    /** The defaults of a definition; the smallest side is probed with one channel and two classes. */
+    public static ModelDefaults of(NetworkDefinition definition) {
+        TrainingDefaults d = definition.defaults();
+        int channels = definition.input() == null ? 1 : definition.input().channels();
+        return new ModelDefaults(definition.name(), definition.description(), d.optimizer(), d.learningRate(),
+                d.batchSize(), d.normalizationMean(), d.normalizationStd(), definition.minImageSide(channels, 2));
+    }
 
     /** The input normalization this model was designed with, for images with the given channel count. */
     public Normalization normalization(int channels) {

@@ -25,7 +25,7 @@ public final class NativeKernelBench {
     public static List<Layer> layers(ModelSpec spec) {
         List<Layer> result = new ArrayList<>();
         long[] in = {spec.height(), spec.width(), spec.channels()};
-        for (NativeLayer layer : NativeModels.layers(spec, DataType.FLOAT)) {
+        for (NativeLayer layer : NativeCompiler.layers(spec, DataType.FLOAT)) {
             result.add(describe(layer, in));
             in = layer.outputShape();
         }
@@ -66,7 +66,7 @@ public final class NativeKernelBench {
         }
         NativeRuntime.applyThreads(NativeRuntime.requestedThreads()); // per-op timings: every op gets all threads
         NativeRuntime.ensureFloatDefaults();
-        List<NativeLayer> layers = NativeModels.layers(spec, DataType.FLOAT);
+        List<NativeLayer> layers = NativeCompiler.layers(spec, DataType.FLOAT);
         List<Layer> shapes = layers(spec);
         long numParams = layers.stream().mapToLong(NativeLayer::numParams).sum();
         Nd4j.getRandom().setSeed(spec.seed());

@@ -7,8 +7,44 @@ import org.nd4j.linalg.factory.Nd4j;
  * One layer of the {@code native} engine: a forward and a backward pass through libnd4j ops on
  * arrays allocated once per batch size and reused every step. Activations are NHWC for image
  * layers and {@code [batch, features]} after them; parameters and their gradients are views into
- * the network's flat buffers, in DL4J's layout, so the flat state is interchangeable with engine
- * {@code dl4j}.
+ * the network's flat buffers, in the layout the network definition fixes, so the flat state is
+ * interchangeable with engine {@code dl4j}.
+ *
+ * <h2>Adding a layer type</h2>
+ * A new layer is one class implementing this interface plus one case in {@link NativeCompiler}
+ * (which maps the definition's {@link dev.sparkcnn.kernels.model.LayerSpec} to it and passes the
+ * per-example input shape). The class must keep this contract:
+ * <ul>
+ *   <li><b>Shapes.</b> The constructor takes the per-example input shape ({@code [h, w, c]} or
+ *   {@code [features]}) and the spec's settings, and fails with {@link IllegalArgumentException}
+ *   on settings it cannot run; {@link #outputShape} equals the shape the spec's
+ *   {@code outputShape} infers (NHWC order).</li>
+ *   <li><b>Parameters.</b> {@link #numParams} is the total length of the arrays the spec's
+ *   {@code params(...)} declares, and {@link #bind} views them at {@code offset} in exactly that
+ *   order, shape and memory order ({@code 'c'} or {@code 'f'}), e.g. batch norm: gamma, beta,
+ *   running mean, running variance, each {@code [channels]}. Initial values are not the layer's
+ *   business: {@link dev.sparkcnn.kernels.model.ParamLayout#initialParams} draws them.</li>
+ *   <li><b>Non-trainable state</b> (a batch norm's running statistics) lives in the parameter
+ *   buffer so that it is averaged and checkpointed with the parameters: the training forward pass
+ *   updates it in place, and {@link #backward} writes zeros to its gradient positions, so the
+ *   optimizer (which runs over the whole flat vector) leaves it unchanged.</li>
+ *   <li><b>Training and inference.</b> {@link #forward} serves both today. A layer that behaves
+ *   differently (batch norm, dropout) needs the mode: add a {@code training(boolean)} method here
+ *   with a no-op default, and call it from {@code NativeNetwork} (training in {@code fit} and
+ *   {@code computeGradient}, inference in {@code predict} and {@code evaluate}). Dropout masks
+ *   must come from a generator seeded by (seed, epoch, partition, step), never a global one.</li>
+ *   <li><b>Batch slices.</b> Each of {@code NativeNetwork}'s batch slices has its own instance of
+ *   every layer (its own arrays, the shared parameter buffer), run on its own thread; state a
+ *   layer writes into the parameter buffer must therefore be written by one slice only, or
+ *   combined deterministically (slice order), and batch statistics are per slice unless the
+ *   layer combines them.</li>
+ *   <li><b>Memory.</b> {@link #allocate} (re)creates every array for a batch size and
+ *   {@link #release} frees them; {@link #forward} and {@link #backward} allocate nothing and return
+ *   reused arrays (prepared ops, {@link PreparedOp}, bound once in {@code allocate}).</li>
+ *   <li><b>Tests.</b> Reference tests against naive loops in float and double, forward and every
+ *   gradient ({@code KernelReferenceTest}, {@code LayerHarness}), and, where engine {@code dl4j}
+ *   has the layer, agreement with it ({@code DefinitionCompileTest}).</li>
+ * </ul>
  */
 interface NativeLayer {
 

@@ -67,9 +67,9 @@ final class NativeNetwork implements Network {
         NativeRuntime.ensureFloatDefaults();
         this.spec = spec;
         this.dataType = dataType;
-        List<NativeLayer> layers = NativeModels.layers(spec, dataType);
+        List<NativeLayer> layers = NativeCompiler.layers(spec, dataType);
         this.updater = UpdaterRule.of(spec);
-        ParamLayout layout = NativeModels.layout(spec);
+        ParamLayout layout = spec.layout();
         this.initialParams = layout.initialParams(spec.seed());
         long numParams = layers.stream().mapToLong(NativeLayer::numParams).sum();
         if (numParams != initialParams.length) {
@@ -344,7 +344,7 @@ final class NativeNetwork implements Network {
     }
 
     private void addSlice() {
-        List<NativeLayer> layers = NativeModels.layers(spec, dataType);
+        List<NativeLayer> layers = NativeCompiler.layers(spec, dataType);
         slices.add(new Slice(layers, Nd4j.create(dataType, params.length())));
     }
 

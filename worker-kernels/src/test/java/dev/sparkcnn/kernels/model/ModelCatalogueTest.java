@@ -52,9 +52,10 @@ class ModelCatalogueTest {
 
     @Test
     void namesAndUnknownModel() {
-        assertEquals(List.of("simple-cnn", "mnist-cnn", "cifar-cnn"), ModelCatalogue.names());
+        assertEquals(List.of("simple-cnn", "mnist-cnn", "cifar-cnn", "vgg-bn", "resnet20"), ModelCatalogue.names());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelCatalogue.defaults("x"));
-        assertEquals("unknown model 'x'; known models: simple-cnn, mnist-cnn, cifar-cnn", e.getMessage());
+        assertEquals("unknown model 'x'; known models: simple-cnn, mnist-cnn, cifar-cnn, vgg-bn, resnet20",
+                e.getMessage());
         assertEquals(0.001, ModelCatalogue.defaults("simple-cnn").learningRate());
         assertEquals(32, ModelCatalogue.defaults("simple-cnn").batchSize());
         assertEquals(64, ModelCatalogue.defaults("cifar-cnn").batchSize());

@@ -39,13 +39,13 @@ class NativeNetworkTest {
         NativeRuntime.configureThreads(1);
     }
 
-    private static List<Batch> batches(ModelSpec spec, int count, int size) {
+    static List<Batch> batches(ModelSpec spec, int count, int size) {
         return TestImages.batches(TestImages.random(size * count, spec.imageSize(), spec.numClasses(), 99), size,
                 spec);
     }
 
     /** The largest |a - b| relative to the largest |a| (so tiny values do not dominate). */
-    private static double relativeDifference(float[] a, float[] b) {
+    static double relativeDifference(float[] a, float[] b) {
         assertEquals(a.length, b.length);
         double scale = 0;
         double max = 0;
@@ -122,7 +122,7 @@ class NativeNetworkTest {
             double lossSum = net.computeGradient(batch);
             assertTrue(lossSum > 0);
             double[] gradient = net.gradient();
-            List<NativeLayer> layers = NativeModels.layers(spec, DataType.DOUBLE);
+            List<NativeLayer> layers = NativeCompiler.layers(spec, DataType.DOUBLE);
             long offset = 0;
             int checked = 0;
             for (NativeLayer layer : layers) {
