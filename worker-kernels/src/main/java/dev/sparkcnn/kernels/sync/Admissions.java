@@ -85,10 +85,19 @@ final class Admissions implements Closeable {
             } catch (IOException e) {
                 if (!closed && !server.isClosed()) {
                     LOG.warn("{}: accept failed: {}", name, e.toString());
+                    pause(); // e.g. out of file descriptors: do not spin
                 }
                 continue;
             }
             admit(socket);
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
