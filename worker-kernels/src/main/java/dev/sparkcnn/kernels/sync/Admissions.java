@@ -145,10 +145,10 @@ final class Admissions implements Closeable {
             admitted.run();
             return;
         }
-        RingCollective.closeQuietly(p.socket);
         if (refusal != null && !closed) {
             reporter.refused(name, p.peer, refusal);
         }
+        RingCollective.closeQuietly(p.socket);
     }
 
     private static String reason(Exception e) {
