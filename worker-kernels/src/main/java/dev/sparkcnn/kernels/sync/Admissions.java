@@ -85,10 +85,19 @@ final class Admissions implements Closeable {
             } catch (IOException e) {
                 if (!closed && !server.isClosed()) {
                     LOG.warn("{}: accept failed: {}", name, e.toString());
+                    pause(); // e.g. out of file descriptors: do not spin
                 }
                 continue;
             }
             admit(socket);
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -136,10 +145,10 @@ final class Admissions implements Closeable {
             admitted.run();
             return;
         }
-        RingCollective.closeQuietly(p.socket);
         if (refusal != null && !closed) {
             reporter.refused(name, p.peer, refusal);
         }
+        RingCollective.closeQuietly(p.socket);
     }
 
     private static String reason(Exception e) {

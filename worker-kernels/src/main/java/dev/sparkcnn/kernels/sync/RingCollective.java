@@ -124,8 +124,9 @@ public final class RingCollective implements Collective {
             closeQuietly(server);
             return new RingCollective(rank, members, timeout, cancelled, null, null, null);
         }
-        LOG.info("ring: round {} attempt {}: rank {} of {} accepts on {}", credentials.round(), credentials.attempt(),
-                rank, size, server.getLocalSocketAddress());
+        LOG.info("ring: round {} attempt {}: rank {} of {} accepts on {}, traffic {}", credentials.round(),
+                credentials.attempt(), rank, size, server.getLocalSocketAddress(),
+                credentials.secret().encrypted() ? "authenticated and encrypted (AES-GCM)" : "authenticated, in clear");
         long deadline = System.currentTimeMillis() + timeout.toMillis();
         RingJoin joining = new RingJoin(rank, members, credentials, timeout.toMillis(), cancelled);
         Admissions admissions = Admissions.start("ring rank " + rank + " at " + server.getLocalSocketAddress(), server,

@@ -31,6 +31,19 @@ final class Refusals implements Admissions.Reporter {
         }
     }
 
+    /** Whether some reason contains {@code text}, waiting up to {@code millis}. */
+    synchronized boolean any(String text, long millis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + millis;
+        while (entries.stream().noneMatch(e -> e.contains(text))) {
+            long left = deadline - System.currentTimeMillis();
+            if (left <= 0) {
+                return false;
+            }
+            wait(left);
+        }
+        return true;
+    }
+
     @Override
     public synchronized String toString() {
         return String.join("\n", entries);
