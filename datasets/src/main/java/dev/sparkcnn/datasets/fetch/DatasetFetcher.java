@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -104,7 +105,9 @@ public final class DatasetFetcher {
     private Path download(DatasetSource source, RemoteFile file, Path downloads, Path out, Path target)
             throws IOException {
         Path done = downloads.resolve(file.fileName());
-        if (Files.exists(done) && Checksums.md5(done).equals(file.md5())) {
+        refuseLink(downloads);
+        refuseLink(done);
+        if (Files.isRegularFile(done, LinkOption.NOFOLLOW_LINKS) && Checksums.md5(done).equals(file.md5())) {
             log.accept("using " + done + " (verified earlier)");
             return done;
         }
@@ -113,7 +116,7 @@ public final class DatasetFetcher {
         Path part = downloads.resolve(file.fileName() + ".part");
         String url = source.url(file);
         try {
-            downloader.download(URI.create(url), part, log);
+            downloader.download(URI.create(url), part, file.maxBytes(), log);
         } catch (HttpDownloader.UnreachableException e) {
             throw new UncheckedIOException(url + ": " + e.getMessage() + ". Without network: copy "
                     + (source.files().size() == 1 ? file.fileName() : "the files " + names(source))
@@ -121,6 +124,11 @@ public final class DatasetFetcher {
                     + " and run `sparkcnn data fetch " + source.name() + " --from "
                     + (source.files().size() == 1 ? file.fileName() : "DIR") + " --out " + out
                     + "`, or pass --mirror URL", e);
+        } catch (HttpDownloader.RefusedException e) {
+            if (!Files.isSymbolicLink(part)) {
+                Files.deleteIfExists(part); // too large: its bytes are not worth resuming
+            }
+            throw new InvalidDataException(e.getMessage());
         } catch (HttpDownloader.HttpStatusException e) {
             throw new UncheckedIOException(e.getMessage() + "; check --mirror, or use --from with a local copy", e);
         } catch (IOException e) {
@@ -130,6 +138,14 @@ public final class DatasetFetcher {
         verify(part, file, url, true);
         Files.move(part, done);
         return done;
+    }
+
+    /** A download never reads or writes through a symbolic link someone put in its place. */
+    private static void refuseLink(Path path) {
+        if (Files.isSymbolicLink(path)) {
+            throw new InvalidDataException(path + " is a symbolic link; a download never writes through one: "
+                    + "remove it and run the command again");
+        }
     }
 
     private void verify(Path file, RemoteFile expected, String origin, boolean deleteOnMismatch) throws IOException {
