@@ -5,9 +5,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -15,9 +17,12 @@ import java.util.stream.Stream;
 /**
  * The directory a fetch writes: built in a hidden temporary sibling and renamed into place, so
  * readers see the complete dataset or nothing. With overwrite, the previous directory is renamed
- * aside first and deleted only once the new one is in place.
+ * aside first and deleted only once the new one is in place; only a directory a fetch wrote (it
+ * holds {@value #MARKER}) is ever replaced.
  */
 final class OutputDirectory {
+    /** The hidden file that marks a directory as written by {@code data fetch} (readers skip hidden files). */
+    static final String MARKER = ".sparkcnn-dataset";
     private final Path target;
     private final boolean replace;
 
@@ -40,6 +45,11 @@ final class OutputDirectory {
                 throw new IllegalArgumentException("--out " + target + " already exists and is not empty; choose a new "
                         + "directory or pass --overwrite to replace it");
             }
+            if (!isEmpty(target) && !Files.isRegularFile(target.resolve(MARKER), LinkOption.NOFOLLOW_LINKS)) {
+                throw new IllegalArgumentException("--out " + target + " exists and was not written by data fetch (it "
+                        + "has no " + MARKER + "); --overwrite replaces only such directories: choose a new "
+                        + "directory, or remove it yourself if you mean to");
+            }
             replace = true;
         }
         return new OutputDirectory(target, replace);
@@ -60,6 +70,8 @@ final class OutputDirectory {
 
     /** Renames {@code staging} to the target, replacing the old one if there is one. */
     void publish(Path staging) throws IOException {
+        Files.writeString(staging.resolve(MARKER), "written by sparkcnn data fetch; --overwrite may replace this "
+                + "directory\n", StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         Path old = null;
         if (replace && Files.exists(target)) {
             old = target.resolveSibling("." + target.getFileName() + ".old-" + UUID.randomUUID().toString()

@@ -14,7 +14,6 @@ import dev.sparkcnn.driver.eval.Evaluation;
 import dev.sparkcnn.driver.eval.EvaluationReport;
 import dev.sparkcnn.driver.spark.SparkRuntime;
 import dev.sparkcnn.driver.spark.StopWatchdog;
-import dev.sparkcnn.driver.store.AtomicDirectory;
 import dev.sparkcnn.driver.store.Checkpoints;
 import dev.sparkcnn.driver.store.ModelDirectory;
 import dev.sparkcnn.driver.store.SavedModel;
@@ -78,7 +77,7 @@ public final class TrainJob {
      */
     public Metrics run(ModelState initialOrNull) {
         HadoopConf hadoop = new HadoopConf(SparkRuntime.hadoopConfiguration(sparkConf));
-        AtomicDirectory.checkWritable(hadoop, requested.out(), requested.overwrite(), "--out");
+        ModelDirectory.checkWritable(hadoop, requested.out(), requested.overwrite());
         if (resume == null) {
             prepareCheckpointDir(hadoop, requested);
         }

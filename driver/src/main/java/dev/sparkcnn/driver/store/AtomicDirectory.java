@@ -26,12 +26,28 @@ public final class AtomicDirectory {
      * file there, so a run does not find out only after hours of training).
      */
     public static void checkWritable(HadoopConf hadoop, String target, boolean overwrite, String option) {
+        checkWritable(hadoop, target, overwrite, option, null);
+    }
+
+    /**
+     * As {@link #checkWritable(HadoopConf, String, boolean, String)}; with overwrite, an existing
+     * {@code target} must also be recognisably this project's: a directory holding {@code marker}
+     * (e.g. a model directory's {@code model.json}). Anything else is refused, named, and kept.
+     * A null {@code marker} means the caller has already recognised the directory.
+     */
+    public static void checkWritable(HadoopConf hadoop, String target, boolean overwrite, String option,
+                                     String marker) {
         Path path = new Path(target);
         try {
             FileSystem fs = hadoop.fileSystem(target);
             if (!overwrite && fs.exists(path)) {
                 throw new ConfigException(option + " " + target + " already exists; choose a new directory or pass "
                         + "--overwrite to replace it");
+            }
+            if (overwrite && marker != null && fs.exists(path) && !recognised(fs, path, marker)) {
+                throw new ConfigException(option + " " + target + " exists and is not a directory this program wrote "
+                        + "(it has no " + marker + "); --overwrite replaces only those: choose a new directory, or "
+                        + "remove it yourself if you mean to");
             }
             Path parent = path.getParent();
             if (parent != null) {
@@ -67,6 +83,15 @@ public final class AtomicDirectory {
     /** Writes {@code files} as directory {@code target}; {@code option} names it in messages. */
     public static void write(HadoopConf hadoop, String target, boolean overwrite, Map<String, byte[]> files,
                              String option) {
+        write(hadoop, target, overwrite, files, option, null);
+    }
+
+    /**
+     * As {@link #write(HadoopConf, String, boolean, Map, String)}; with overwrite, an existing
+     * {@code target} is replaced only when it holds {@code marker} (null: the caller has recognised it).
+     */
+    public static void write(HadoopConf hadoop, String target, boolean overwrite, Map<String, byte[]> files,
+                             String option, String marker) {
         Path dest = new Path(target);
         Path parent = dest.getParent();
         String id = UUID.randomUUID().toString().substring(0, 8);
@@ -76,7 +101,7 @@ public final class AtomicDirectory {
             FileSystem fs = hadoop.fileSystem(target);
             // no .crc side files on the local FS: state.bin carries its own checksum
             fs.setWriteChecksum(false);
-            checkWritable(hadoop, target, overwrite, option);
+            checkWritable(hadoop, target, overwrite, option, marker);
             try {
                 fs.mkdirs(tmp);
                 for (Map.Entry<String, byte[]> f : files.entrySet()) {
@@ -97,6 +122,10 @@ public final class AtomicDirectory {
         } catch (IOException e) {
             throw new UncheckedIOException(target + ": could not write: " + e.getMessage(), e);
         }
+    }
+
+    private static boolean recognised(FileSystem fs, Path dir, String marker) throws IOException {
+        return fs.getFileStatus(dir).isDirectory() && fs.exists(new Path(dir, marker));
     }
 
     private static boolean rename(FileSystem fs, Path from, Path to) throws IOException {
