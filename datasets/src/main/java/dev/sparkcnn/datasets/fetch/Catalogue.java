@@ -1,5 +1,6 @@
 package dev.sparkcnn.datasets.fetch;
 
+import dev.sparkcnn.datasets.UsageException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,7 @@ public final class Catalogue {
         Map<String, DatasetSource> byName = new LinkedHashMap<>();
         for (DatasetSource s : sources) {
             if (byName.put(s.name(), s) != null) {
-                throw new IllegalArgumentException("two dataset sources are called " + s.name());
+                throw new UsageException("two dataset sources are called " + s.name());
             }
         }
         this.sources = Map.copyOf(byName);
@@ -67,7 +68,7 @@ public final class Catalogue {
     public DatasetSource source(String name) {
         DatasetSource s = sources.get(name);
         if (s == null) {
-            throw new IllegalArgumentException("unknown dataset '" + name + "'; use one of " + String.join(", ", names));
+            throw new UsageException("unknown dataset '" + name + "'; use one of " + String.join(", ", names));
         }
         return s;
     }

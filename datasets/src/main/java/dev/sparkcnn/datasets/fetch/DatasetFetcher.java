@@ -1,5 +1,6 @@
 package dev.sparkcnn.datasets.fetch;
 
+import dev.sparkcnn.datasets.UsageException;
 import dev.sparkcnn.datasets.InvalidDataException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -168,16 +169,16 @@ public final class DatasetFetcher {
         if (Files.isDirectory(from)) {
             Path inside = from.resolve(file.fileName());
             if (!Files.isRegularFile(inside)) {
-                throw new IllegalArgumentException("--from " + from + ": no " + file.fileName() + " in this directory; "
+                throw new UsageException("--from " + from + ": no " + file.fileName() + " in this directory; "
                         + source.name() + " needs " + names(source));
             }
             return inside;
         }
         if (!Files.isRegularFile(from)) {
-            throw new IllegalArgumentException("--from " + from + ": no such file or directory");
+            throw new UsageException("--from " + from + ": no such file or directory");
         }
         if (source.files().size() > 1) {
-            throw new IllegalArgumentException("--from " + from + ": " + source.name() + " has "
+            throw new UsageException("--from " + from + ": " + source.name() + " has "
                     + source.files().size() + " files (" + names(source) + "); give the directory holding them");
         }
         return from;

@@ -1,5 +1,6 @@
 package dev.sparkcnn.datasets.fetch;
 
+import dev.sparkcnn.datasets.UsageException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
@@ -34,19 +35,19 @@ final class OutputDirectory {
     /** Checks {@code target} (absolute) can be written: absent, empty, or {@code overwrite}. */
     static OutputDirectory prepare(Path target, boolean overwrite) {
         if (target.getParent() == null) {
-            throw new IllegalArgumentException("--out " + target + ": give a directory below the file system root");
+            throw new UsageException("--out " + target + ": give a directory below the file system root");
         }
         boolean replace = false;
         if (Files.exists(target)) {
             if (!Files.isDirectory(target)) {
-                throw new IllegalArgumentException("--out " + target + " is a file; give a directory");
+                throw new UsageException("--out " + target + " is a file; give a directory");
             }
             if (!isEmpty(target) && !overwrite) {
-                throw new IllegalArgumentException("--out " + target + " already exists and is not empty; choose a new "
+                throw new UsageException("--out " + target + " already exists and is not empty; choose a new "
                         + "directory or pass --overwrite to replace it");
             }
             if (!isEmpty(target) && !Files.isRegularFile(target.resolve(MARKER), LinkOption.NOFOLLOW_LINKS)) {
-                throw new IllegalArgumentException("--out " + target + " exists and was not written by data fetch (it "
+                throw new UsageException("--out " + target + " exists and was not written by data fetch (it "
                         + "has no " + MARKER + "); --overwrite replaces only such directories: choose a new "
                         + "directory, or remove it yourself if you mean to");
             }
@@ -88,8 +89,8 @@ final class OutputDirectory {
         }
     }
 
-    static IllegalArgumentException denied(Path target, Path path) {
-        return new IllegalArgumentException("--out " + target + ": permission denied creating " + path
+    static UsageException denied(Path target, Path path) {
+        return new UsageException("--out " + target + ": permission denied creating " + path
                 + "; choose a directory you can write to (or fix its permissions)");
     }
 

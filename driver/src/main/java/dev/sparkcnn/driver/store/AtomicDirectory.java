@@ -7,8 +7,11 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes a directory of files on any Hadoop file system so that readers see either the old
@@ -17,6 +20,7 @@ import org.apache.hadoop.fs.Path;
  * first renamed aside and deleted only after the new one is in place.
  */
 public final class AtomicDirectory {
+    private static final Logger LOG = LoggerFactory.getLogger("dev.sparkcnn");
     private AtomicDirectory() {
     }
 
@@ -101,6 +105,7 @@ public final class AtomicDirectory {
             FileSystem fs = hadoop.fileSystem(target);
             // no .crc side files on the local FS: state.bin carries its own checksum
             fs.setWriteChecksum(false);
+            recover(hadoop, target);
             checkWritable(hadoop, target, overwrite, option, marker);
             try {
                 fs.mkdirs(tmp);
@@ -109,9 +114,14 @@ public final class AtomicDirectory {
                         out.write(f.getValue());
                     }
                 }
+                PausePoints.reached(PausePoints.DIRECTORY_WRITTEN);
                 boolean replaced = overwrite && fs.exists(dest) && rename(fs, dest, old);
+                if (replaced) {
+                    PausePoints.reached(PausePoints.OLD_MOVED_ASIDE);
+                }
                 rename(fs, tmp, dest);
                 if (replaced) {
+                    PausePoints.reached(PausePoints.NEW_IN_PLACE);
                     fs.delete(old, true);
                 }
             } finally {
@@ -121,6 +131,37 @@ public final class AtomicDirectory {
             }
         } catch (IOException e) {
             throw new UncheckedIOException(target + ": could not write: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Puts back a directory that a replacing write had moved aside when the process died before
+     * the new one was renamed in (the only moment of a replace with no directory at {@code target}):
+     * if {@code target} is missing and exactly one {@code .<name>.old-*} sibling exists, it is
+     * renamed back. Readers call this before reading, so a crash there loses nothing.
+     *
+     * @return true when a directory was put back
+     */
+    public static boolean recover(HadoopConf hadoop, String target) {
+        Path dest = new Path(target);
+        Path parent = dest.getParent();
+        if (parent == null) {
+            return false;
+        }
+        try {
+            FileSystem fs = hadoop.fileSystem(target);
+            if (fs.exists(dest) || !fs.exists(parent)) {
+                return false;
+            }
+            FileStatus[] aside = fs.globStatus(new Path(parent, "." + dest.getName() + ".old-*"));
+            if (aside == null || aside.length != 1 || !aside[0].isDirectory()) {
+                return false;
+            }
+            LOG.warn("{}: missing, but {} is the previous version moved aside by a write that did not finish; "
+                    + "putting it back", target, aside[0].getPath());
+            return fs.rename(aside[0].getPath(), dest);
+        } catch (IOException e) {
+            throw new UncheckedIOException(target + ": cannot recover an unfinished replace: " + e.getMessage(), e);
         }
     }
 

@@ -60,6 +60,7 @@ public final class ModelDirectory {
     }
 
     public static SavedModel read(HadoopConf hadoop, String dir) {
+        AtomicDirectory.recover(hadoop, dir);
         ModelInfo info = Json.read(readText(hadoop, dir, MODEL), ModelInfo.class, dir + "/" + MODEL);
         if (info.formatVersion() != FORMAT_VERSION) {
             throw new InvalidDataException(dir + "/" + MODEL + ": model format version " + info.formatVersion()
