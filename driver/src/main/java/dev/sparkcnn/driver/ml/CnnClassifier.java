@@ -269,7 +269,8 @@ public final class CnnClassifier extends Estimator<CnnClassificationModel> imple
                     + "'error' or 'skip' (set 'keep' on the fitted model)");
         }
         if (skip) {
-            df = TrainingRecords.validLabels(df, getLabelCol(), getImageCol(), classesOrNull);
+            df = TrainingRecords.validRows(df, image, getLabelCol(),
+                    isSet(imageShape) ? $(imageShape) : CnnParams.DEFAULT_IMAGE_SHAPE, classesOrNull);
         }
         DatasetSpec data = InputSummary.of(df, image, getLabelCol())
                 .spec(isSet(imageShape) ? $(imageShape) : null, classesOrNull);

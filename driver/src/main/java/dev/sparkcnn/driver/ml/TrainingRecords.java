@@ -76,16 +76,23 @@ final class TrainingRecords {
 
     /**
      * The rows {@code handleInvalid=skip} trains on: a label that is present, a whole number, at
-     * least 0 and below {@code numClasses} (when set), and an image that is present. Rows whose
-     * image has the wrong size are dropped later, per row ({@link ToRecord}).
+     * least 0 and below {@code numClasses} (when set), and an image that is present and, for binary
+     * and array columns, holds the {@code shape}'s number of values. Image structs of another size
+     * than the rest still fail the driver's summary; a struct that cannot be converted is dropped
+     * later, per row ({@link ToRecord}).
      */
-    static Dataset<Row> validLabels(Dataset<Row> df, String labelCol, String imageCol, Integer numClassesOrNull) {
+    static Dataset<Row> validRows(Dataset<Row> df, ImageColumn image, String labelCol, int[] shape,
+                                  Integer numClassesOrNull) {
         Column label = functions.col(labelCol);
+        Column img = functions.col(image.name());
         Column valid = label.isNotNull().and(functions.not(functions.isnan(label.cast("double"))))
-                .and(label.equalTo(functions.floor(label))).and(label.geq(0))
-                .and(functions.col(imageCol).isNotNull());
+                .and(label.equalTo(functions.floor(label))).and(label.geq(0)).and(img.isNotNull());
         if (numClassesOrNull != null) {
             valid = valid.and(label.lt(numClassesOrNull));
+        }
+        if (image.kind() != ImageColumn.Kind.IMAGE_STRUCT) {
+            Column values = image.kind() == ImageColumn.Kind.BINARY ? functions.length(img) : functions.size(img);
+            valid = valid.and(values.equalTo(shape[0] * shape[1] * shape[2]));
         }
         return df.filter(valid);
     }
