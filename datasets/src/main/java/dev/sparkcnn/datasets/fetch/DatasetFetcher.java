@@ -1,7 +1,7 @@
 package dev.sparkcnn.datasets.fetch;
 
-import dev.sparkcnn.datasets.UsageException;
 import dev.sparkcnn.datasets.InvalidDataException;
+import dev.sparkcnn.datasets.UsageException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

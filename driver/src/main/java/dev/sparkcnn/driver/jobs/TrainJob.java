@@ -90,8 +90,15 @@ public final class TrainJob {
         if (NormalizationSetting.GIVEN.equals(config.normalization().mode())) {
             config.normalization().given(dataset.spec().channels()); // the channel count, before Spark starts
         }
-        ModelSpec requestedSpec = ModelSpec.of(config.model(), dataset.spec(), config.learningRate(), config.seed())
-                .withOptimizer(config.optimizer() == null ? null : Optimizer.of(config.optimizer()));
+        ModelSpec requestedSpec;
+        try {
+            requestedSpec = ModelSpec.of(config.model(), dataset.spec(), config.learningRate(), config.seed())
+                    .withOptimizer(config.optimizer() == null ? null : Optimizer.of(config.optimizer()));
+        } catch (ConfigException e) {
+            throw e;
+        } catch (IllegalArgumentException e) { // the model does not fit the data (e.g. images too small for it)
+            throw new ConfigException("--model " + config.model() + " on " + config.data() + ": " + e.getMessage());
+        }
         TrainingStrategy strategy = TrainingStrategy.of(config);
         long largest = Arrays.stream(trainCounts).max().orElse(0);
         int roundsPerEpoch = strategy.roundsPerEpoch(runOf(requestedSpec, config,

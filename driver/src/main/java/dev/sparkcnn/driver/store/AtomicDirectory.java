@@ -17,10 +17,12 @@ import org.slf4j.LoggerFactory;
  * Writes a directory of files on any Hadoop file system so that readers see either the old
  * directory or the complete new one, never a half-written one: files go to a hidden temporary
  * sibling, which is renamed into place when all are written. With overwrite, the old directory is
- * first renamed aside and deleted only after the new one is in place.
+ * first renamed aside and deleted only after the new one is in place ({@link #recover} puts it back
+ * if the process dies in between), and only a directory recognisably this project's is replaced.
  */
 public final class AtomicDirectory {
     private static final Logger LOG = LoggerFactory.getLogger("dev.sparkcnn");
+
     private AtomicDirectory() {
     }
 
