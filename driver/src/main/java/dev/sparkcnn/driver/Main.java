@@ -32,7 +32,9 @@ public final class Main extends CommandGroup {
 
 
     public static void main(String[] args) {
-        // Exit explicitly: Spark and native libraries can leave non-daemon threads behind.
+        // the one place that ends the process: after an outside stop of Spark (see StopWatchdog) ...
+        dev.sparkcnn.driver.spark.StopWatchdog.endProcessWith(() -> System.exit(Failures.FAILED));
+        // ... and here, explicitly: Spark and native libraries can leave non-daemon threads behind.
         System.exit(run(args, System.out, System.err));
     }
 

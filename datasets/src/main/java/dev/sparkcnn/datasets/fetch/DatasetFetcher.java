@@ -1,11 +1,13 @@
 package dev.sparkcnn.datasets.fetch;
 
 import dev.sparkcnn.datasets.InvalidDataException;
+import dev.sparkcnn.datasets.UsageException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -104,7 +106,9 @@ public final class DatasetFetcher {
     private Path download(DatasetSource source, RemoteFile file, Path downloads, Path out, Path target)
             throws IOException {
         Path done = downloads.resolve(file.fileName());
-        if (Files.exists(done) && Checksums.md5(done).equals(file.md5())) {
+        refuseLink(downloads);
+        refuseLink(done);
+        if (Files.isRegularFile(done, LinkOption.NOFOLLOW_LINKS) && Checksums.md5(done).equals(file.md5())) {
             log.accept("using " + done + " (verified earlier)");
             return done;
         }
@@ -113,7 +117,7 @@ public final class DatasetFetcher {
         Path part = downloads.resolve(file.fileName() + ".part");
         String url = source.url(file);
         try {
-            downloader.download(URI.create(url), part, log);
+            downloader.download(URI.create(url), part, file.maxBytes(), log);
         } catch (HttpDownloader.UnreachableException e) {
             throw new UncheckedIOException(url + ": " + e.getMessage() + ". Without network: copy "
                     + (source.files().size() == 1 ? file.fileName() : "the files " + names(source))
@@ -121,6 +125,11 @@ public final class DatasetFetcher {
                     + " and run `sparkcnn data fetch " + source.name() + " --from "
                     + (source.files().size() == 1 ? file.fileName() : "DIR") + " --out " + out
                     + "`, or pass --mirror URL", e);
+        } catch (HttpDownloader.RefusedException e) {
+            if (!Files.isSymbolicLink(part)) {
+                Files.deleteIfExists(part); // too large: its bytes are not worth resuming
+            }
+            throw new InvalidDataException(e.getMessage());
         } catch (HttpDownloader.HttpStatusException e) {
             throw new UncheckedIOException(e.getMessage() + "; check --mirror, or use --from with a local copy", e);
         } catch (IOException e) {
@@ -130,6 +139,14 @@ public final class DatasetFetcher {
         verify(part, file, url, true);
         Files.move(part, done);
         return done;
+    }
+
+    /** A download never reads or writes through a symbolic link someone put in its place. */
+    private static void refuseLink(Path path) {
+        if (Files.isSymbolicLink(path)) {
+            throw new InvalidDataException(path + " is a symbolic link; a download never writes through one: "
+                    + "remove it and run the command again");
+        }
     }
 
     private void verify(Path file, RemoteFile expected, String origin, boolean deleteOnMismatch) throws IOException {
@@ -152,16 +169,16 @@ public final class DatasetFetcher {
         if (Files.isDirectory(from)) {
             Path inside = from.resolve(file.fileName());
             if (!Files.isRegularFile(inside)) {
-                throw new IllegalArgumentException("--from " + from + ": no " + file.fileName() + " in this directory; "
+                throw new UsageException("--from " + from + ": no " + file.fileName() + " in this directory; "
                         + source.name() + " needs " + names(source));
             }
             return inside;
         }
         if (!Files.isRegularFile(from)) {
-            throw new IllegalArgumentException("--from " + from + ": no such file or directory");
+            throw new UsageException("--from " + from + ": no such file or directory");
         }
         if (source.files().size() > 1) {
-            throw new IllegalArgumentException("--from " + from + ": " + source.name() + " has "
+            throw new UsageException("--from " + from + ": " + source.name() + " has "
                     + source.files().size() + " files (" + names(source) + "); give the directory holding them");
         }
         return from;

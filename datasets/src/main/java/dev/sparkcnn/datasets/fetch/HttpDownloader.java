@@ -11,10 +11,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.channels.UnresolvedAddressException;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.function.Consumer;
@@ -29,20 +27,39 @@ import java.util.function.Consumer;
  * <p>This class only moves bytes: whether they are the right bytes is the checksum's business.
  */
 public final class HttpDownloader {
+    /** A transfer that receives fewer than this many bytes in one stall window has stalled. */
+    static final long MIN_PROGRESS = 1024;
+    private static final Duration STALL_TIMEOUT = Duration.ofSeconds(60);
+
     private final HttpClient client;
     private final int maxAttempts;
     private final Duration retryDelay;
+    private final Duration stallTimeout;
 
     /**
      * @param maxAttempts transfers tried per download before giving up, {@code >= 1}
      * @param retryDelay  wait before the second attempt; doubled for each further one
      */
     public HttpDownloader(int maxAttempts, Duration retryDelay) {
+        this(maxAttempts, retryDelay, STALL_TIMEOUT);
+    }
+
+    /**
+     * @param stallTimeout a transfer that receives fewer than {@value #MIN_PROGRESS} bytes in this
+     *                     long (a server that sent its headers and stopped, or trickles) is broken
+     *                     off and resumed like a dropped connection; the headers must arrive within
+     *                     twice this long
+     */
+    public HttpDownloader(int maxAttempts, Duration retryDelay, Duration stallTimeout) {
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("maxAttempts must be at least 1, got " + maxAttempts);
         }
+        if (stallTimeout.isNegative() || stallTimeout.isZero()) {
+            throw new IllegalArgumentException("stallTimeout must be positive, got " + stallTimeout);
+        }
         this.maxAttempts = maxAttempts;
         this.retryDelay = retryDelay;
+        this.stallTimeout = stallTimeout;
         this.client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NORMAL)
@@ -74,22 +91,43 @@ public final class HttpDownloader {
      *                              answers with an error status
      */
     public void download(URI url, Path part, Consumer<String> log) throws IOException {
+        download(url, part, Long.MAX_VALUE, log);
+    }
+
+    /**
+     * As {@link #download(URI, Path, Consumer)}, refusing a file larger than {@code maxBytes}: by its
+     * declared length before any byte is written, or as soon as more arrive.
+     *
+     * @throws RefusedException when the file is too large or {@code part} is a symbolic link (never retried)
+     */
+    public void download(URI url, Path part, long maxBytes, Consumer<String> log) throws IOException {
+        PartFile.check(part);
         for (int attempt = 1; ; attempt++) {
-            long before = size(part);
+            long before = PartFile.size(part);
             try {
-                transfer(url, part, before, log);
+                transfer(url, part, before, maxBytes, log);
                 return;
-            } catch (UnreachableException | HttpStatusException e) {
+            } catch (UnreachableException | HttpStatusException | RefusedException e) {
                 throw e;
             } catch (IOException e) {
                 if (attempt >= maxAttempts) {
-                    throw new IOException("transfer broke off after " + attempt + " attempt(s), " + size(part)
+                    throw new IOException("transfer broke off after " + attempt + " attempt(s), "
+                            + PartFile.size(part)
                             + " bytes received so far: " + describe(e), e);
                 }
-                log.accept("transfer of " + url + " broke off at byte " + size(part) + " (" + describe(e)
+                log.accept("transfer of " + url + " broke off at byte " + PartFile.size(part) + " (" + describe(e)
                         + "); resuming");
                 pause(retryDelay.multipliedBy(1L << (attempt - 1)));
             }
+        }
+    }
+
+    /** The download is refused: larger than its cap, or its part file is a symbolic link. */
+    public static final class RefusedException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        RefusedException(String message) {
+            super(message);
         }
     }
 
@@ -102,8 +140,8 @@ public final class HttpDownloader {
         }
     }
 
-    private void transfer(URI url, Path part, long have, Consumer<String> log) throws IOException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(Duration.ofMinutes(2)).GET();
+    private void transfer(URI url, Path part, long have, long maxBytes, Consumer<String> log) throws IOException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(stallTimeout.multipliedBy(2)).GET();
         if (have > 0) {
             request.header("Range", "bytes=" + have + "-");
         }
@@ -131,23 +169,31 @@ public final class HttpDownloader {
                 throw new HttpStatusException(url + ": the server answered HTTP " + status
                         + (status == 404 ? " (not found)" : "") + " instead of the file");
             }
-            try (OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
-                long start = append ? have : 0;
-                long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-                copy(body, out, start, length < 0 ? -1 : start + length, log);
+            long start = append ? have : 0;
+            long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+            if (length >= 0 && start + length > maxBytes) {
+                throw new RefusedException(url + ": the server announces " + (start + length) + " bytes, more than "
+                        + "the " + maxBytes + " this file may have; refusing it (wrong --mirror?)");
+            }
+            try (OutputStream out = PartFile.open(part, append);
+                 StallWatch watch = new StallWatch(body, stallTimeout, MIN_PROGRESS)) {
+                copy(body, out, start, length < 0 ? -1 : start + length, maxBytes, watch, url, log);
             }
         }
     }
 
     /** Copies the body, reporting progress every 10% (or every 32 MB when the length is unknown). */
-    private static void copy(InputStream body, OutputStream out, long start, long total, Consumer<String> log)
-            throws IOException {
+    private static void copy(InputStream body, OutputStream out, long start, long total, long maxBytes,
+                             StallWatch watch, URI url, Consumer<String> log) throws IOException {
         byte[] buffer = new byte[1 << 16];
         long step = total > 0 ? Math.max(1, total / 10) : 32L << 20;
         long done = start;
         long next = (done / step + 1) * step;
-        for (int n = body.read(buffer); n >= 0; n = body.read(buffer)) {
+        for (int n = watch.read(buffer); n >= 0; n = watch.read(buffer)) {
+            if (done + n > maxBytes) {
+                throw new RefusedException(url + ": the server sent more than the " + maxBytes + " bytes this file "
+                        + "may have; refusing it (wrong --mirror?)");
+            }
             out.write(buffer, 0, n);
             done += n;
             if (done >= next && (total <= 0 || done < total)) {
@@ -155,6 +201,9 @@ public final class HttpDownloader {
                         done / 1e6, total / 1e6) : String.format(Locale.ROOT, "  %.1f MB", done / 1e6));
                 next = (done / step + 1) * step;
             }
+        }
+        if (total > 0 && done < total) {
+            throw new IOException("the connection closed after " + done + " of " + total + " bytes");
         }
     }
 
@@ -170,10 +219,6 @@ public final class HttpDownloader {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while requesting " + url);
         }
-    }
-
-    private static long size(Path part) throws IOException {
-        return Files.exists(part) ? Files.size(part) : 0;
     }
 
     private static void pause(Duration d) throws InterruptedIOException {

@@ -214,7 +214,7 @@ class DatasetFetcherTest {
         fetcher(1).fetch(s, out, null, false);
         assertEquals(List.of(""), server.ranges, "only b.gz is requested again");
         assertTrue(log.stream().anyMatch(l -> l.contains("a.gz (verified earlier)")), log.toString());
-        assertEquals(List.of("a.gz", "b.gz"), list(out));
+        assertEquals(List.of(OutputDirectory.MARKER, "a.gz", "b.gz"), list(out));
     }
 
     @Test
@@ -239,8 +239,19 @@ class DatasetFetcherTest {
         assertTrue(e.getMessage().contains("already exists and is not empty"), e.getMessage());
         assertEquals("precious", Files.readString(out.resolve("keep.txt")));
 
+        // --overwrite replaces only a directory a fetch wrote: this one is someone else's
+        IllegalArgumentException foreign = assertThrows(IllegalArgumentException.class,
+                () -> fetcher(1).fetch(cifar(Checksums.md5(archive)), out, null, true));
+        assertTrue(foreign.getMessage().contains(out.toString()) && foreign.getMessage().contains("not written by "
+                + "data fetch"), foreign.getMessage());
+        assertEquals("precious", Files.readString(out.resolve("keep.txt")));
+
+        Files.delete(out.resolve("keep.txt"));
+        fetcher(1).fetch(cifar(Checksums.md5(archive)), out, null, false);
+        Files.writeString(out.resolve("stale.txt"), "left from the last fetch");
         fetcher(1).fetch(cifar(Checksums.md5(archive)), out, null, true);
-        assertFalse(Files.exists(out.resolve("keep.txt")));
+        assertFalse(Files.exists(out.resolve("stale.txt")));
+        assertTrue(Files.isRegularFile(out.resolve(OutputDirectory.MARKER)));
         assertTrue(Files.isRegularFile(out.resolve(CifarFormat.ARCHIVE_DIR).resolve("data_batch_1.bin")));
         assertEquals(List.of("cifar10", "source"), siblings(out), "the old directory is deleted");
     }

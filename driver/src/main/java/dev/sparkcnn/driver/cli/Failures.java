@@ -1,14 +1,17 @@
 package dev.sparkcnn.driver.cli;
 
 import dev.sparkcnn.datasets.InvalidDataException;
+import dev.sparkcnn.datasets.UsageException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 
 /**
- * Turns an exception into one clear message and an exit status. Bad input and bad options
- * (also when they surface inside a Spark task, wrapped in Spark's exceptions) print their message
- * only and return 2; an I/O failure prints its message and returns 1; anything else is a failure
- * (1) and keeps its stack trace for the bug report.
+ * Turns an exception into one clear message and an exit status. Bad input and bad options — the
+ * project's own types {@link InvalidDataException} and {@link UsageException} (and so
+ * {@code ConfigException}), also when they surface inside a Spark task, wrapped in Spark's
+ * exceptions — print their message only and return 2; an I/O failure prints its message and
+ * returns 1; anything else is a failure (1) and keeps its stack trace for the bug report, a plain
+ * {@link IllegalArgumentException} included: one the project did not raise as bad input is a bug.
  */
 public final class Failures {
     public static final int FAILED = 1;
@@ -42,7 +45,7 @@ public final class Failures {
     /** The first user-caused exception in the cause chain: bad input data, bad option, unreadable path. */
     static Throwable userError(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof InvalidDataException || t instanceof IllegalArgumentException) {
+            if (t instanceof InvalidDataException || t instanceof UsageException) {
                 return t;
             }
             if (t.getCause() == t) {
@@ -61,14 +64,19 @@ public final class Failures {
         return null;
     }
 
-    /** A task's InvalidDataException that Spark reported only as text. */
+    /** How a task's bad-input exception reads once Spark has turned it into text. */
+    private static final String[] REMOTE_MARKERS = {InvalidDataException.class.getName() + ": ",
+        UsageException.class.getName() + ": ", "dev.sparkcnn.driver.config.ConfigException: "};
+
+    /** A task's bad-input exception that Spark reported only as text. */
     static String remoteUserError(Throwable e) {
-        String marker = InvalidDataException.class.getName() + ": ";
         for (Throwable t = e; t != null; t = t.getCause()) {
             String m = String.valueOf(t.getMessage());
-            int i = m.indexOf(marker);
-            if (i >= 0) {
-                return m.substring(i + marker.length()).lines().findFirst().orElse("").trim();
+            for (String marker : REMOTE_MARKERS) {
+                int i = m.indexOf(marker);
+                if (i >= 0) {
+                    return m.substring(i + marker.length()).lines().findFirst().orElse("").trim();
+                }
             }
         }
         return null;

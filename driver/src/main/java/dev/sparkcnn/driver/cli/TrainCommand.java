@@ -170,8 +170,8 @@ public final class TrainCommand implements Callable<Integer> {
     Integer checkpointEvery;
 
     @Option(names = "--resume", paramLabel = "DIR|URI", description = "Continue a stopped run from the newest "
-            + "intact checkpoint in DIR (its --checkpoint-dir), with the run's own configuration: only --out, "
-            + "--overwrite, --master, --conf and --no-report may be given with it.")
+            + "intact checkpoint in DIR (its --checkpoint-dir), with the run's own configuration: only --out "
+            + "(required), --overwrite, --master, --conf and --no-report may be given with it.")
     String resume;
 
     @Option(names = "--init-from", paramLabel = "MODEL_DIR", description = "Warm start: begin from a trained "
@@ -208,7 +208,10 @@ public final class TrainCommand implements Callable<Integer> {
         TrainingConfig config;
         if (resume != null) {
             Checkpoints.Loaded loaded = resumeFrom();
-            config = loaded.checkpoint().info().config().resumedAs(out, overwrite, master, resume);
+            // the model directory and overwrite come from this command line only, never from the
+            // checkpoint: an edited checkpoint.json must not choose what gets replaced
+            config = loaded.checkpoint().info().config().resumedAs(out, Boolean.TRUE.equals(overwrite), master,
+                    resume);
             new TrainJob(config, spark.conf(), printed, loaded).maxImagePixels(maxImagePixels()).run();
         } else {
             config = config();
@@ -236,6 +239,12 @@ public final class TrainCommand implements Callable<Integer> {
             }
         }
         Checkpoints.Loaded loaded = Checkpoints.latest(new HadoopConf(new Configuration()), resume);
+        if (out == null) {
+            throw new ConfigException("--resume needs --out: the model directory to write is taken from the command "
+                    + "line, never from the checkpoint (the stopped run wrote to "
+                    + loaded.checkpoint().info().config().output().out() + "; pass --out with that directory to continue "
+                    + "there)");
+        }
         for (String damaged : loaded.damaged()) {
             command.commandLine().getErr().println("sparkcnn: warning: skipping damaged checkpoint: " + damaged);
         }

@@ -13,6 +13,7 @@ import dev.sparkcnn.driver.fs.HadoopConf;
 import dev.sparkcnn.driver.spark.SparkRuntime;
 import dev.sparkcnn.driver.store.AtomicDirectory;
 import dev.sparkcnn.driver.store.Checkpoints;
+import dev.sparkcnn.driver.store.ModelDirectory;
 import dev.sparkcnn.driver.train.TrainingStrategy;
 import java.util.Arrays;
 import org.slf4j.Logger;
@@ -37,7 +38,7 @@ public final class Preflight {
      * @param resumed true when the run continues its own checkpoints
      */
     public static void output(HadoopConf hadoop, OutputSettings output, boolean resumed) {
-        AtomicDirectory.checkWritable(hadoop, output.out(), output.overwrite(), "--out");
+        ModelDirectory.checkWritable(hadoop, output.out(), output.overwrite());
         String dir = output.effectiveCheckpointDir();
         if (resumed || dir == null || !Checkpoints.any(hadoop, dir)) {
             return;

@@ -2,6 +2,7 @@ package dev.sparkcnn.driver.jobs;
 
 import dev.sparkcnn.datasets.ImageRecord;
 import dev.sparkcnn.datasets.InvalidDataException;
+import dev.sparkcnn.datasets.UsageException;
 import dev.sparkcnn.driver.train.RoundListener;
 import dev.sparkcnn.driver.train.TrainingResult;
 import dev.sparkcnn.driver.train.TrainingRun;
@@ -16,15 +17,15 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs a strategy and, after an infrastructure failure (a job Spark gave up on: lost executors,
  * failed fetches, I/O), restarts it from the last checkpoint, at most {@code --restarts} times.
- * Bad input and bad options ({@link InvalidDataException}, {@link IllegalArgumentException} and
- * so {@code ConfigException}, also when a task threw them) and a diverged loss are never retried:
- * they would fail the same way again.
+ * Bad input and bad options (the project's {@link InvalidDataException} and {@link UsageException},
+ * and so {@code ConfigException}, also when a task threw them) and a diverged loss are never
+ * retried: they would fail the same way again.
  */
 final class Restarts {
     private static final Logger LOG = LoggerFactory.getLogger("dev.sparkcnn");
     /** How a task's exception reads once Spark has turned it into text. */
     private static final List<String> NOT_RETRIED = List.of(InvalidDataException.class.getName() + ": ",
-            "dev.sparkcnn.driver.config.ConfigException: ", IllegalArgumentException.class.getName() + ": ",
+            "dev.sparkcnn.driver.config.ConfigException: ", UsageException.class.getName() + ": ",
             "loss became ");
 
     private Restarts() {
@@ -57,7 +58,7 @@ final class Restarts {
     /** False for bad input, bad options and divergence, wherever in the cause chain or task text. */
     static boolean retryable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof InvalidDataException || t instanceof IllegalArgumentException) {
+            if (t instanceof InvalidDataException || t instanceof UsageException) {
                 return false;
             }
             String message = String.valueOf(t.getMessage());

@@ -129,8 +129,16 @@ public final class TrainJob {
         LocatedDataset dataset = input.dataset();
         long[] trainCounts = DataPlan.trainCounts(dataset, config.run().partitions(), config.data().testFraction());
         Preflight.partitions(config, dataset, trainCounts);
-        ModelSpec requestedSpec = ModelSpec.of(config.model().name(), dataset.spec(), config.model().learningRate(),
-                config.run().seed()).withOptimizer(config.model().optimizer());
+        ModelSpec requestedSpec;
+        try {
+            requestedSpec = ModelSpec.of(config.model().name(), dataset.spec(), config.model().learningRate(),
+                    config.run().seed()).withOptimizer(config.model().optimizer());
+        } catch (ConfigException e) {
+            throw e;
+        } catch (IllegalArgumentException e) { // the model does not fit the data (e.g. images too small for it)
+            throw new ConfigException("--model " + config.model().name() + " on " + config.data().path() + ": "
+                    + e.getMessage());
+        }
         TrainingStrategy strategy = Strategies.create(config.strategy());
         long largest = Arrays.stream(trainCounts).max().orElse(0);
         int roundsPerEpoch = strategy.roundsPerEpoch(runOf(requestedSpec, config,

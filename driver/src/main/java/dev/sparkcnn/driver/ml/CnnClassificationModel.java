@@ -41,6 +41,7 @@ public final class CnnClassificationModel extends Model<CnnClassificationModel> 
     private final Param<String> predictionCol;
     private final Param<String> probabilityCol;
     private final IntParam predictionBatchSize;
+    private final Param<String> handleInvalid;
 
     CnnClassificationModel(String uid, SavedModel saved) {
         this.uid = uid;
@@ -49,6 +50,8 @@ public final class CnnClassificationModel extends Model<CnnClassificationModel> 
         predictionCol = CnnParams.predictionCol(this);
         probabilityCol = CnnParams.probabilityCol(this);
         predictionBatchSize = CnnParams.predictionBatchSize(this);
+        handleInvalid = CnnParams.handleInvalid(this);
+        setDefault(handleInvalid, CnnParams.ERROR);
         setDefault(imageCol, CnnParams.DEFAULT_IMAGE_COL);
         setDefault(predictionCol, CnnParams.DEFAULT_PREDICTION_COL);
         setDefault(probabilityCol, CnnParams.DEFAULT_PROBABILITY_COL);
@@ -73,6 +76,13 @@ public final class CnnClassificationModel extends Model<CnnClassificationModel> 
     public Param<String> predictionCol() { return predictionCol; }
     public Param<String> probabilityCol() { return probabilityCol; }
     public IntParam predictionBatchSize() { return predictionBatchSize; }
+    public Param<String> handleInvalid() { return handleInvalid; }
+
+    /** {@code error} (default), {@code skip} (drop the row) or {@code keep} (prediction NaN, probability null). */
+    public CnnClassificationModel setHandleInvalid(String v) {
+        set(handleInvalid, v);
+        return this;
+    }
 
     public CnnClassificationModel setImageCol(String v) {
         set(imageCol, v);
@@ -110,8 +120,8 @@ public final class CnnClassificationModel extends Model<CnnClassificationModel> 
                 (Integer) $(predictionBatchSize), 1, saved.spec().seed(), SparkRuntime.taskCpus(sc));
         // Not destroyed: the result is lazy; Spark's ContextCleaner removes it once unreferenced.
         Broadcast<float[]> params = sc.broadcast(saved.state().params());
-        return df.mapPartitions(new PartitionPredictor(run, params, image, df.schema().fieldIndex($(imageCol))),
-                Encoders.row(out));
+        return df.mapPartitions(new PartitionPredictor(run, params, image, df.schema().fieldIndex($(imageCol)),
+                $(handleInvalid)), Encoders.row(out));
     }
 
     @Override

@@ -72,6 +72,7 @@ public final class CnnClassifier extends Estimator<CnnClassificationModel> imple
     private final Param<String> predictionCol;
     private final Param<String> probabilityCol;
     private final IntParam predictionBatchSize;
+    private final Param<String> handleInvalid;
 
     public CnnClassifier() {
         this(Identifiable$.MODULE$.randomUID("cnnClassifier"));
@@ -110,6 +111,8 @@ public final class CnnClassifier extends Estimator<CnnClassificationModel> imple
         predictionCol = CnnParams.predictionCol(this);
         probabilityCol = CnnParams.probabilityCol(this);
         predictionBatchSize = CnnParams.predictionBatchSize(this);
+        handleInvalid = CnnParams.handleInvalid(this);
+        setDefault(handleInvalid, CnnParams.ERROR);
         setDefault(model, ModelSettings.DEFAULT_NAME);
         setDefault(engine, ModelSettings.DEFAULT_ENGINE.id());
         setDefault(strategy, StrategyFields.DEFAULT_STRATEGY);
@@ -151,6 +154,7 @@ public final class CnnClassifier extends Estimator<CnnClassificationModel> imple
     public Param<String> predictionCol() { return predictionCol; }
     public Param<String> probabilityCol() { return probabilityCol; }
     public IntParam predictionBatchSize() { return predictionBatchSize; }
+    public Param<String> handleInvalid() { return handleInvalid; }
 
     // ---- setters: check first, so a bad value names the param and what is allowed ----
 
@@ -228,6 +232,15 @@ public final class CnnClassifier extends Estimator<CnnClassificationModel> imple
         return put(probabilityCol, column("probabilityCol", v));
     }
 
+    /**
+     * {@code error} (default): an invalid row fails {@code fit}; {@code skip}: it is left out. Also
+     * the fitted model's {@code transform} setting, where {@code keep} is allowed too.
+     */
+    public CnnClassifier setHandleInvalid(String v) {
+        return put(handleInvalid, CnnParams.oneOf("handleInvalid", v,
+                java.util.List.of(CnnParams.ERROR, CnnParams.SKIP, CnnParams.KEEP)));
+    }
+
     public CnnClassifier setPredictionBatchSize(int v) {
         return put(predictionBatchSize, atLeast("predictionBatchSize", v, 1));
     }
@@ -254,8 +267,18 @@ public final class CnnClassifier extends Estimator<CnnClassificationModel> imple
         transformSchema(dataset.schema(), true);
         Dataset<Row> df = dataset.toDF();
         ImageColumn image = ImageColumn.of(df.schema(), getImageCol());
+        Integer classesOrNull = isSet(numClasses) ? (Integer) $(numClasses) : null;
+        boolean skip = CnnParams.SKIP.equals($(handleInvalid));
+        if (CnnParams.KEEP.equals($(handleInvalid))) {
+            throw new ConfigException("CnnClassifier handleInvalid 'keep' applies to transform only; fit takes "
+                    + "'error' or 'skip' (set 'keep' on the fitted model)");
+        }
+        if (skip) {
+            df = TrainingRecords.validRows(df, image, getLabelCol(),
+                    isSet(imageShape) ? $(imageShape) : CnnParams.DEFAULT_IMAGE_SHAPE, classesOrNull);
+        }
         DatasetSpec data = InputSummary.of(df, image, getLabelCol())
-                .spec(isSet(imageShape) ? $(imageShape) : null, isSet(numClasses) ? (Integer) $(numClasses) : null);
+                .spec(isSet(imageShape) ? $(imageShape) : null, classesOrNull);
         ModelSpec spec = modelSpec(data);
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext());
         int tasks = isSet(partitions) ? (Integer) $(partitions) : df.rdd().getNumPartitions();
@@ -268,7 +291,7 @@ public final class CnnClassifier extends Estimator<CnnClassificationModel> imple
                 threads);
 
         TrainingRecords records = TrainingRecords.of(df, image, getLabelCol(),
-                new int[] {data.channels(), data.height(), data.width()}, tasks);
+                new int[] {data.channels(), data.height(), data.width(), data.numClasses()}, tasks, skip);
         try {
             LOG.info("CnnClassifier: {} rows ({} classes, {}x{}x{}) in {} partitions; model {}, engine {}, "
                             + "strategy {}, batch {}, {} epochs", records.total(), data.numClasses(), data.channels(),

@@ -23,6 +23,12 @@ final class CnnParams {
     static final String DEFAULT_PROBABILITY_COL = "probability";
     static final int[] DEFAULT_IMAGE_SHAPE = {3, 32, 32};
     static final int DEFAULT_PREDICTION_BATCH = 64;
+    /** handleInvalid: fail on the first invalid row (the default). */
+    static final String ERROR = "error";
+    /** handleInvalid: drop invalid rows. */
+    static final String SKIP = "skip";
+    /** handleInvalid, transform only: keep an invalid row, with prediction NaN and probability null. */
+    static final String KEEP = "keep";
 
     private CnnParams() {
     }
@@ -49,6 +55,13 @@ final class CnnParams {
     static IntParam predictionBatchSize(Params parent) {
         return new IntParam(parent, "predictionBatchSize", "images per network call when transforming (> 0)",
                 ParamValidators.gtEq(1));
+    }
+
+    static Param<String> handleInvalid(Params parent) {
+        return new Param<>(parent, "handleInvalid", "what to do with an invalid row (a missing or out-of-range "
+                + "label, an image that cannot be read as imageShape): 'error' fails, 'skip' drops the row, 'keep' "
+                + "(transform only) keeps it with prediction NaN and probability null",
+                ParamValidators.inArray(new String[] {ERROR, SKIP, KEEP}));
     }
 
     static IntArrayParam imageShape(Params parent) {

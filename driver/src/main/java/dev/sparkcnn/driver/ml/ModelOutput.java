@@ -42,6 +42,6 @@ final class ModelOutput {
                     + "'; give them different names");
         }
         return schema.add(predictionCol, DataTypes.DoubleType, false)
-                .add(probabilityCol, SQLDataTypes.VectorType(), false);
+                .add(probabilityCol, SQLDataTypes.VectorType(), true); // null for a kept invalid row
     }
 }

@@ -1,5 +1,6 @@
 package dev.sparkcnn.driver.ml;
 
+import dev.sparkcnn.datasets.InvalidDataException;
 import dev.sparkcnn.driver.train.TaskNetworks;
 import dev.sparkcnn.driver.train.TrainingRun;
 import dev.sparkcnn.kernels.Batch;
@@ -16,7 +17,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
 /**
- * Executor side of {@link CnnClassificationModel#transform}: rows stream through in batches of
+ * Executor side of {@link CnnClassificationModel#transform}: a row whose image cannot be read
+ * fails the task, is dropped, or is kept with prediction NaN and no probability, as
+ * {@code handleInvalid} says ({@code error}, {@code skip}, {@code keep}); rows stream through in batches of
  * {@code run.batchSize()}; each batch borrows a pooled network ({@link TaskNetworks}), loads the
  * broadcast parameters, predicts, and gives the network back, so a partition never holds more than
  * one batch of output and a network is never built per task.
@@ -28,12 +31,15 @@ final class PartitionPredictor implements MapPartitionsFunction<Row, Row> {
     private final Broadcast<float[]> params;
     private final ImageColumn image;
     private final int imageField;
+    private final String handleInvalid;
 
-    PartitionPredictor(TrainingRun run, Broadcast<float[]> params, ImageColumn image, int imageField) {
+    PartitionPredictor(TrainingRun run, Broadcast<float[]> params, ImageColumn image, int imageField,
+                       String handleInvalid) {
         this.run = run;
         this.params = params;
         this.image = image;
         this.imageField = imageField;
+        this.handleInvalid = handleInvalid;
     }
 
     @Override
@@ -62,25 +68,42 @@ final class PartitionPredictor implements MapPartitionsFunction<Row, Row> {
     private List<Row> predictNextBatch(Iterator<Row> rows) {
         ModelSpec spec = run.spec();
         int size = spec.imageSize();
-        List<Row> batch = new ArrayList<>(run.batchSize());
-        while (batch.size() < run.batchSize() && rows.hasNext()) {
-            batch.add(rows.next());
+        // out keeps the rows' order: a kept invalid row holds its place, a valid one is filled in below
+        List<Row> out = new ArrayList<>(run.batchSize());
+        List<Integer> slots = new ArrayList<>(run.batchSize());
+        List<byte[]> images = new ArrayList<>(run.batchSize());
+        while (images.size() < run.batchSize() && rows.hasNext()) {
+            Row row = rows.next();
+            try {
+                images.add(image.pixels(row, imageField, spec.channels(), spec.height(), spec.width()));
+            } catch (InvalidDataException e) {
+                if (CnnParams.ERROR.equals(handleInvalid)) {
+                    throw e;
+                }
+                if (CnnParams.KEEP.equals(handleInvalid)) {
+                    out.add(withOutput(row, Double.NaN, null));
+                }
+                continue; // skip: the row is dropped
+            }
+            slots.add(out.size());
+            out.add(row);
         }
-        float[] features = new float[batch.size() * size];
-        for (int i = 0; i < batch.size(); i++) {
-            byte[] pixels = image.pixels(batch.get(i), imageField, spec.channels(), spec.height(), spec.width());
-            run.normalization().apply(pixels, features, i * size);
+        if (images.isEmpty()) {
+            return out;
+        }
+        int n = images.size();
+        float[] features = new float[n * size];
+        for (int i = 0; i < n; i++) {
+            run.normalization().apply(images.get(i), features, i * size);
         }
         float[] probabilities;
         try (TaskNetworks.Lease lease = TaskNetworks.borrow(run)) {
             lease.network().loadParams(params.value());
             // labels only matter for the loss, which prediction does not compute
-            probabilities = lease.network().predict(new Batch(features, new int[batch.size()], batch.size()));
+            probabilities = lease.network().predict(new Batch(features, new int[n], n));
         }
         int classes = spec.numClasses();
-        List<Row> out = new ArrayList<>(batch.size());
-        for (int i = 0; i < batch.size(); i++) {
-            Row row = batch.get(i);
+        for (int i = 0; i < n; i++) {
             double[] p = new double[classes];
             int best = 0;
             for (int k = 0; k < classes; k++) {
@@ -89,14 +112,19 @@ final class PartitionPredictor implements MapPartitionsFunction<Row, Row> {
                     best = k;
                 }
             }
-            Object[] values = new Object[row.length() + 2];
-            for (int f = 0; f < row.length(); f++) {
-                values[f] = row.get(f);
-            }
-            values[row.length()] = (double) best;
-            values[row.length() + 1] = Vectors.dense(p);
-            out.add(RowFactory.create(values));
+            int slot = slots.get(i);
+            out.set(slot, withOutput(out.get(slot), best, Vectors.dense(p)));
         }
         return out;
+    }
+
+    private static Row withOutput(Row row, double prediction, Object probability) {
+        Object[] values = new Object[row.length() + 2];
+        for (int f = 0; f < row.length(); f++) {
+            values[f] = row.get(f);
+        }
+        values[row.length()] = prediction;
+        values[row.length() + 1] = probability;
+        return RowFactory.create(values);
     }
 }

@@ -109,9 +109,11 @@ public final class Pictures {
         checkWritable(target, option);
         Path absolute = target.toAbsolutePath();
         Path dir = absolute.getParent();
-        Path tmp = dir.resolve("." + absolute.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+        // a random name created exclusively: a link planted under a predictable name is never followed
+        Path tmp = dir.resolve("." + absolute.getFileName() + ".tmp-" + java.util.UUID.randomUUID());
         try {
-            Files.write(tmp, png(image));
+            Files.write(tmp, png(image), java.nio.file.StandardOpenOption.CREATE_NEW,
+                    java.nio.file.StandardOpenOption.WRITE, java.nio.file.LinkOption.NOFOLLOW_LINKS);
             Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException(option + " " + target + ": could not write: " + e.getMessage(), e);

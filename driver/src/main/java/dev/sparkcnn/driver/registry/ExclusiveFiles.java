@@ -1,5 +1,6 @@
 package dev.sparkcnn.driver.registry;
 
+import dev.sparkcnn.driver.store.PausePoints;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -43,7 +44,14 @@ final class ExclusiveFiles {
         boolean published = false;
         try {
             beforePublish.run();
+            boolean entry = target.getName().startsWith(ChampionHistory.PREFIX);
+            if (entry) {
+                PausePoints.reached(PausePoints.ENTRY_WRITTEN);
+            }
             published = publish(fs, tmp, target);
+            if (published && entry) {
+                PausePoints.reached(PausePoints.ENTRY_PUBLISHED);
+            }
             return published;
         } finally {
             if (!published || isLocal(fs)) {

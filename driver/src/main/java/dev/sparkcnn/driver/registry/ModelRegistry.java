@@ -3,6 +3,7 @@ package dev.sparkcnn.driver.registry;
 import dev.sparkcnn.driver.config.ConfigException;
 import dev.sparkcnn.driver.config.Json;
 import dev.sparkcnn.driver.fs.HadoopConf;
+import dev.sparkcnn.driver.store.PausePoints;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -276,9 +277,11 @@ public final class ModelRegistry {
             try (OutputStream out = fs.create(new Path(staging, Provenance.FILE), true)) {
                 out.write(provenanceJson.getBytes(StandardCharsets.UTF_8));
             }
+            PausePoints.reached(PausePoints.PROVENANCE_WRITTEN);
             if (fs.exists(target) || !fs.rename(staging, target)) {
                 throw new IOException("rename " + staging + " -> " + target + " failed");
             }
+            PausePoints.reached(PausePoints.VERSION_PUBLISHED);
             return null;
         });
     }

@@ -3,6 +3,8 @@ package dev.sparkcnn.driver.spark;
 import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Starts the Spark context of a sparkcnn command with the settings every run needs. User
@@ -12,6 +14,8 @@ import org.apache.spark.api.java.JavaSparkContext;
  * float/double arrays per task (bulk-copied either way), and Kryo 4 cannot serialize Java records.
  */
 public final class SparkRuntime {
+    private static final Logger LOG = LoggerFactory.getLogger("dev.sparkcnn");
+
     private SparkRuntime() {
     }
 
@@ -34,11 +38,32 @@ public final class SparkRuntime {
             conf.setIfMissing("spark.driver.host", "127.0.0.1").setIfMissing("spark.driver.bindAddress", "127.0.0.1");
         }
         userConf.forEach(conf::set);
+        keepUiOnDriverHost(conf, System.getenv("SPARK_LOCAL_IP"));
         // libnd4j sizes its thread pool from OMP_NUM_THREADS when it loads: give executor JVMs the
         // per-task count (tasks also set their OpenMP threads themselves, see NativeRuntime).
         conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", conf.get("spark.task.cpus", "1"));
         conf.setIfMissing("spark.executorEnv.MALLOC_ARENA_MAX", "1");
         return new JavaSparkContext(conf);
+    }
+
+    /**
+     * Keeps the driver's web UI off every interface but the driver's own. Spark 3.5 binds the UI to
+     * the {@code SPARK_LOCAL_IP} environment variable or, without it, to all interfaces (0.0.0.0):
+     * no configuration key moves it, so a driver started under {@code spark-submit} in local mode,
+     * or embedded, would serve its UI to the whole network. Without {@code SPARK_LOCAL_IP} the UI is
+     * therefore turned off unless {@code spark.ui.enabled} was set explicitly ({@code bin/sparkcnn}
+     * sets {@code SPARK_LOCAL_IP=127.0.0.1} for local masters, so its UI stays on, on loopback).
+     *
+     * @return true when the UI was turned off here
+     */
+    static boolean keepUiOnDriverHost(SparkConf conf, String sparkLocalIp) {
+        if ((sparkLocalIp == null || sparkLocalIp.isBlank()) && !conf.contains("spark.ui.enabled")) {
+            conf.set("spark.ui.enabled", "false");
+            LOG.info("Spark UI off: without SPARK_LOCAL_IP, Spark binds it to all interfaces; set SPARK_LOCAL_IP to "
+                    + "the driver's address, or --conf spark.ui.enabled=true to serve it on every interface anyway");
+            return true;
+        }
+        return false;
     }
 
     /** Cores each task owns ({@code spark.task.cpus}). */

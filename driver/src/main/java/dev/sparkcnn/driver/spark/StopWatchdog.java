@@ -34,13 +34,42 @@ public final class StopWatchdog extends SparkListener {
         this.exit = exit;
     }
 
-    /** Watches {@code sc}: after an outside stop and {@link #GRACE}, prints why and exits the JVM with status 1. */
+    /**
+     * What ends the process after an outside stop; null (the default, and always in a program that
+     * embeds this library, such as the Spark ML path) means the process is never ended: the thread
+     * that started the watch is interrupted instead. Only the command line's {@code Main} sets one.
+     */
+    private static volatile Runnable processExit;
+
+    /** Lets the watchdog end the process with {@code exit} (the command line's {@code Main} only). */
+    public static void endProcessWith(Runnable exit) {
+        processExit = exit;
+    }
+
+    /**
+     * Watches {@code sc}: after an outside stop and {@link #GRACE}, prints why, then ends the
+     * process if {@link #endProcessWith} was called, else interrupts the calling thread, so an
+     * embedding program's call fails instead of hanging and the program itself lives on.
+     */
     public static StopWatchdog watch(JavaSparkContext sc, String what) {
-        return watch(sc, GRACE, () -> {
-            System.err.println("sparkcnn: failed: " + what + ": Spark stopped the application from outside (the "
-                    + "master gave up on it or refused it: check its log, the master URL and spark.authenticate) "
-                    + "and the driver did not stop within " + GRACE.toSeconds() + " s");
-            System.exit(1);
+        return watch(sc, what, GRACE);
+    }
+
+    /** As {@link #watch(JavaSparkContext, String)} with another grace period (tests). */
+    static StopWatchdog watch(JavaSparkContext sc, String what, Duration grace) {
+        Thread caller = Thread.currentThread();
+        return watch(sc, grace, () -> {
+            String why = what + ": Spark stopped the application from outside (the master gave up on it or refused "
+                    + "it: check its log, the master URL and spark.authenticate) and the driver did not stop within "
+                    + grace.toSeconds() + " s";
+            Runnable exit = processExit;
+            if (exit != null) {
+                System.err.println("sparkcnn: failed: " + why);
+                exit.run();
+            } else {
+                LOG.error("{}; interrupting {}", why, caller.getName());
+                caller.interrupt();
+            }
         });
     }
 

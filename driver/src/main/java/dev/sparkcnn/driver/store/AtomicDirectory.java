@@ -7,16 +7,22 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes a directory of files on any Hadoop file system so that readers see either the old
  * directory or the complete new one, never a half-written one: files go to a hidden temporary
  * sibling, which is renamed into place when all are written. With overwrite, the old directory is
- * first renamed aside and deleted only after the new one is in place.
+ * first renamed aside and deleted only after the new one is in place ({@link #recover} puts it back
+ * if the process dies in between), and only a directory recognisably this project's is replaced.
  */
 public final class AtomicDirectory {
+    private static final Logger LOG = LoggerFactory.getLogger("dev.sparkcnn");
+
     private AtomicDirectory() {
     }
 
@@ -26,12 +32,28 @@ public final class AtomicDirectory {
      * file there, so a run does not find out only after hours of training).
      */
     public static void checkWritable(HadoopConf hadoop, String target, boolean overwrite, String option) {
+        checkWritable(hadoop, target, overwrite, option, null);
+    }
+
+    /**
+     * As {@link #checkWritable(HadoopConf, String, boolean, String)}; with overwrite, an existing
+     * {@code target} must also be recognisably this project's: a directory holding {@code marker}
+     * (e.g. a model directory's {@code model.json}). Anything else is refused, named, and kept.
+     * A null {@code marker} means the caller has already recognised the directory.
+     */
+    public static void checkWritable(HadoopConf hadoop, String target, boolean overwrite, String option,
+                                     String marker) {
         Path path = new Path(target);
         try {
             FileSystem fs = hadoop.fileSystem(target);
             if (!overwrite && fs.exists(path)) {
                 throw new ConfigException(option + " " + target + " already exists; choose a new directory or pass "
                         + "--overwrite to replace it");
+            }
+            if (overwrite && marker != null && fs.exists(path) && !recognised(fs, path, marker)) {
+                throw new ConfigException(option + " " + target + " exists and is not a directory this program wrote "
+                        + "(it has no " + marker + "); --overwrite replaces only those: choose a new directory, or "
+                        + "remove it yourself if you mean to");
             }
             Path parent = path.getParent();
             if (parent != null) {
@@ -67,6 +89,15 @@ public final class AtomicDirectory {
     /** Writes {@code files} as directory {@code target}; {@code option} names it in messages. */
     public static void write(HadoopConf hadoop, String target, boolean overwrite, Map<String, byte[]> files,
                              String option) {
+        write(hadoop, target, overwrite, files, option, null);
+    }
+
+    /**
+     * As {@link #write(HadoopConf, String, boolean, Map, String)}; with overwrite, an existing
+     * {@code target} is replaced only when it holds {@code marker} (null: the caller has recognised it).
+     */
+    public static void write(HadoopConf hadoop, String target, boolean overwrite, Map<String, byte[]> files,
+                             String option, String marker) {
         Path dest = new Path(target);
         Path parent = dest.getParent();
         String id = UUID.randomUUID().toString().substring(0, 8);
@@ -76,7 +107,8 @@ public final class AtomicDirectory {
             FileSystem fs = hadoop.fileSystem(target);
             // no .crc side files on the local FS: state.bin carries its own checksum
             fs.setWriteChecksum(false);
-            checkWritable(hadoop, target, overwrite, option);
+            recover(hadoop, target);
+            checkWritable(hadoop, target, overwrite, option, marker);
             try {
                 fs.mkdirs(tmp);
                 for (Map.Entry<String, byte[]> f : files.entrySet()) {
@@ -84,9 +116,14 @@ public final class AtomicDirectory {
                         out.write(f.getValue());
                     }
                 }
+                PausePoints.reached(PausePoints.DIRECTORY_WRITTEN);
                 boolean replaced = overwrite && fs.exists(dest) && rename(fs, dest, old);
+                if (replaced) {
+                    PausePoints.reached(PausePoints.OLD_MOVED_ASIDE);
+                }
                 rename(fs, tmp, dest);
                 if (replaced) {
+                    PausePoints.reached(PausePoints.NEW_IN_PLACE);
                     fs.delete(old, true);
                 }
             } finally {
@@ -97,6 +134,41 @@ public final class AtomicDirectory {
         } catch (IOException e) {
             throw new UncheckedIOException(target + ": could not write: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Puts back a directory that a replacing write had moved aside when the process died before
+     * the new one was renamed in (the only moment of a replace with no directory at {@code target}):
+     * if {@code target} is missing and exactly one {@code .<name>.old-*} sibling exists, it is
+     * renamed back. Readers call this before reading, so a crash there loses nothing.
+     *
+     * @return true when a directory was put back
+     */
+    public static boolean recover(HadoopConf hadoop, String target) {
+        Path dest = new Path(target);
+        Path parent = dest.getParent();
+        if (parent == null) {
+            return false;
+        }
+        try {
+            FileSystem fs = hadoop.fileSystem(target);
+            if (fs.exists(dest) || !fs.exists(parent)) {
+                return false;
+            }
+            FileStatus[] aside = fs.globStatus(new Path(parent, "." + dest.getName() + ".old-*"));
+            if (aside == null || aside.length != 1 || !aside[0].isDirectory()) {
+                return false;
+            }
+            LOG.warn("{}: missing, but {} is the previous version moved aside by a write that did not finish; "
+                    + "putting it back", target, aside[0].getPath());
+            return fs.rename(aside[0].getPath(), dest);
+        } catch (IOException e) {
+            throw new UncheckedIOException(target + ": cannot recover an unfinished replace: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean recognised(FileSystem fs, Path dir, String marker) throws IOException {
+        return fs.getFileStatus(dir).isDirectory() && fs.exists(new Path(dir, marker));
     }
 
     private static boolean rename(FileSystem fs, Path from, Path to) throws IOException {

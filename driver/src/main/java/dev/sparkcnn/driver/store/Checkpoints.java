@@ -48,7 +48,7 @@ public final class Checkpoints {
         files.put(INFO, info);
         files.put(INFO_SUM, InfoChecksum.line(info).getBytes(StandardCharsets.UTF_8));
         String path = new Path(new Path(dir), name(checkpoint.info().round())).toString();
-        AtomicDirectory.write(hadoop, path, true, files, "--checkpoint-dir");
+        AtomicDirectory.write(hadoop, path, true, files, "--checkpoint-dir", INFO);
         prune(hadoop, dir);
         return path;
     }

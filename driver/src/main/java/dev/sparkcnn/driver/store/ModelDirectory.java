@@ -48,10 +48,19 @@ public final class ModelDirectory {
         files.put(CONFIG, configJson.getBytes(StandardCharsets.UTF_8));
         files.put(METRICS, metricsJson.getBytes(StandardCharsets.UTF_8));
         files.put(MODEL, Json.write(info).getBytes(StandardCharsets.UTF_8));
-        AtomicDirectory.write(hadoop, dir, overwrite, files, "--out");
+        AtomicDirectory.write(hadoop, dir, overwrite, files, "--out", MODEL);
+    }
+
+    /**
+     * Fails early when {@code dir} cannot be written: it exists and overwrite was not asked for, it
+     * exists and is not a model directory (only those are replaced), or its parent is not writable.
+     */
+    public static void checkWritable(HadoopConf hadoop, String dir, boolean overwrite) {
+        AtomicDirectory.checkWritable(hadoop, dir, overwrite, "--out", MODEL);
     }
 
     public static SavedModel read(HadoopConf hadoop, String dir) {
+        AtomicDirectory.recover(hadoop, dir);
         ModelInfo info = Json.read(readText(hadoop, dir, MODEL), ModelInfo.class, dir + "/" + MODEL);
         if (info.formatVersion() != FORMAT_VERSION) {
             throw new InvalidDataException(dir + "/" + MODEL + ": model format version " + info.formatVersion()

@@ -91,7 +91,8 @@ class DriverLossTest {
         }
 
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(new String[] {"train", "--resume", checkpoints.toString(), "--conf",
+        int code = Main.run(new String[] {"train", "--resume", checkpoints.toString(), "--out", killed.toString(),
+                "--conf",
                 "spark.ui.enabled=false"}, quiet(), new PrintStream(err, true));
         String printed = err.toString(StandardCharsets.UTF_8);
         assertEquals(0, code, printed);
