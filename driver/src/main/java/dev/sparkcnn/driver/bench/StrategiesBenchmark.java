@@ -43,6 +43,7 @@ public final class StrategiesBenchmark {
     private final int epochs;
     private final int averagingFrequency;
     private final double density;
+    private PeerBenchmarks peers = new PeerBenchmarks(List.of());
 
     public StrategiesBenchmark(String data, String model, String master, int workers, int epochs,
                                int averagingFrequency, double density) {
@@ -53,6 +54,13 @@ public final class StrategiesBenchmark {
         this.epochs = epochs;
         this.averagingFrequency = averagingFrequency;
         this.density = density;
+    }
+
+    /** Also runs these peer systems on the same data and settings ({@code --peers}). */
+    public StrategiesBenchmark withPeers(List<String> names) {
+        peers = new PeerBenchmarks(names);
+        peers.check();
+        return this;
     }
 
     public List<Row> run(PrintWriter out) {
@@ -71,6 +79,8 @@ public final class StrategiesBenchmark {
             rows.add(run(dataDir, "gradient-sharing, dense", TrainingConfig.GRADIENT_SHARING, "dense", scratch, out));
             rows.add(run(dataDir, "gradient-sharing, threshold (density " + density + ")",
                     TrainingConfig.GRADIENT_SHARING, "threshold", scratch, out));
+            peers.run(new PeerRun(dataDir, model, master, workers, epochs, averagingFrequency,
+                    ModelCatalogue.defaults(model).batchSize(), 0.2, 42), rows, out);
             return rows;
         } finally {
             BenchFiles.delete(scratch);
