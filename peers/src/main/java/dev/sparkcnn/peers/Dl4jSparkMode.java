@@ -9,6 +9,7 @@ import org.deeplearning4j.spark.api.TrainingMaster;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.deeplearning4j.spark.parameterserver.training.SharedTrainingMaster;
 import org.nd4j.parameterserver.distributed.conf.VoidConfiguration;
+import org.deeplearning4j.optimize.solvers.accumulation.encoding.threshold.AdaptiveThresholdAlgorithm;
 
 /**
  * dl4j-spark's training masters as the benchmark configures them: the benchmark's workers and
@@ -39,7 +40,7 @@ enum Dl4jSparkMode {
     SHARED_TRAINING {
         @Override
         String label(PeerRun run) {
-            return "dl4j-spark shared training (threshold)";
+            return "dl4j-spark shared training (adaptive threshold)";
         }
 
         @Override
@@ -47,11 +48,12 @@ enum Dl4jSparkMode {
             // the parameter server's transport binds to an interface in networkMask; the benchmark's
             // local masters run every JVM on loopback
             VoidConfiguration transport = VoidConfiguration.builder()
-                    .unicastPort(PORT)
                     .networkMask("127.0.0.0/8")
                     .controllerAddress("127.0.0.1")
                     .build();
-            return new SharedTrainingMaster.Builder(transport, run.workers(), null, run.batchSize())
+            transport.setPortSupplier(new ExecutorPorts(PORT));
+            return new SharedTrainingMaster.Builder(transport, run.workers(), new AdaptiveThresholdAlgorithm(),
+                    run.batchSize())
                     .batchSizePerWorker(run.batchSize())
                     .workersPerNode(1)
                     .rddTrainingApproach(RDDTrainingApproach.Direct)
@@ -77,7 +79,7 @@ enum Dl4jSparkMode {
     private static final String UNBLOCK_TIMEOUT = "aeron.publication.unblock.timeout";
     private static final String UNBLOCK_NANOS = "60000000000";
 
-    /** The Aeron port of the shared training master's parameter server. */
+    /** The Aeron port of the shared training master's root; executor i listens on PORT + i. */
     static final int PORT = 40123;
 
     /** The row's name. */

@@ -51,6 +51,7 @@ final class Dl4jSparkTraining {
             long images = train.map(DataSet::numExamples).reduce(Integer::sum);
 
             SparkDl4jMultiLayer net = new SparkDl4jMultiLayer(sc, Dl4jModels.configuration(spec), mode.master(run));
+            float[] initial = net.getNetwork().params().toFloatVector();
             Executors executors = new Executors();
             sc.sc().addSparkListener(executors);
             double seconds = 0;
@@ -61,6 +62,11 @@ final class Dl4jSparkTraining {
                 double s = (System.nanoTime() - start) / 1e9;
                 seconds += s;
                 steadySeconds += epoch == 0 ? 0 : s;
+            }
+            if (java.util.Arrays.equals(initial, net.getNetwork().params().toFloatVector())) {
+                // SharedTrainingMaster's workers log their exceptions and return: fit does not fail
+                throw new IllegalStateException("fit returned but the parameters did not change: the workers "
+                        + "failed (see the executors' logs)");
             }
             double imagesPerSecond = images * (run.epochs() - 1) / steadySeconds;
             double heldOut = accuracy(net, plan.test(), spec, normalization);
