@@ -3,7 +3,7 @@ package dev.sparkcnn.driver.cli;
 import dev.sparkcnn.driver.bench.KernelsBenchmark;
 import dev.sparkcnn.driver.bench.ScalingBenchmark;
 import dev.sparkcnn.driver.config.ConfigException;
-import dev.sparkcnn.kernels.ModelCatalogue;
+import dev.sparkcnn.kernels.model.ModelCatalogue;
 import dev.sparkcnn.kernels.NetworkFactory;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks: kernels (one process, no "
         + "Spark), scaling (one process vs Spark tasks vs executor JVMs) and strategies (parameter averaging on "
         + "the driver or by all-reduce vs gradient sharing).",
-        subcommands = {BenchCommand.Kernels.class, BenchCommand.Scaling.class, BenchCommand.Strategies.class})
+        subcommands = {BenchCommand.Kernels.class, BenchCommand.Scaling.class, BenchCommand.Strategies.class,
+                ExchangeCommand.class, ProjectCommand.class})
 public final class BenchCommand extends CommandGroup {
 
     /** {@code sparkcnn bench kernels}: GEMM, per-layer conv and whole-network training throughput. */

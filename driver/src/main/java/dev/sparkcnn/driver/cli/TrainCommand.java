@@ -100,6 +100,11 @@ public final class TrainCommand implements Callable<Integer> {
             + "nesterovs for simple-cnn, adam for the others).")
     String optimizer;
 
+    @Option(names = "--storage", paramLabel = "memory|memory-and-disk|none", description = "Where the records "
+            + "are kept between passes: serialized in executor memory (partitions that do not fit are re-read), "
+            + "in memory spilling to local disk (default), or not at all (re-read from the files every pass).")
+    String storage;
+
     @Option(names = "--master", description = "Spark master (default: local[*]; spark-submit's wins).")
     String master;
 
@@ -267,6 +272,7 @@ public final class TrainCommand implements Callable<Integer> {
         put(node, "initFrom", initFrom);
         put(node, "lrFactor", lrFactor);
         put(node, "restarts", restarts);
+        put(node, "storage", storage);
         return Json.read(node.toString(), TrainingConfig.class, configFile != null ? "--config " + configFile
                 : "options");
     }

@@ -3,9 +3,9 @@ package dev.sparkcnn.driver.config;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.sparkcnn.datasets.Augmentation;
-import dev.sparkcnn.kernels.ModelCatalogue;
+import dev.sparkcnn.kernels.model.ModelCatalogue;
 import dev.sparkcnn.kernels.NetworkFactory;
-import dev.sparkcnn.kernels.Optimizer;
+import dev.sparkcnn.kernels.optim.Optimizer;
 import dev.sparkcnn.kernels.sync.Exchange;
 import java.util.List;
 
@@ -51,6 +51,8 @@ import java.util.List;
  *                           (or {@code learningRate} when that is given)
  * @param restarts           times training restarts from the last checkpoint after an infrastructure
  *                           failure (never after bad input or a diverged loss); null = 0
+ * @param storage            where the records are kept between epochs ({@code memory}, {@code memory-and-disk},
+ *                           {@code none}; {@link dev.sparkcnn.driver.data.Storage}); null = memory-and-disk
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder(alphabetic = false)
@@ -84,7 +86,8 @@ public record TrainingConfig(
         Integer checkpointEvery,
         String initFrom,
         Double lrFactor,
-        Integer restarts) {
+        Integer restarts,
+        String storage) {
 
     public static final List<String> FORMATS = List.of("cifar10", "cifar100", "idx", "images");
     public static final List<String> BAD_RECORD_POLICIES = List.of("fail", "skip");
@@ -122,7 +125,7 @@ public record TrainingConfig(
                           String exchange, double thresholdDensity, boolean verifyReplicas) {
         this(data, format, labelSet, imageSize, onBadRecord, model, engine, strategy, master, partitions, epochs,
                 batchSize, averagingFrequency, testFraction, seed, learningRate, threadsPerTask, out, overwrite,
-                optimizer, exchange, thresholdDensity, verifyReplicas, null, null, null, 0, null, null, null);
+                optimizer, exchange, thresholdDensity, verifyReplicas, null, null, null, 0, null, null, null, null);
     }
 
     /** As the canonical constructor, without augmentation, normalization choice or restarts. */
@@ -135,7 +138,7 @@ public record TrainingConfig(
         this(data, format, labelSet, imageSize, onBadRecord, model, engine, strategy, master, partitions, epochs,
                 batchSize, averagingFrequency, testFraction, seed, learningRate, threadsPerTask, out, overwrite,
                 optimizer, exchange, thresholdDensity, verifyReplicas, null, null, checkpointDir, checkpointEvery,
-                initFrom, lrFactor, null);
+                initFrom, lrFactor, null, null);
     }
 
     /** As the canonical constructor, with augmentation and normalization, without checkpoints or warm start. */
@@ -147,7 +150,7 @@ public record TrainingConfig(
                           String normalize) {
         this(data, format, labelSet, imageSize, onBadRecord, model, engine, strategy, master, partitions, epochs,
                 batchSize, averagingFrequency, testFraction, seed, learningRate, threadsPerTask, out, overwrite,
-                optimizer, exchange, thresholdDensity, verifyReplicas, augment, normalize, null, 0, null, null, null);
+                optimizer, exchange, thresholdDensity, verifyReplicas, augment, normalize, null, 0, null, null, null, null);
     }
 
     public TrainingConfig {
@@ -211,6 +214,9 @@ public record TrainingConfig(
         require(lrFactor == null || learningRate == null, "--lr-factor",
                 "and --learning-rate both set the learning rate; give only one of them");
         require(restarts == null || restarts >= 0, "--restarts", "must be 0 or more, got " + restarts);
+        require(storage == null || dev.sparkcnn.driver.data.Storage.ids().contains(storage), "--storage",
+                "'" + storage + "' is not a storage level; use one of "
+                        + String.join(", ", dev.sparkcnn.driver.data.Storage.ids()));
     }
 
     /** The training-time transforms. */
@@ -257,7 +263,7 @@ public record TrainingConfig(
         return new TrainingConfig(data, detected, labels, size, onBadRecord, model, engine, strategy, master,
                 partitions, epochs, batchSize, averagingFrequency, testFraction, seed, learningRate, threadsPerTask,
                 out, overwrite, optimizer, exchange, thresholdDensity, verifyReplicas, augment, normalize,
-                checkpointDir, checkpointEvery, initFrom, lrFactor, restarts);
+                checkpointDir, checkpointEvery, initFrom, lrFactor, restarts, storage);
     }
 
     /**
@@ -270,7 +276,7 @@ public record TrainingConfig(
                 newMaster != null ? newMaster : master, partitions, epochs, batchSize, averagingFrequency,
                 testFraction, seed, learningRate, threadsPerTask, newOut != null ? newOut : out,
                 newOverwrite != null ? newOverwrite : overwrite, optimizer, exchange, thresholdDensity,
-                verifyReplicas, augment, normalize, resumeDir, checkpointEvery, initFrom, lrFactor, restarts);
+                verifyReplicas, augment, normalize, resumeDir, checkpointEvery, initFrom, lrFactor, restarts, storage);
     }
 
     private static void require(boolean ok, String option, String problem) {

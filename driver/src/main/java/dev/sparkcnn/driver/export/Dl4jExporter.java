@@ -1,7 +1,7 @@
 package dev.sparkcnn.driver.export;
 
 import dev.sparkcnn.driver.store.SavedModel;
-import dev.sparkcnn.kernels.Dl4jModels;
+import dev.sparkcnn.kernels.dl4j.Dl4jModels;
 import dev.sparkcnn.kernels.ModelState;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -6,6 +6,10 @@ import dev.sparkcnn.driver.config.Json;
 import dev.sparkcnn.driver.config.NormalizationSetting;
 import dev.sparkcnn.driver.config.TrainingConfig;
 import dev.sparkcnn.driver.data.DataPlan;
+import dev.sparkcnn.driver.metrics.JobLabels;
+import dev.sparkcnn.driver.metrics.TrainingSource;
+import dev.sparkcnn.driver.data.Storage;
+import dev.sparkcnn.driver.data.StorageEstimate;
 import dev.sparkcnn.driver.data.DatasetLocator;
 import dev.sparkcnn.driver.data.DatasetNormalization;
 import dev.sparkcnn.driver.fs.HadoopConf;
@@ -23,12 +27,12 @@ import dev.sparkcnn.driver.train.TrainingResult;
 import dev.sparkcnn.driver.train.TrainingRun;
 import dev.sparkcnn.driver.train.TrainingStart;
 import dev.sparkcnn.driver.train.TrainingStrategy;
-import dev.sparkcnn.kernels.ModelCatalogue;
-import dev.sparkcnn.kernels.ModelSpec;
+import dev.sparkcnn.kernels.model.ModelCatalogue;
+import dev.sparkcnn.kernels.model.ModelSpec;
 import dev.sparkcnn.kernels.ModelState;
 import dev.sparkcnn.kernels.Network;
 import dev.sparkcnn.kernels.NetworkFactory;
-import dev.sparkcnn.kernels.Optimizer;
+import dev.sparkcnn.kernels.optim.Optimizer;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.Map;
@@ -118,8 +122,10 @@ public final class TrainJob {
             checkSlots(config, sc.master());
             hadoop = new HadoopConf(sc.hadoopConfiguration());
             int threads = config.threadsPerTask() != null ? config.threadsPerTask() : SparkRuntime.taskCpus(sc);
+            Storage storage = Storage.of(config.storage());
+            StorageEstimate.of(storage, dataset, config.partitions(), sc.getConf()).print(out, LOG);
             DataPlan plan = DataPlan.create(sc, hadoop, dataset, config.partitions(), config.testFraction(),
-                    config.seed(), config.skipBadRecords());
+                    config.seed(), config.skipBadRecords(), storage);
             Normalization normalization = DatasetNormalization.resolve(config.normalization(),
                     ModelCatalogue.defaults(config.model()).normalization(dataset.spec().channels()), plan.train(),
                     dataset.spec());
@@ -136,7 +142,7 @@ public final class TrainJob {
             long start = System.nanoTime();
             Checkpointer checkpoints = checkpointer(hadoop, config, roundsPerEpoch, spec, dataset, from);
             TrainingResult result = Restarts.fit(strategy, sc, plan.train(), largest, from.start(), run,
-                    new RoundLogger(LOG), checkpoints, config.restarts() == null ? 0 : config.restarts());
+                    new RoundLogger(LOG).andThen(TrainingSource.register()), checkpoints, config.restarts() == null ? 0 : config.restarts());
             // a resumed run's figures cover the whole run: its checkpointed rounds' time counts too
             double trainingSeconds = (System.nanoTime() - start) / 1e9
                     + from.start().history().stream().mapToDouble(RoundStats::seconds).sum();
@@ -152,6 +158,7 @@ public final class TrainJob {
                         plan.skippedRecords());
                 out.printf("skipped %d bad image file(s) (--on-bad-record skip)%n", plan.skippedRecords());
             }
+            JobLabels.phase(sc, "evaluation");
             EvaluationReport test = evaluate(sc, plan.test(), result.state(), run, dataset);
             out.print(test.render("held-out split (" + config.testFraction() + " of each partition)"));
             EvaluationReport official = null;

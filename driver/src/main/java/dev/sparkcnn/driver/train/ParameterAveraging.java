@@ -8,6 +8,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import dev.sparkcnn.driver.spark.RoundBroadcasts;
+import dev.sparkcnn.driver.metrics.JobLabels;
 
 /**
  * Parameter averaging (local SGD): every round broadcasts the state, each partition trains K
@@ -38,6 +39,7 @@ public final class ParameterAveraging implements TrainingStrategy {
             for (int r = history.size() % roundsPerEpoch; r < roundsPerEpoch; r++) {
                 long t0 = System.nanoTime();
                 Broadcast<ModelState> current = broadcasts.next(state);
+                JobLabels.round(sc, "parameter-averaging", history.size() + 1, epoch + 1, run.averagingFrequency());
                 WeightedSum sum = train.mapPartitionsWithIndex(new LocalSteps(run, current, epoch, r, history.size() + 1, faults), true)
                         .treeReduce(WeightedSum::merge, TREE_DEPTH);
                 state = sum.average();

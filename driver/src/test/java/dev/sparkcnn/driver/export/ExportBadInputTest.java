@@ -12,7 +12,7 @@ import dev.sparkcnn.driver.export.onnx.OnnxExporter;
 import dev.sparkcnn.driver.fs.HadoopConf;
 import dev.sparkcnn.driver.store.ModelDirectory;
 import dev.sparkcnn.driver.store.SavedModel;
-import dev.sparkcnn.kernels.ModelSpec;
+import dev.sparkcnn.kernels.model.ModelSpec;
 import dev.sparkcnn.kernels.Network;
 import dev.sparkcnn.kernels.NetworkFactory;
 import java.io.ByteArrayOutputStream;
