@@ -2,7 +2,7 @@ package dev.sparkcnn.peers;
 
 import dev.sparkcnn.datasets.ImageRecord;
 import dev.sparkcnn.datasets.Normalization;
-import dev.sparkcnn.kernels.ModelSpec;
+import dev.sparkcnn.kernels.model.ModelSpec;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
