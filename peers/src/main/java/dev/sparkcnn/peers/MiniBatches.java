@@ -25,7 +25,7 @@ final class MiniBatches {
         return records.mapPartitions(it -> batches(it, spec, normalization, batchSize), true);
     }
 
-    private static Iterator<DataSet> batches(Iterator<ImageRecord> records, ModelSpec spec,
+    static Iterator<DataSet> batches(Iterator<ImageRecord> records, ModelSpec spec,
                                              Normalization normalization, int batchSize) {
         List<DataSet> out = new ArrayList<>();
         List<ImageRecord> batch = new ArrayList<>(batchSize);
