@@ -40,7 +40,7 @@ enum Dl4jSparkMode {
     SHARED_TRAINING {
         @Override
         String label(PeerRun run) {
-            return "dl4j-spark shared training (adaptive threshold)";
+            return "dl4j-spark shared training (threshold)";
         }
 
         @Override
