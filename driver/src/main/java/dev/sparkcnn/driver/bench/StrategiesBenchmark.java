@@ -1,6 +1,7 @@
 package dev.sparkcnn.driver.bench;
 
 import dev.sparkcnn.driver.config.AllReduceAveragingSettings;
+import dev.sparkcnn.driver.config.DataSettings;
 import dev.sparkcnn.driver.config.Engine;
 import dev.sparkcnn.driver.config.GradientExchange;
 import dev.sparkcnn.driver.config.GradientSharingSettings;
@@ -50,6 +51,7 @@ public final class StrategiesBenchmark {
     private final int epochs;
     private final int averagingFrequency;
     private final double density;
+    private PeerBenchmarks peers = new PeerBenchmarks(List.of());
 
     public StrategiesBenchmark(String data, String model, String master, int workers, int epochs,
                                int averagingFrequency, double density) {
@@ -60,6 +62,13 @@ public final class StrategiesBenchmark {
         this.epochs = epochs;
         this.averagingFrequency = averagingFrequency;
         this.density = density;
+    }
+
+    /** Also runs these peer systems on the same data and settings ({@code --peers}). */
+    public StrategiesBenchmark withPeers(List<String> names) {
+        peers = new PeerBenchmarks(names);
+        peers.check();
+        return this;
     }
 
     public List<Row> run(PrintWriter out) {
@@ -80,6 +89,9 @@ public final class StrategiesBenchmark {
                     density, false), scratch, out));
             rows.add(run(dataDir, "gradient-sharing, threshold (density " + density + ")",
                     new GradientSharingSettings(GradientExchange.THRESHOLD, density, false), scratch, out));
+            peers.run(new PeerRun(dataDir, model, master, workers, epochs, averagingFrequency,
+                    ModelCatalogue.defaults(model).batchSize(), DataSettings.DEFAULT_TEST_FRACTION,
+                    RunSettings.DEFAULT_SEED), rows, out);
             return rows;
         } finally {
             BenchFiles.delete(scratch);

@@ -191,6 +191,11 @@ public final class BenchCommand extends CommandGroup {
         @Option(names = "--json", paramLabel = "FILE", description = "Also write the rows as JSON.")
         java.nio.file.Path json;
 
+        @Option(names = "--peers", paramLabel = "LIST", split = ",", description = "Also train with these "
+                + "systems on the same data and settings: dl4j-spark (its ParameterAveraging and SharedTraining "
+                + "masters; needs module peers, which bin/sparkcnn adds to the class path).")
+        List<String> peers = List.of();
+
         @picocli.CommandLine.Spec
         picocli.CommandLine.Model.CommandSpec command;
 
@@ -203,7 +208,7 @@ public final class BenchCommand extends CommandGroup {
             }
             List<dev.sparkcnn.driver.bench.StrategiesBenchmark.Row> rows = new dev.sparkcnn.driver.bench
                     .StrategiesBenchmark(data, model, master, partitions, epochs, averagingFrequency, density)
-                    .run(command.commandLine().getOut());
+                    .withPeers(peers).run(command.commandLine().getOut());
             if (json != null) {
                 dev.sparkcnn.driver.store.AtomicFiles.writeString(json, dev.sparkcnn.driver.config.Json.write(rows));
             }
