@@ -62,7 +62,9 @@ public record ExchangeBenchmark(List<Integer> members, List<Long> sizes, int war
                 processes.add(builder.start());
             }
             List<BufferedReader> outputs = new ArrayList<>();
-            StringBuilder ports = new StringBuilder(String.valueOf(new SecureRandom().nextLong()));
+            byte[] secret = new byte[32];
+            new SecureRandom().nextBytes(secret);
+            StringBuilder ports = new StringBuilder(java.util.HexFormat.of().formatHex(secret));
             for (Process p : processes) {
                 BufferedReader reader = new BufferedReader(new InputStreamReader(p.getInputStream(),
                         StandardCharsets.US_ASCII));

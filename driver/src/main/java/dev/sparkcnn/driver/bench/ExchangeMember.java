@@ -1,6 +1,8 @@
 package dev.sparkcnn.driver.bench;
 
 import dev.sparkcnn.kernels.sync.RingCollective;
+import dev.sparkcnn.kernels.sync.RoundCredentials;
+import dev.sparkcnn.kernels.sync.RunSecret;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -44,12 +46,13 @@ public final class ExchangeMember {
         out.flush();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
         String[] line = in.readLine().trim().split(" ");
-        long token = Long.parseLong(line[0]);
+        RoundCredentials credentials = new RoundCredentials(
+                RunSecret.of(java.util.HexFormat.of().parseHex(line[0]), false), 0, 0);
         List<InetSocketAddress> members = new ArrayList<>();
         for (int r = 0; r < size; r++) {
             members.add(new InetSocketAddress("127.0.0.1", Integer.parseInt(line[1 + r])));
         }
-        try (RingCollective ring = RingCollective.join(rank, members, server, token, Duration.ofSeconds(120),
+        try (RingCollective ring = RingCollective.join(rank, members, server, credentials, Duration.ofSeconds(120),
                 () -> false)) {
             float[] barrier = new float[1];
             float[] jit = new float[JIT_WARMUP_FLOATS];

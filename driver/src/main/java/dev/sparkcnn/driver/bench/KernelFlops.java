@@ -2,8 +2,8 @@ package dev.sparkcnn.driver.bench;
 
 import dev.sparkcnn.kernels.KernelBench;
 import dev.sparkcnn.kernels.KernelBench.Layer;
-import dev.sparkcnn.kernels.ModelCatalogue;
-import dev.sparkcnn.kernels.ModelSpec;
+import dev.sparkcnn.kernels.model.ModelCatalogue;
+import dev.sparkcnn.kernels.model.ModelSpec;
 import java.util.List;
 
 /**

@@ -3,7 +3,7 @@ package dev.sparkcnn.driver.cli;
 import dev.sparkcnn.driver.bench.KernelsBenchmark;
 import dev.sparkcnn.driver.bench.ScalingBenchmark;
 import dev.sparkcnn.driver.config.ConfigException;
-import dev.sparkcnn.kernels.ModelCatalogue;
+import dev.sparkcnn.kernels.model.ModelCatalogue;
 import dev.sparkcnn.kernels.NetworkFactory;
 import java.util.ArrayList;
 import java.util.List;

@@ -6,7 +6,7 @@ import dev.sparkcnn.driver.bench.ScalingProjection.Costs;
 import dev.sparkcnn.driver.bench.ScalingProjection.Network;
 import dev.sparkcnn.driver.config.ConfigException;
 import dev.sparkcnn.driver.config.Json;
-import dev.sparkcnn.kernels.ModelCatalogue;
+import dev.sparkcnn.kernels.model.ModelCatalogue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -12,7 +12,8 @@ public final class Json {
             .enable(SerializationFeature.INDENT_OUTPUT)
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private Json() {
     }
@@ -27,7 +28,11 @@ public final class Json {
 
     public static <T> T read(String json, Class<T> type, String source) {
         try {
-            return MAPPER.readValue(json, type);
+            T value = MAPPER.readValue(json, type);
+            if (value == null) {
+                throw new ConfigException(source + ": null instead of a " + type.getSimpleName());
+            }
+            return value;
         } catch (IOException e) {
             if (e.getCause() instanceof ConfigException ce) {
                 throw ce;

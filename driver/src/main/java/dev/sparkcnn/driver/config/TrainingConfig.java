@@ -3,9 +3,9 @@ package dev.sparkcnn.driver.config;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.sparkcnn.datasets.Augmentation;
-import dev.sparkcnn.kernels.ModelCatalogue;
+import dev.sparkcnn.kernels.model.ModelCatalogue;
 import dev.sparkcnn.kernels.NetworkFactory;
-import dev.sparkcnn.kernels.Optimizer;
+import dev.sparkcnn.kernels.optim.Optimizer;
 import dev.sparkcnn.kernels.sync.Exchange;
 import java.util.List;
 

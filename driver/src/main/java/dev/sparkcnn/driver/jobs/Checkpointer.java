@@ -8,7 +8,7 @@ import dev.sparkcnn.driver.store.Checkpoints;
 import dev.sparkcnn.driver.train.RoundListener;
 import dev.sparkcnn.driver.train.RoundStats;
 import dev.sparkcnn.driver.train.TrainingStart;
-import dev.sparkcnn.kernels.ModelSpec;
+import dev.sparkcnn.kernels.model.ModelSpec;
 import dev.sparkcnn.kernels.ModelState;
 import java.util.ArrayList;
 import java.util.List;

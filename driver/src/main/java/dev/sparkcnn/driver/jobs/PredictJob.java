@@ -14,7 +14,7 @@ import dev.sparkcnn.driver.predict.Predictor;
 import dev.sparkcnn.driver.predict.TileGrid;
 import dev.sparkcnn.driver.store.ModelDirectory;
 import dev.sparkcnn.driver.store.SavedModel;
-import dev.sparkcnn.kernels.ModelSpec;
+import dev.sparkcnn.kernels.model.ModelSpec;
 import java.awt.image.BufferedImage;
 import java.io.FileNotFoundException;
 import java.io.IOException;

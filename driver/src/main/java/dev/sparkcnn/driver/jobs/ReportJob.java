@@ -21,7 +21,7 @@ import dev.sparkcnn.driver.store.ModelDirectory;
 import dev.sparkcnn.driver.store.ReportFiles;
 import dev.sparkcnn.driver.store.SavedModel;
 import dev.sparkcnn.driver.train.RoundStats;
-import dev.sparkcnn.kernels.ModelSpec;
+import dev.sparkcnn.kernels.model.ModelSpec;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

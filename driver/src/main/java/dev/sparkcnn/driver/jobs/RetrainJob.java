@@ -15,7 +15,7 @@ import dev.sparkcnn.driver.registry.ModelRegistry;
 import dev.sparkcnn.driver.registry.Provenance;
 import dev.sparkcnn.driver.store.ModelDirectory;
 import dev.sparkcnn.driver.store.SavedModel;
-import dev.sparkcnn.kernels.ModelCatalogue;
+import dev.sparkcnn.kernels.model.ModelCatalogue;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.Map;

@@ -8,7 +8,7 @@ import dev.sparkcnn.driver.store.Checkpoint;
 import dev.sparkcnn.driver.store.ModelDirectory;
 import dev.sparkcnn.driver.store.SavedModel;
 import dev.sparkcnn.driver.train.TrainingStart;
-import dev.sparkcnn.kernels.ModelSpec;
+import dev.sparkcnn.kernels.model.ModelSpec;
 import dev.sparkcnn.kernels.ModelState;
 import dev.sparkcnn.kernels.Network;
 import dev.sparkcnn.kernels.NetworkFactory;

@@ -1,5 +1,6 @@
 package dev.sparkcnn.driver.registry;
 
+import dev.sparkcnn.driver.config.ConfigException;
 import dev.sparkcnn.driver.config.Json;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,8 +9,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -33,7 +32,6 @@ import org.slf4j.LoggerFactory;
 public final class ChampionHistory {
     private static final Logger LOG = LoggerFactory.getLogger("dev.sparkcnn");
     static final String PREFIX = "champion-";
-    private static final Pattern FILE = Pattern.compile("champion-(\\d+)");
 
     /** What a reader saw: the newest entry number (valid or not) and the champion's entry (null: none). */
     public record State(long newestSeq, ChampionEntry champion, List<ChampionEntry> valid) {
@@ -58,11 +56,10 @@ public final class ChampionHistory {
         long newest = 0;
         List<ChampionEntry> valid = new ArrayList<>();
         for (FileStatus st : fs.listStatus(dir)) {
-            Matcher m = FILE.matcher(st.getPath().getName());
-            if (!st.isFile() || !m.matches()) {
+            long seq = st.isFile() ? RegistryNames.seq(st.getPath()) : -1;
+            if (seq < 1) {
                 continue;
             }
-            long seq = Long.parseLong(m.group(1));
             newest = Math.max(newest, seq);
             ChampionEntry entry = parse(st.getPath());
             if (entry != null && entry.seq() == seq && versions.contains(entry.version())) {
@@ -78,6 +75,10 @@ public final class ChampionHistory {
      * appended first, in which case nothing was written.
      */
     boolean append(ChampionEntry entry) throws IOException {
+        if (entry.seq() < 1 || entry.seq() > RegistryNames.MAX_SEQ) {
+            throw new ConfigException(dir + ": the champion history is full (entry " + entry.seq() + " would pass "
+                    + PREFIX + RegistryNames.MAX_SEQ + "); register the model under a new --name");
+        }
         byte[] json = Json.write(entry).getBytes(StandardCharsets.UTF_8);
         return ExclusiveFiles.create(fs, new Path(dir, String.format("%s%06d", PREFIX, entry.seq())), json,
                 beforePublish);

@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -44,7 +43,6 @@ public final class ModelRegistry {
     private static final Logger LOG = LoggerFactory.getLogger("dev.sparkcnn");
     public static final Duration STALE_AFTER = Duration.ofMinutes(10);
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
-    private static final Pattern VERSION = Pattern.compile("v(\\d+)");
     private static final String ABANDONED = ".abandoned";
 
     /** A claim of a version that was never published. */
@@ -97,9 +95,9 @@ public final class ModelRegistry {
             TreeSet<Integer> versions = new TreeSet<>();
             if (fs.exists(dir)) {
                 for (FileStatus st : fs.listStatus(dir)) {
-                    Matcher m = VERSION.matcher(st.getPath().getName());
-                    if (st.isDirectory() && m.matches()) {
-                        versions.add(Integer.parseInt(m.group(1)));
+                    int v = st.isDirectory() ? RegistryNames.version(st.getPath()) : -1;
+                    if (v > 0) {
+                        versions.add(v);
                     }
                 }
             }
@@ -175,18 +173,20 @@ public final class ModelRegistry {
         }
     }
 
-    private static ChampionEntry previous(ChampionHistory.State seen) {
-        long seq = seen.champion().rollbackTo();
-        while (seq > 0) {
-            long want = seq;
-            ChampionEntry e = seen.valid().stream().filter(x -> x.seq() == want).findFirst().orElse(null);
-            if (e != null) {
-                return e;
+    /**
+     * The entry a rollback from the champion returns to: the valid entry its {@code rollbackTo}
+     * names or, when that one's version is gone, the newest valid entry before it. Always an
+     * entry older than the champion's, found in one pass, whatever number a file claims.
+     */
+    static ChampionEntry previous(ChampionHistory.State seen) {
+        long limit = Math.min(seen.champion().rollbackTo(), seen.champion().seq() - 1);
+        ChampionEntry best = null;
+        for (ChampionEntry e : seen.valid()) {
+            if (e.seq() <= limit && (best == null || e.seq() > best.seq())) {
+                best = e;
             }
-            // an entry whose version is gone: keep walking back from the entry before it
-            seq = want - 1;
         }
-        return null;
+        return best;
     }
 
     /** Allocates the next version number by an exclusive claim; warns about and cleans up stale claims. */
@@ -199,13 +199,15 @@ public final class ModelRegistry {
             }
             int next = versions().stream().mapToInt(Integer::intValue).max().orElse(0) + 1;
             for (FileStatus st : fs.listStatus(claims)) {
-                Matcher m = VERSION.matcher(st.getPath().getName());
-                if (m.matches()) {
-                    next = Math.max(next, Integer.parseInt(m.group(1)) + 1);
-                }
+                next = Math.max(next, RegistryNames.version(st.getPath()) + 1);
+            }
+            if (next > RegistryNames.MAX_VERSION) {
+                throw new ConfigException("model " + name + " in " + root + ": version numbers are exhausted (v"
+                        + RegistryNames.MAX_VERSION + " is taken); register the model under a new --name");
             }
             byte[] info = Json.write(new ClaimInfo(owner(), Instant.now().toString())).getBytes(StandardCharsets.UTF_8);
-            for (int v = next; v < next + 1000; v++) {
+            int last = (int) Math.min(RegistryNames.MAX_VERSION, next + 999L);
+            for (int v = next; v <= last; v++) {
                 if (ExclusiveFiles.create(fs, new Path(claims, "v" + v), info)) {
                     return v;
                 }
@@ -250,12 +252,11 @@ public final class ModelRegistry {
             }
             Set<Integer> complete = Set.copyOf(versions());
             for (FileStatus st : fs.listStatus(claims)) {
-                Matcher m = VERSION.matcher(st.getPath().getName());
+                int v = RegistryNames.version(st.getPath());
                 Instant touched = Instant.ofEpochMilli(st.getModificationTime());
-                if (m.matches() && !complete.contains(Integer.parseInt(m.group(1)))
-                        && touched.isBefore(now.minus(STALE_AFTER))
+                if (v > 0 && !complete.contains(v) && touched.isBefore(now.minus(STALE_AFTER))
                         && !fs.exists(st.getPath().suffix(ABANDONED))) {
-                    stale.add(new Claim(Integer.parseInt(m.group(1)), readOwner(st.getPath()), touched));
+                    stale.add(new Claim(v, readOwner(st.getPath()), touched));
                 }
             }
             return stale;

@@ -4,9 +4,7 @@ import dev.sparkcnn.datasets.InvalidDataException;
 import dev.sparkcnn.driver.config.ConfigException;
 import dev.sparkcnn.driver.config.Json;
 import dev.sparkcnn.driver.fs.HadoopConf;
-import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -28,9 +26,12 @@ import org.apache.hadoop.fs.Path;
 public final class Checkpoints {
     public static final String STATE = "state.bin";
     public static final String INFO = "checkpoint.json";
+    /** The SHA-256 of {@code checkpoint.json}, in {@code sha256sum} format. */
+    public static final String INFO_SUM = INFO + ".sha256";
     public static final int KEEP = 2;
     public static final int FORMAT_VERSION = 1;
     private static final String PREFIX = "round-";
+    private static final String INCOMPLETE = "the checkpoint is incomplete";
 
     /** The newest readable checkpoint, where it is, and the newer ones that were damaged (with why). */
     public record Loaded(Checkpoint checkpoint, String path, List<String> damaged) {
@@ -43,7 +44,9 @@ public final class Checkpoints {
     public static String write(HadoopConf hadoop, String dir, Checkpoint checkpoint) {
         Map<String, byte[]> files = new LinkedHashMap<>();
         files.put(STATE, StateFile.encode(checkpoint.state()));
-        files.put(INFO, Json.write(checkpoint.info()).getBytes(StandardCharsets.UTF_8));
+        byte[] info = Json.write(checkpoint.info()).getBytes(StandardCharsets.UTF_8);
+        files.put(INFO, info);
+        files.put(INFO_SUM, InfoChecksum.line(info).getBytes(StandardCharsets.UTF_8));
         String path = new Path(new Path(dir), name(checkpoint.info().round())).toString();
         AtomicDirectory.write(hadoop, path, true, files, "--checkpoint-dir");
         prune(hadoop, dir);
@@ -76,18 +79,23 @@ public final class Checkpoints {
 
     /** One checkpoint directory. */
     public static Checkpoint read(HadoopConf hadoop, String path) {
-        Checkpoint.Info info = Json.read(new String(bytes(hadoop, path, INFO), StandardCharsets.UTF_8),
-                Checkpoint.Info.class, path + "/" + INFO);
+        String text = StoreFiles.text(hadoop, path + "/" + INFO, INCOMPLETE);
+        InfoChecksum.verify(hadoop, path, text);
+        Checkpoint.Info info = Json.read(text, Checkpoint.Info.class, path + "/" + INFO);
         if (info.formatVersion() != FORMAT_VERSION) {
             throw new InvalidDataException(path + "/" + INFO + ": checkpoint format version " + info.formatVersion()
                     + " is not supported by this build (supports " + FORMAT_VERSION + ")");
         }
         if (info.rounds() == null || info.rounds().size() != info.round() || !new Path(path).getName()
-                .equals(name(info.round())) || info.config() == null || info.spec() == null) {
+                .equals(name(info.round())) || info.config() == null || info.spec() == null || info.data() == null
+                || info.rounds().contains(null) || info.epoch() < 1 || info.roundsPerEpoch() < 1
+                || info.totalRounds() < info.round()) {
             throw new InvalidDataException(path + "/" + INFO + ": inconsistent (round " + info.round()
                     + ", " + (info.rounds() == null ? "no" : info.rounds().size()) + " rounds of history)");
         }
-        return new Checkpoint(info, StateFile.decode(bytes(hadoop, path, STATE), path + "/" + STATE));
+        ModelBounds.check(info.spec(), path + "/" + INFO, "spec");
+        ModelBounds.check(info.data(), path + "/" + INFO, "data");
+        return new Checkpoint(info, StoreFiles.state(hadoop, path + "/" + STATE, INCOMPLETE));
     }
 
     /** True when {@code dir} holds at least one checkpoint (readable or not). */
@@ -182,14 +190,4 @@ public final class Checkpoints {
         return Integer.parseInt(name.substring(PREFIX.length()));
     }
 
-    private static byte[] bytes(HadoopConf hadoop, String dir, String name) {
-        String path = dir + "/" + name;
-        try (InputStream in = hadoop.open(path)) {
-            return in.readAllBytes();
-        } catch (FileNotFoundException e) {
-            throw new InvalidDataException(path + ": missing; the checkpoint is incomplete");
-        } catch (IOException e) {
-            throw new UncheckedIOException(path + ": cannot read: " + e.getMessage(), e);
-        }
-    }
 }

@@ -6,12 +6,9 @@ import dev.sparkcnn.datasets.InvalidDataException;
 import dev.sparkcnn.datasets.Normalization;
 import dev.sparkcnn.driver.config.Json;
 import dev.sparkcnn.driver.fs.HadoopConf;
-import dev.sparkcnn.kernels.ModelSpec;
+import dev.sparkcnn.kernels.model.ModelSpec;
 import dev.sparkcnn.kernels.ModelState;
-import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -60,7 +57,8 @@ public final class ModelDirectory {
             throw new InvalidDataException(dir + "/" + MODEL + ": model format version " + info.formatVersion()
                     + " is not supported by this build (supports " + FORMAT_VERSION + ")");
         }
-        ModelState state = StateFile.decode(readBytes(hadoop, dir, STATE), dir + "/" + STATE);
+        ModelBounds.check(info, dir + "/" + MODEL);
+        ModelState state = StoreFiles.state(hadoop, dir + "/" + STATE, missing(dir));
         if (state.params().length != info.numParams() || state.updaterState().length != info.updaterStateSize()) {
             throw new InvalidDataException(dir + ": " + STATE + " holds " + state.params().length + " parameters but "
                     + MODEL + " says " + info.numParams() + "; the directory mixes two models");
@@ -83,18 +81,11 @@ public final class ModelDirectory {
     }
 
     private static String readText(HadoopConf hadoop, String dir, String name) {
-        return new String(readBytes(hadoop, dir, name), StandardCharsets.UTF_8);
+        return StoreFiles.text(hadoop, dir + "/" + name, missing(dir));
     }
 
-    private static byte[] readBytes(HadoopConf hadoop, String dir, String name) {
-        String path = dir + "/" + name;
-        try (InputStream in = hadoop.open(path)) {
-            return in.readAllBytes();
-        } catch (FileNotFoundException e) {
-            throw new InvalidDataException(path + ": missing; " + dir + " is not a sparkcnn model directory "
-                    + "(expected " + MODEL + ", " + STATE + ", " + CONFIG + ", " + METRICS + ")");
-        } catch (IOException e) {
-            throw new UncheckedIOException(path + ": cannot read: " + e.getMessage(), e);
-        }
+    private static String missing(String dir) {
+        return dir + " is not a sparkcnn model directory (expected " + MODEL + ", " + STATE + ", " + CONFIG + ", "
+                + METRICS + ")";
     }
 }

@@ -2,14 +2,19 @@ package dev.sparkcnn.driver.store;
 
 import dev.sparkcnn.datasets.InvalidDataException;
 import dev.sparkcnn.kernels.ModelState;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.zip.CRC32;
+import java.util.zip.CheckedInputStream;
 
 /**
  * The binary form of a {@link ModelState} ({@code state.bin}), independent of the engine that
@@ -19,6 +24,10 @@ import java.util.zip.CRC32;
 public final class StateFile {
     private static final byte[] MAGIC = "SPARKCNN".getBytes(StandardCharsets.US_ASCII);
     private static final int VERSION = 1;
+    /** Magic, version, two counts and the iteration. */
+    private static final int HEADER = 8 + 4 + 4 + 4 + 8;
+    /** The most values (params + updater state) a state file may hold: 1 GiB of floats. */
+    public static final long MAX_VALUES = 1L << 28;
 
     private StateFile() {
     }
@@ -47,16 +56,35 @@ public final class StateFile {
         return bytes.toByteArray();
     }
 
+    /** Decodes a whole {@code state.bin} held in memory. */
     public static ModelState decode(byte[] data, String source) {
-        if (data.length < MAGIC.length + 28) {
-            throw new InvalidDataException(source + ": too short (" + data.length + " bytes) to be a sparkcnn state "
+        try {
+            return read(new ByteArrayInputStream(data), data.length, source);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Reads a {@code state.bin} of {@code length} bytes from {@code stream}. The header is checked
+     * against the length and the limits before any array is allocated; the values are then read
+     * straight into their arrays (the file is never held whole).
+     *
+     * @throws InvalidDataException naming {@code source} and the field when the file is damaged, is
+     *                              not a state file, or is larger than {@link #MAX_VALUES} values or
+     *                              half this JVM's heap
+     * @throws IOException          when reading fails
+     */
+    public static ModelState read(InputStream stream, long length, String source) throws IOException {
+        if (length < HEADER + 8) {
+            throw new InvalidDataException(source + ": too short (" + length + " bytes) to be a sparkcnn state "
                     + "file; the model directory is damaged");
         }
         CRC32 crc = new CRC32();
-        crc.update(data, 0, data.length - 8);
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
+        DataInputStream in = new DataInputStream(new CheckedInputStream(new BufferedInputStream(stream, 1 << 16), crc));
+        try {
             byte[] magic = in.readNBytes(MAGIC.length);
-            if (!java.util.Arrays.equals(magic, MAGIC)) {
+            if (!Arrays.equals(magic, MAGIC)) {
                 throw new InvalidDataException(source + ": not a sparkcnn state file (bad magic)");
             }
             int version = in.readInt();
@@ -67,24 +95,49 @@ public final class StateFile {
             int np = in.readInt();
             int nu = in.readInt();
             long iteration = in.readLong();
-            if (np < 0 || nu < 0 || data.length != MAGIC.length + 20 + 4L * (np + nu) + 8) {
-                throw new InvalidDataException(source + ": length " + data.length + " does not match its header ("
-                        + np + " params, " + nu + " updater values); the file is truncated or damaged");
-            }
-            float[] params = new float[np];
-            float[] updater = new float[nu];
-            for (int i = 0; i < np; i++) {
-                params[i] = in.readFloat();
-            }
-            for (int i = 0; i < nu; i++) {
-                updater[i] = in.readFloat();
-            }
-            if (in.readLong() != crc.getValue()) {
+            checkHeader(source, length, np, nu, iteration);
+            float[] params = floats(in, np);
+            float[] updater = floats(in, nu);
+            long computed = crc.getValue();
+            if (in.readLong() != computed) {
                 throw new InvalidDataException(source + ": checksum mismatch; the file is damaged");
             }
             return new ModelState(params, updater, iteration);
-        } catch (IOException e) {
-            throw new InvalidDataException(source + ": unreadable: " + e.getMessage(), e);
+        } catch (EOFException e) {
+            throw new InvalidDataException(source + ": ends before its header says (truncated while read)", e);
         }
+    }
+
+    private static void checkHeader(String source, long length, int np, int nu, long iteration) {
+        if (np < 0 || nu < 0) {
+            throw new InvalidDataException(source + ": negative count in the header (" + np + " params, " + nu
+                    + " updater values); the file is damaged");
+        }
+        long values = (long) np + nu;
+        if (length != HEADER + 4 * values + 8) {
+            throw new InvalidDataException(source + ": length " + length + " does not match its header ("
+                    + np + " params, " + nu + " updater values); the file is truncated or damaged");
+        }
+        if (values > MAX_VALUES) {
+            throw new InvalidDataException(source + ": " + values + " values (params + updater state) exceed the "
+                    + "limit of " + MAX_VALUES + "; the file is damaged or not from this project");
+        }
+        long heap = Runtime.getRuntime().maxMemory();
+        if (4 * values > heap / 2) {
+            throw new InvalidDataException(source + ": " + (4 * values >> 20) + " MB of values do not fit in half "
+                    + "of this JVM's heap (" + (heap >> 20) + " MB); give the driver more memory "
+                    + "(--driver-memory / spark.driver.memory)");
+        }
+        if (iteration < 0) {
+            throw new InvalidDataException(source + ": negative iteration " + iteration + "; the file is damaged");
+        }
+    }
+
+    private static float[] floats(DataInputStream in, int n) throws IOException {
+        float[] out = new float[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = in.readFloat();
+        }
+        return out;
     }
 }

@@ -7,11 +7,11 @@ import dev.sparkcnn.kernels.ModelState;
 import dev.sparkcnn.kernels.TrainResult;
 import dev.sparkcnn.kernels.sync.Exchange;
 import dev.sparkcnn.kernels.sync.Rendezvous;
+import dev.sparkcnn.kernels.sync.RunSecret;
 import dev.sparkcnn.kernels.sync.SyncResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
@@ -39,7 +39,6 @@ import scala.reflect.ClassTag$;
  */
 public final class GradientSharing implements TrainingStrategy {
     private static final Logger LOG = LoggerFactory.getLogger("dev.sparkcnn");
-    private static final SecureRandom TOKENS = new SecureRandom();
 
     private final Exchange.Options options;
 
@@ -63,12 +62,12 @@ public final class GradientSharing implements TrainingStrategy {
         ClassTag<SyncResult> tag = ClassTag$.MODULE$.apply(SyncResult.class);
         ModelState state = start.state();
         List<RoundStats> history = new ArrayList<>(start.history());
-        long rendezvousToken = TOKENS.nextLong();
+        RunSecret secret = runSecret(sc.getConf());
         String driverHost = sc.getConf().get("spark.driver.host");
         String bindHost = sc.getConf().get("spark.driver.bindAddress", driverHost);
         Rendezvous.Server rendezvous;
         try {
-            rendezvous = Rendezvous.Server.open(bindHost, rendezvousToken);
+            rendezvous = Rendezvous.Server.open(bindHost, secret);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -76,7 +75,7 @@ public final class GradientSharing implements TrainingStrategy {
         try {
             for (int epoch = history.size(); epoch < run.epochs(); epoch++) {
                 state = round(sc, train, run, epoch, steps, state, history, broadcasts, tag, faults, listener,
-                        rendezvousAddress, rendezvousToken);
+                        rendezvousAddress, secret);
             }
         } finally {
             rendezvous.close();
@@ -88,14 +87,13 @@ public final class GradientSharing implements TrainingStrategy {
     private ModelState round(JavaSparkContext sc, JavaRDD<ImageRecord> train, TrainingRun run, int epoch, int steps,
                              ModelState state, List<RoundStats> history, RoundBroadcasts<ModelState> broadcasts,
                              ClassTag<SyncResult> tag, FaultInjection faults, RoundListener listener,
-                             InetSocketAddress rendezvous, long rendezvousToken) {
+                             InetSocketAddress rendezvous, RunSecret secret) {
         long t0 = System.nanoTime();
         Broadcast<ModelState> current = broadcasts.next(state);
         int round = history.size() + 1;
         JobLabels.round(sc, JobLabels.barrierStrategy(options), round, epoch + 1, options.averageEvery());
         RDD<SyncResult> stage = train.rdd().barrier().mapPartitions(
-                new SyncRound(run, current, epoch, round, steps, TOKENS.nextLong(), options, faults, rendezvous,
-                        rendezvousToken), false, tag);
+                new SyncRound(run, current, epoch, round, steps, secret, options, faults, rendezvous), false, tag);
         // The shuffle makes the barrier stage a shuffle-map stage: Spark retries a failed one as a
         // whole, while a failed barrier result stage would abort the job.
         List<SyncResult> replicas = new ArrayList<>(stage.toJavaRDD().repartition(1).collect());
@@ -112,6 +110,15 @@ public final class GradientSharing implements TrainingStrategy {
                 options.exchange().id(), ratio, waiting));
         listener.roundFinished(history.get(history.size() - 1), run.epochs(), state);
         return state;
+    }
+
+    /**
+     * The run's secret for the rendezvous and the ring, shipped to the tasks in their closure; ring
+     * traffic is encrypted whenever Spark's own network encryption or authentication is on.
+     */
+    static RunSecret runSecret(org.apache.spark.SparkConf conf) {
+        return RunSecret.generate(conf.getBoolean("spark.network.crypto.enabled", false)
+                || conf.getBoolean("spark.authenticate", false));
     }
 
     /**

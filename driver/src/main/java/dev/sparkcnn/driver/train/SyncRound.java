@@ -6,6 +6,8 @@ import dev.sparkcnn.kernels.ModelState;
 import dev.sparkcnn.kernels.sync.Exchange;
 import dev.sparkcnn.kernels.sync.Rendezvous;
 import dev.sparkcnn.kernels.sync.RingCollective;
+import dev.sparkcnn.kernels.sync.RoundCredentials;
+import dev.sparkcnn.kernels.sync.RunSecret;
 import dev.sparkcnn.kernels.sync.SyncResult;
 import dev.sparkcnn.kernels.sync.SyncTrainer;
 import java.io.IOException;
@@ -40,27 +42,25 @@ final class SyncRound extends AbstractFunction1<Iterator<ImageRecord>, Iterator<
     private final int epoch;
     private final int roundNumber;
     private final int steps;
-    private final long token;
+    private final RunSecret secret;
     private final Exchange.Options options;
     private final FaultInjection faults;
     private final InetSocketAddress rendezvous;
-    private final long rendezvousToken;
 
     /**
-     * @param token           authenticates the round's ring connections
-     * @param rendezvous      the driver's {@link Rendezvous.Server}
-     * @param rendezvousToken authenticates registrations there
+     * @param secret     the run's secret: authenticates registrations and ring connections (and
+     *                   says whether ring traffic is encrypted)
+     * @param rendezvous the driver's {@link Rendezvous.Server}
      */
-    SyncRound(TrainingRun run, Broadcast<ModelState> state, int epoch, int roundNumber, int steps, long token,
-              Exchange.Options options, FaultInjection faults, InetSocketAddress rendezvous, long rendezvousToken) {
+    SyncRound(TrainingRun run, Broadcast<ModelState> state, int epoch, int roundNumber, int steps, RunSecret secret,
+              Exchange.Options options, FaultInjection faults, InetSocketAddress rendezvous) {
         this.rendezvous = rendezvous;
-        this.rendezvousToken = rendezvousToken;
         this.run = run;
         this.state = state;
         this.epoch = epoch;
         this.roundNumber = roundNumber;
         this.steps = steps;
-        this.token = token;
+        this.secret = secret;
         this.options = options;
         this.faults = faults;
     }
@@ -73,13 +73,14 @@ final class SyncRound extends AbstractFunction1<Iterator<ImageRecord>, Iterator<
         JavaConverters.asJavaIterator(records).forEachRemaining(mine::add);
         Seeds.shuffle(mine, run.seed(), epoch, rank);
         String host = SparkEnv.get().blockManager().blockManagerId().host();
+        RoundCredentials credentials = new RoundCredentials(secret, roundNumber, context.stageAttemptNumber());
         try (ServerSocket server = RingCollective.listen(host)) {
-            List<InetSocketAddress> members = Rendezvous.join(rendezvous, rendezvousToken, roundNumber,
-                    context.stageAttemptNumber(), rank, context.getTaskInfos().length,
-                    new InetSocketAddress(host, server.getLocalPort()), TIMEOUT, context::isInterrupted);
+            List<InetSocketAddress> members = Rendezvous.join(rendezvous, credentials, rank,
+                    context.getTaskInfos().length, new InetSocketAddress(host, server.getLocalPort()), TIMEOUT,
+                    context::isInterrupted);
             faults.maybeFail(roundNumber, rank);
             try (TaskNetworks.Lease lease = TaskNetworks.borrow(run);
-                 RingCollective ring = RingCollective.join(rank, members, server, token, TIMEOUT,
+                 RingCollective ring = RingCollective.join(rank, members, server, credentials, TIMEOUT,
                          context::isInterrupted)) {
                 SyncResult result = SyncTrainer.train(lease.network(), state.value(),
                         run.trainingBatches(mine, epoch, rank, 0), steps,

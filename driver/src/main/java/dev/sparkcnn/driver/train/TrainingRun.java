@@ -5,7 +5,7 @@ import dev.sparkcnn.datasets.ImageRecord;
 import dev.sparkcnn.datasets.Normalization;
 import dev.sparkcnn.kernels.AugmentedRecords;
 import dev.sparkcnn.kernels.BatchIterator;
-import dev.sparkcnn.kernels.ModelSpec;
+import dev.sparkcnn.kernels.model.ModelSpec;
 import java.io.Serializable;
 import java.util.List;
 

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparkcnn.datasets.DatasetSpec;
 import dev.sparkcnn.datasets.ImageRecord;
+import dev.sparkcnn.datasets.format.DataFile;
+import dev.sparkcnn.datasets.format.DatasetLayout;
+import dev.sparkcnn.datasets.format.FormatOptions;
 import java.io.ByteArrayOutputStream;
 import java.util.List;
 import java.util.Random;
@@ -20,8 +23,8 @@ class StorageEstimateTest {
     private static final DatasetSpec CIFAR = new DatasetSpec(3, 32, 32, DatasetSpec.numberedClasses(10));
 
     private static LocatedDataset cifar(long records) {
-        return new LocatedDataset("cifar10", null, CIFAR,
-                List.of(new DataFile("file:/data/train.bin", null, records)), List.of());
+        return new LocatedDataset("cifar10", new DatasetLayout(CIFAR, FormatOptions.defaults(),
+                List.of(new DataFile("file:/data/train.bin", null, records)), List.of()));
     }
 
     private static StorageEstimate estimate(Storage storage, long records, int partitions, String master) {

@@ -1,5 +1,6 @@
 package dev.sparkcnn.driver.jobs;
 
+import dev.sparkcnn.driver.SparkTest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The command line end to end on local[2]: data generate, train, evaluate, and bad records. */
+@SparkTest
 class TrainEvaluateCliTest {
     @TempDir
     Path tmp;

@@ -24,7 +24,7 @@ import dev.sparkcnn.driver.store.ModelDirectory;
 import dev.sparkcnn.driver.store.SavedModel;
 import dev.sparkcnn.driver.train.RoundStats;
 import dev.sparkcnn.kernels.EvalCounts;
-import dev.sparkcnn.kernels.ModelSpec;
+import dev.sparkcnn.kernels.model.ModelSpec;
 import dev.sparkcnn.kernels.ModelState;
 import dev.sparkcnn.kernels.Network;
 import dev.sparkcnn.kernels.NetworkFactory;

@@ -1,5 +1,6 @@
 package dev.sparkcnn.driver.spark;
 
+import dev.sparkcnn.driver.SparkTest;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +12,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Test;
 
 /** A driver whose application is stopped from outside is ended after the grace period; its own stop is not. */
+@SparkTest
 class StopWatchdogTest {
 
     @Test

@@ -10,7 +10,7 @@ import dev.sparkcnn.driver.config.Json;
 import dev.sparkcnn.driver.config.TrainingConfig;
 import dev.sparkcnn.driver.fs.HadoopConf;
 import dev.sparkcnn.driver.train.RoundStats;
-import dev.sparkcnn.kernels.ModelSpec;
+import dev.sparkcnn.kernels.model.ModelSpec;
 import dev.sparkcnn.kernels.ModelState;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;

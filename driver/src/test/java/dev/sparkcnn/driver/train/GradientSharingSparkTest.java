@@ -1,5 +1,6 @@
 package dev.sparkcnn.driver.train;
 
+import dev.sparkcnn.driver.SparkTest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,8 +15,8 @@ import dev.sparkcnn.driver.eval.Evaluation;
 import dev.sparkcnn.driver.eval.EvaluationReport;
 import dev.sparkcnn.driver.spark.SparkRuntime;
 import dev.sparkcnn.kernels.BatchIterator;
-import dev.sparkcnn.kernels.ModelCatalogue;
-import dev.sparkcnn.kernels.ModelSpec;
+import dev.sparkcnn.kernels.model.ModelCatalogue;
+import dev.sparkcnn.kernels.model.ModelSpec;
 import dev.sparkcnn.kernels.ModelState;
 import dev.sparkcnn.kernels.NativeRuntime;
 import dev.sparkcnn.kernels.Network;
@@ -42,6 +43,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Gradient sharing through Spark's barrier mode on local masters: equivalence with big-batch SGD,
  * identical replicas, learning with both exchanges, and recovery from a failed task.
  */
+@SparkTest
 class GradientSharingSparkTest {
     @TempDir
     static Path tmp;

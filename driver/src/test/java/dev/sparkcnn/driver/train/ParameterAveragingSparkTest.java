@@ -1,5 +1,6 @@
 package dev.sparkcnn.driver.train;
 
+import dev.sparkcnn.driver.SparkTest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,8 +12,8 @@ import dev.sparkcnn.driver.fs.HadoopConf;
 import dev.sparkcnn.driver.data.LocatedDataset;
 import dev.sparkcnn.driver.eval.Evaluation;
 import dev.sparkcnn.driver.eval.EvaluationReport;
-import dev.sparkcnn.kernels.ModelCatalogue;
-import dev.sparkcnn.kernels.ModelSpec;
+import dev.sparkcnn.kernels.model.ModelCatalogue;
+import dev.sparkcnn.kernels.model.ModelSpec;
 import dev.sparkcnn.kernels.ModelState;
 import dev.sparkcnn.kernels.Network;
 import dev.sparkcnn.kernels.NetworkFactory;
@@ -20,7 +21,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,6 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Parameter averaging on local[2]: the equivalence oracle and a learning test. */
+@SparkTest
 class ParameterAveragingSparkTest {
     @TempDir
     static Path tmp;
@@ -35,15 +36,11 @@ class ParameterAveragingSparkTest {
     private static HadoopConf hadoop;
 
     @BeforeAll
-    static void start() {
-        sc = TestData.spark();
+    static void start(JavaSparkContext spark) {
+        sc = spark;
         hadoop = new HadoopConf(sc.hadoopConfiguration());
     }
 
-    @AfterAll
-    static void stop() {
-        sc.stop();
-    }
 
     @ParameterizedTest
     @ValueSource(strings = {"native", "dl4j"})

@@ -1,5 +1,6 @@
 package dev.sparkcnn.driver.train;
 
+import dev.sparkcnn.driver.SparkTest;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,8 +17,8 @@ import dev.sparkcnn.driver.fs.HadoopConf;
 import dev.sparkcnn.driver.data.LocatedDataset;
 import dev.sparkcnn.driver.eval.Evaluation;
 import dev.sparkcnn.driver.eval.EvaluationReport;
-import dev.sparkcnn.kernels.ModelCatalogue;
-import dev.sparkcnn.kernels.ModelSpec;
+import dev.sparkcnn.kernels.model.ModelCatalogue;
+import dev.sparkcnn.kernels.model.ModelSpec;
 import dev.sparkcnn.kernels.ModelState;
 import dev.sparkcnn.kernels.Network;
 import dev.sparkcnn.kernels.NetworkFactory;
@@ -27,7 +28,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * reference does, augmentation costs no accuracy on the generated set, and the distributed
  * dataset statistics equal a single-process count.
  */
+@SparkTest
 class TransformsSparkTest {
     @TempDir
     static Path tmp;
@@ -44,15 +45,11 @@ class TransformsSparkTest {
     private static HadoopConf hadoop;
 
     @BeforeAll
-    static void start() {
-        sc = TestData.spark();
+    static void start(JavaSparkContext spark) {
+        sc = spark;
         hadoop = new HadoopConf(sc.hadoopConfiguration());
     }
 
-    @AfterAll
-    static void stop() {
-        sc.stop();
-    }
 
     @Test
     void bothStrategiesAugmentExactlyAsTheSingleProcessTrainer() {
