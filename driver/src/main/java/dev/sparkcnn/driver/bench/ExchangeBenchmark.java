@@ -121,16 +121,17 @@ public record ExchangeBenchmark(List<Integer> members, List<Long> sizes, int war
     }
 
     /**
-     * Heap per member: the vector plus a young generation that holds several calls' chunk buffers
-     * (the ring allocates two per call), so collections stay rare during the timed calls.
+     * Heap per member: every size's vector (all are allocated up front) in the old generation, and
+     * a young generation that holds several calls' chunk buffers (the ring allocates two per call),
+     * so collections stay rare during the timed calls.
      */
     private int heapMb() {
-        long largestMb = sizes.stream().mapToLong(Long::longValue).max().orElse(0) >> 20;
-        return (int) Math.max(256, 6 * largestMb + 128);
+        return youngMb() + (int) (sizes.stream().mapToLong(Long::longValue).sum() >> 20) + 64;
     }
 
     private int youngMb() {
-        return heapMb() * 2 / 3;
+        long largestMb = sizes.stream().mapToLong(Long::longValue).max().orElse(0) >> 20;
+        return (int) Math.max(128, 4 * largestMb);
     }
 
     private static String javaCommand() {

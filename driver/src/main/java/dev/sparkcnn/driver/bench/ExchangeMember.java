@@ -18,8 +18,8 @@ import java.util.List;
  * One ring member of {@code bench exchange}, a JVM of its own. It talks to {@link ExchangeBenchmark}
  * on stdin/stdout: prints {@code port P} (its ring listening port), reads {@code TOKEN PORT0 PORT1 ...}
  * (the shared secret and every member's port, by rank; on stdin so the token is not on a command
- * line), joins the ring, and for each message size runs warm-up and timed all-reduces, printing
- * {@code time BYTES REP NANOS} per timed one and {@code done} at the end.
+ * line), joins the ring, and runs rounds of one all-reduce per message size (the first rounds untimed),
+ * printing {@code time BYTES REP NANOS} per timed one and {@code done} at the end.
  *
  * <p>First, 30 untimed all-reduces of 256 KB let the JIT compile the ring's loops. Before each timed all-reduce the members meet in a one-float all-reduce, so every member
  * starts the timed one at about the same moment. Every result is checked (each element must equal
@@ -59,17 +59,23 @@ public final class ExchangeMember {
             for (int i = 0; i < JIT_WARMUP_CALLS; i++) { // compile the copy and add loops before any timing
                 ring.allReduceSum(jit);
             }
-            for (long bytes : sizes) {
-                float[] values = new float[(int) (bytes / Float.BYTES)];
-                for (int rep = 0; rep < warmup + reps; rep++) {
+            float[][] vectors = new float[sizes.length][];
+            for (int s = 0; s < sizes.length; s++) {
+                vectors[s] = new float[(int) (sizes[s] / Float.BYTES)];
+            }
+            // repetitions outside, sizes inside: a burst of load from other processes then hits one
+            // repetition of every size, not every repetition of one size
+            for (int rep = 0; rep < warmup + reps; rep++) {
+                for (int s = 0; s < sizes.length; s++) {
+                    float[] values = vectors[s];
                     Arrays.fill(values, 1f);
                     ring.allReduceSum(barrier);
                     long start = System.nanoTime();
                     ring.allReduceSum(values);
                     long nanos = System.nanoTime() - start;
-                    check(values, size, rank, bytes);
+                    check(values, size, rank, sizes[s]);
                     if (rep >= warmup) {
-                        out.println("time " + bytes + " " + (rep - warmup) + " " + nanos);
+                        out.println("time " + sizes[s] + " " + (rep - warmup) + " " + nanos);
                     }
                 }
                 out.flush();

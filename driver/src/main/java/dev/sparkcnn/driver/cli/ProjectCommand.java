@@ -95,11 +95,11 @@ public final class ProjectCommand implements Callable<Integer> {
             host = 0;
         }
         if (hopLatencyUs != null) {
-            hop = positive("--hop-latency-us", hopLatencyUs) * 1e-6;
+            hop = nonNegative("--hop-latency-us", hopLatencyUs) * 1e-6;
             sources.add(String.format("per-hop latency %.1f us (given)", hopLatencyUs));
         }
         if (hostGbs != null) {
-            host = positive("--host-gbs", hostGbs) * 1e9;
+            host = nonNegative("--host-gbs", hostGbs) * 1e9;
             sources.add(String.format("host bandwidth %.3f GB/s (given)", hostGbs));
         }
         sources.add(String.format("threshold exchange ratio %.4f (bench strategies); Spark job %.0f ms + %.1f ms per "
@@ -144,7 +144,7 @@ public final class ProjectCommand implements Callable<Integer> {
         }
     }
 
-    private static double positive(String option, double value) {
+    private static double nonNegative(String option, double value) {
         if (!(value >= 0) || Double.isInfinite(value)) {
             throw new ConfigException(option + " must be a number >= 0, got " + value);
         }

@@ -5,18 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.sparkcnn.datasets.ImageRecord;
+import dev.sparkcnn.driver.SparkTest;
 import dev.sparkcnn.driver.TestData;
 import dev.sparkcnn.driver.fs.HadoopConf;
 import java.nio.file.Path;
 import java.util.HashSet;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The storage levels on a real local Spark: what is kept, where, how large, and that the records are the same. */
+@SparkTest
 class DataPlanStorageSparkTest {
     @TempDir
     static Path tmp;
@@ -25,16 +26,11 @@ class DataPlanStorageSparkTest {
     private static LocatedDataset dataset;
 
     @BeforeAll
-    static void start() {
+    static void start(JavaSparkContext spark) {
         TestData.cifar(tmp.resolve("d"), 2, 500, 10);
-        sc = TestData.spark();
+        sc = spark;
         hadoop = new HadoopConf(sc.hadoopConfiguration());
         dataset = new DatasetLocator(hadoop).locate(tmp.resolve("d").toString(), null);
-    }
-
-    @AfterAll
-    static void stop() {
-        sc.stop();
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sparkcnn.driver.Main;
+import dev.sparkcnn.driver.SparkTest;
 import dev.sparkcnn.driver.config.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A small training run as Spark's own tools see it: its event log and a CSV metrics sink. */
+@SparkTest
 class SparkObservabilityTest {
     @TempDir
     static Path tmp;
