@@ -1,0 +1,283 @@
+package dev.sparkcnn.kernels.nativeengine;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Batch normalization per channel of NHWC activations (per feature of {@code [batch, features]}
+ * ones), with an optional activation after it, as prepared libnd4j reductions and broadcasting
+ * element-wise ops over the input viewed as {@code [rows, channels]}.
+ *
+ * <p>Parameters, each {@code [channels]}: scale {@code gamma}, shift {@code beta} (trained), then
+ * running mean and running variance (not trained). <b>How the running statistics move.</b> As in
+ * DL4J, the forward pass leaves the parameters alone and the backward pass writes the running
+ * statistics' update into their gradient slots: {@code (running - batch) (1 - momentum) share},
+ * where {@code share} is the slice's fraction of the batch ({@link StepContext#share}). An
+ * optimizer that passes non-trainable entries through unchanged (DL4J's no-op updater) then makes
+ * {@code params -= gradient} the update {@code running = momentum running + (1 - momentum) batch};
+ * the slices' summed slots are the update with the whole batch's mean, and averaged gradients
+ * (gradient sharing) average the statistics across workers. The batch variance is the biased one
+ * (divided by the rows), as DL4J and Keras use, for normalising and for the running update.
+ *
+ * <p>Training ({@link StepContext#training}) normalises with the batch's statistics and
+ * back-propagates through them; inference uses the running ones (the backward pass then treats
+ * them as constants and writes zero running-statistics slots).
+ */
+final class NativeBatchNorm implements NativeLayer {
+
+    private final DataType dataType;
+    private final long[] shape;
+    private final int channels;
+    private final double momentum;
+    private final double epsilon;
+    private final NativeActivation activation;
+    private StepContext context = StepContext.TRAINING;
+
+    private INDArray gamma;
+    private INDArray beta;
+    private INDArray runningMean;
+    private INDArray runningVar;
+    private INDArray gammaGradient;
+    private INDArray betaGradient;
+    private INDArray meanGradient;
+    private INDArray varGradient;
+
+    private long rows;
+    private INDArray input;
+    private INDArray input2d;
+    private INDArray centred;      // x - mean, [rows, channels]
+    private INDArray preActivation;
+    private INDArray output;
+    private INDArray output2d;
+    private INDArray inputGradient;
+    private INDArray inputGradient2d;
+    private INDArray mean;         // the mean used: the batch's or the running one
+    private INDArray squareSum;    // sum of (x - mean)^2 per channel
+    private INDArray scale;        // gamma / sqrt(var + eps)
+    private INDArray[] coefficients; // backward: g multiplier, constant, (x - mean) multiplier
+    private INDArray gradientProducts; // sum of g (x - mean) per channel
+    private double[] invStd;
+    private double[] batchVar;
+    private boolean trainedForward;
+
+    private PreparedOp meanOp;
+    private PreparedOp centreOp;
+    private PreparedOp squareSumOp;
+    private PreparedOp scaleOp;
+    private PreparedOp shiftOp;
+    private PreparedOp activationOp;
+    private INDArray lastOutputGradient;
+    private Runnable activationBackwardOp;
+    private PreparedOp[] backwardOps;
+
+    /** {@code shape}: the per-example NHWC or feature shape; channels are its last dimension. */
+    NativeBatchNorm(DataType dataType, long[] shape, double momentum, double epsilon, NativeActivation activation) {
+        if (!(momentum >= 0 && momentum < 1) || !(epsilon > 0)) {
+            throw new IllegalArgumentException("batch normalization momentum " + momentum + ", epsilon " + epsilon
+                    + ": need 0 <= momentum < 1 and epsilon > 0");
+        }
+        this.dataType = dataType;
+        this.shape = shape.clone();
+        this.channels = (int) shape[shape.length - 1];
+        this.momentum = momentum;
+        this.epsilon = epsilon;
+        this.activation = activation;
+    }
+
+    @Override
+    public long numParams() {
+        return 4L * channels;
+    }
+
+    @Override
+    public long[] outputShape() {
+        return shape.clone();
+    }
+
+    @Override
+    public void bind(INDArray params, INDArray gradients, long offset) {
+        gamma = NativeLayer.view(params, offset, channels);
+        beta = NativeLayer.view(params, offset + channels, channels);
+        runningMean = NativeLayer.view(params, offset + 2L * channels, channels);
+        runningVar = NativeLayer.view(params, offset + 3L * channels, channels);
+        gammaGradient = NativeLayer.view(gradients, offset, channels);
+        betaGradient = NativeLayer.view(gradients, offset + channels, channels);
+        meanGradient = NativeLayer.view(gradients, offset + 2L * channels, channels);
+        varGradient = NativeLayer.view(gradients, offset + 3L * channels, channels);
+    }
+
+    @Override
+    public void begin(StepContext step) {
+        this.context = step;
+    }
+
+    @Override
+    public void allocate(int size) {
+        release();
+        long[] full = new long[shape.length + 1];
+        full[0] = size;
+        System.arraycopy(shape, 0, full, 1, shape.length);
+        rows = NativeLayer.size(full) / channels;
+        centred = Nd4j.create(dataType, rows, channels);
+        output = Nd4j.create(dataType, full);
+        output2d = NativeLayer.reshapedView(output, rows, channels);
+        preActivation = activation.inPlace() ? output : Nd4j.create(dataType, full);
+        inputGradient = Nd4j.create(dataType, full);
+        inputGradient2d = NativeLayer.reshapedView(inputGradient, rows, channels);
+        mean = Nd4j.create(dataType, channels);
+        squareSum = Nd4j.create(dataType, channels);
+        scale = Nd4j.create(dataType, channels);
+        gradientProducts = Nd4j.create(dataType, channels);
+        coefficients = new INDArray[]{Nd4j.create(dataType, channels), Nd4j.create(dataType, channels),
+                Nd4j.create(dataType, channels)};
+        invStd = new double[channels];
+        batchVar = new double[channels];
+        INDArray pre2d = NativeLayer.reshapedView(preActivation, rows, channels);
+        scaleOp = op("multiply", pre2d, centred, scale);
+        shiftOp = op("add", pre2d, pre2d, beta);
+        squareSumOp = new PreparedOp(DynamicCustomOp.builder("reduce_sqnorm").addInputs(centred)
+                .addOutputs(squareSum).addIntegerArguments(0).addBooleanArguments(false).build());
+        DynamicCustomOp activate = activation.forward(preActivation, output);
+        activationOp = activate == null ? null : new PreparedOp(activate);
+    }
+
+    private static PreparedOp op(String name, INDArray out, INDArray a, INDArray b) {
+        return new PreparedOp(DynamicCustomOp.builder(name).addInputs(a, b).addOutputs(out).build());
+    }
+
+    private static PreparedOp sum(INDArray in, INDArray out) {
+        return new PreparedOp(DynamicCustomOp.builder("reduce_sum").addInputs(in).addOutputs(out)
+                .addIntegerArguments(0).addBooleanArguments(false).build());
+    }
+
+    @Override
+    public INDArray forward(INDArray in) {
+        if (in != input) {
+            input = in;
+            input2d = NativeLayer.reshapedView(in, rows, channels);
+            PreparedOp.close(meanOp);
+            PreparedOp.close(centreOp);
+            meanOp = new PreparedOp(DynamicCustomOp.builder("reduce_mean").addInputs(input2d).addOutputs(mean)
+                    .addIntegerArguments(0).addBooleanArguments(false).build());
+            centreOp = op("subtract", centred, input2d, mean);
+        }
+        trainedForward = context.training();
+        if (trainedForward) {
+            meanOp.exec();
+        } else {
+            mean.assign(runningMean);
+        }
+        centreOp.exec();
+        if (trainedForward) {
+            squareSumOp.exec();
+        }
+        for (int c = 0; c < channels; c++) {
+            double var = trainedForward ? squareSum.getDouble(c) / rows : runningVar.getDouble(c);
+            batchVar[c] = var;
+            invStd[c] = 1 / Math.sqrt(var + epsilon);
+            scale.putScalar(c, gamma.getDouble(c) * invStd[c]);
+        }
+        scaleOp.exec();
+        shiftOp.exec();
+        if (activationOp != null) {
+            activationOp.exec();
+        }
+        return output;
+    }
+
+    /**
+     * With {@code k = gamma / sqrt(var + eps)}, {@code sg = sum g}, {@code sgx = sum g (x - mean)}
+     * per channel: {@code dbeta = sg}, {@code dgamma = sgx / sqrt(var + eps)}, and the input
+     * gradient {@code k g - k sg / rows - (x - mean) k sgx / ((var + eps) rows)} in training
+     * (the last two terms are the batch statistics' share), {@code k g} in inference.
+     */
+    @Override
+    public INDArray backward(INDArray outputGradient) {
+        if (outputGradient != lastOutputGradient) {
+            lastOutputGradient = outputGradient;
+            activationBackwardOp = activation.backward(preActivation, output, outputGradient);
+            closeBackwardOps();
+            INDArray g2d = NativeLayer.reshapedView(outputGradient, rows, channels);
+            backwardOps = new PreparedOp[]{
+                    sum(g2d, betaGradient),
+                    op("multiply", inputGradient2d, g2d, centred), // scratch: g (x - mean)
+                    sum(inputGradient2d, gradientProducts),
+                    op("multiply", inputGradient2d, centred, coefficients[2]),
+                    op("multiply", g2d, g2d, coefficients[0]),
+                    op("add", inputGradient2d, inputGradient2d, g2d),
+                    op("add", inputGradient2d, inputGradient2d, coefficients[1])};
+        }
+        if (activationBackwardOp != null) {
+            activationBackwardOp.run();
+        }
+        for (int i = 0; i < 3; i++) {
+            backwardOps[i].exec();
+        }
+        double share = context.share();
+        for (int c = 0; c < channels; c++) {
+            double k = scale.getDouble(c);
+            double sg = betaGradient.getDouble(c);
+            double sgx = gradientProducts.getDouble(c);
+            gammaGradient.putScalar(c, sgx * invStd[c]);
+            coefficients[0].putScalar(c, k);
+            coefficients[1].putScalar(c, trainedForward ? -k * sg / rows : 0);
+            coefficients[2].putScalar(c, trainedForward ? -k * sgx * invStd[c] * invStd[c] / rows : 0);
+            meanGradient.putScalar(c, trainedForward
+                    ? (runningMean.getDouble(c) - mean.getDouble(c)) * (1 - momentum) * share : 0);
+            varGradient.putScalar(c, trainedForward
+                    ? (runningVar.getDouble(c) - batchVar[c]) * (1 - momentum) * share : 0);
+        }
+        for (int i = 3; i < backwardOps.length; i++) {
+            backwardOps[i].exec();
+        }
+        return inputGradient;
+    }
+
+    private void closeBackwardOps() {
+        if (backwardOps != null) {
+            for (PreparedOp op : backwardOps) {
+                PreparedOp.close(op);
+            }
+        }
+        backwardOps = null;
+    }
+
+    @Override
+    public void release() {
+        closeBackwardOps();
+        for (PreparedOp op : new PreparedOp[]{meanOp, centreOp, squareSumOp, scaleOp, shiftOp, activationOp}) {
+            PreparedOp.close(op);
+        }
+        if (preActivation != output) {
+            NativeLayer.close(preActivation);
+        }
+        for (INDArray array : new INDArray[]{centred, output, inputGradient, mean, squareSum, scale,
+                gradientProducts}) {
+            NativeLayer.close(array);
+        }
+        if (coefficients != null) {
+            for (INDArray array : coefficients) {
+                NativeLayer.close(array);
+            }
+        }
+        meanOp = null;
+        centreOp = null;
+        squareSumOp = null;
+        scaleOp = null;
+        shiftOp = null;
+        activationOp = null;
+        activationBackwardOp = null;
+        lastOutputGradient = null;
+        input = null;
+        input2d = null;
+        centred = null;
+        preActivation = null;
+        output = null;
+        output2d = null;
+        inputGradient = null;
+        inputGradient2d = null;
+        coefficients = null;
+    }
+}
