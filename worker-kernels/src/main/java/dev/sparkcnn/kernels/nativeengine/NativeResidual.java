@@ -71,7 +71,8 @@ final class NativeResidual implements NativeLayer {
         return n;
     }
 
-    private List<NativeLayer> layers() {
+    /** The main branch's layers then the shortcut's: the order of their parameters. */
+    List<NativeLayer> layers() {
         List<NativeLayer> all = new ArrayList<>(main);
         all.addAll(shortcut);
         return all;
