@@ -7,8 +7,13 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Batch normalization per channel of NHWC activations (per feature of {@code [batch, features]}
- * ones), with an optional activation after it, as prepared libnd4j reductions and broadcasting
- * element-wise ops over the input viewed as {@code [rows, channels]}.
+ * ones), with an optional activation after it, as prepared libnd4j ops over the input viewed as
+ * {@code [rows, channels]}: the per-channel sums are gemms with a row of ones (or of {@code 1/rows}),
+ * the rest broadcasting element-wise ops. Measured on {@code [32768, 32]} floats, one thread:
+ * {@code reduce_sum}/{@code reduce_mean} along the rows took 5-8 ms, the gemm 0.5 ms; libnd4j's
+ * {@code batchnorm} op (oneDNN inference, given the statistics) 25 ms, a broadcasting multiply 1 ms.
+ * The variance is computed from the centred values (two passes), not as {@code E[x^2] - mean^2},
+ * which cancels badly in float when the mean is large against the spread.
  *
  * <p>Parameters, each {@code [channels]}: scale {@code gamma}, shift {@code beta} (trained), then
  * running mean and running variance (not trained). <b>How the running statistics move.</b> As in
@@ -53,18 +58,22 @@ final class NativeBatchNorm implements NativeLayer {
     private INDArray output2d;
     private INDArray inputGradient;
     private INDArray inputGradient2d;
-    private INDArray mean;         // the mean used: the batch's or the running one
-    private INDArray squareSum;    // sum of (x - mean)^2 per channel
+    private INDArray mean;         // [1, channels]: the mean used, the batch's or the running one
+    private INDArray variance;     // [1, channels]: the batch's (biased) variance
+    private INDArray ones;         // [1, rows] of 1
+    private INDArray reciprocals;  // [1, rows] of 1 / rows
     private INDArray scale;        // gamma / sqrt(var + eps)
     private INDArray[] coefficients; // backward: g multiplier, constant, (x - mean) multiplier
-    private INDArray gradientProducts; // sum of g (x - mean) per channel
+    private INDArray gradientProducts; // [1, channels]: sum of g (x - mean) per channel
+    private INDArray betaGradientRow;  // betaGradient as [1, channels]
     private double[] invStd;
     private double[] batchVar;
     private boolean trainedForward;
 
     private PreparedOp meanOp;
     private PreparedOp centreOp;
-    private PreparedOp squareSumOp;
+    private PreparedOp squareOp;
+    private PreparedOp varianceOp;
     private PreparedOp scaleOp;
     private PreparedOp shiftOp;
     private PreparedOp activationOp;
@@ -104,6 +113,7 @@ final class NativeBatchNorm implements NativeLayer {
         runningVar = NativeLayer.view(params, offset + 3L * channels, channels);
         gammaGradient = NativeLayer.view(gradients, offset, channels);
         betaGradient = NativeLayer.view(gradients, offset + channels, channels);
+        betaGradientRow = NativeLayer.view(gradients, offset + channels, 1, channels);
         meanGradient = NativeLayer.view(gradients, offset + 2L * channels, channels);
         varGradient = NativeLayer.view(gradients, offset + 3L * channels, channels);
     }
@@ -126,10 +136,12 @@ final class NativeBatchNorm implements NativeLayer {
         preActivation = activation.inPlace() ? output : Nd4j.create(dataType, full);
         inputGradient = Nd4j.create(dataType, full);
         inputGradient2d = NativeLayer.reshapedView(inputGradient, rows, channels);
-        mean = Nd4j.create(dataType, channels);
-        squareSum = Nd4j.create(dataType, channels);
+        mean = Nd4j.create(dataType, 1, channels);
+        variance = Nd4j.create(dataType, 1, channels);
+        ones = Nd4j.ones(dataType, 1, rows);
+        reciprocals = Nd4j.create(dataType, 1, rows).assign(1.0 / rows);
         scale = Nd4j.create(dataType, channels);
-        gradientProducts = Nd4j.create(dataType, channels);
+        gradientProducts = Nd4j.create(dataType, 1, channels);
         coefficients = new INDArray[]{Nd4j.create(dataType, channels), Nd4j.create(dataType, channels),
                 Nd4j.create(dataType, channels)};
         invStd = new double[channels];
@@ -137,8 +149,9 @@ final class NativeBatchNorm implements NativeLayer {
         INDArray pre2d = NativeLayer.reshapedView(preActivation, rows, channels);
         scaleOp = op("multiply", pre2d, centred, scale);
         shiftOp = op("add", pre2d, pre2d, beta);
-        squareSumOp = new PreparedOp(DynamicCustomOp.builder("reduce_sqnorm").addInputs(centred)
-                .addOutputs(squareSum).addIntegerArguments(0).addBooleanArguments(false).build());
+        // the input gradient array is free in forward: it holds the squares
+        squareOp = op("multiply", inputGradient2d, centred, centred);
+        varianceOp = PreparedOp.gemm(reciprocals, inputGradient2d, variance, false, false);
         DynamicCustomOp activate = activation.forward(preActivation, output);
         activationOp = activate == null ? null : new PreparedOp(activate);
     }
@@ -147,10 +160,6 @@ final class NativeBatchNorm implements NativeLayer {
         return new PreparedOp(DynamicCustomOp.builder(name).addInputs(a, b).addOutputs(out).build());
     }
 
-    private static PreparedOp sum(INDArray in, INDArray out) {
-        return new PreparedOp(DynamicCustomOp.builder("reduce_sum").addInputs(in).addOutputs(out)
-                .addIntegerArguments(0).addBooleanArguments(false).build());
-    }
 
     @Override
     public INDArray forward(INDArray in) {
@@ -159,22 +168,22 @@ final class NativeBatchNorm implements NativeLayer {
             input2d = NativeLayer.reshapedView(in, rows, channels);
             PreparedOp.close(meanOp);
             PreparedOp.close(centreOp);
-            meanOp = new PreparedOp(DynamicCustomOp.builder("reduce_mean").addInputs(input2d).addOutputs(mean)
-                    .addIntegerArguments(0).addBooleanArguments(false).build());
+            meanOp = PreparedOp.gemm(reciprocals, input2d, mean, false, false);
             centreOp = op("subtract", centred, input2d, mean);
         }
         trainedForward = context.training();
         if (trainedForward) {
             meanOp.exec();
         } else {
-            mean.assign(runningMean);
+            mean.assign(runningMean.reshape(1, channels));
         }
         centreOp.exec();
         if (trainedForward) {
-            squareSumOp.exec();
+            squareOp.exec();
+            varianceOp.exec();
         }
         for (int c = 0; c < channels; c++) {
-            double var = trainedForward ? squareSum.getDouble(c) / rows : runningVar.getDouble(c);
+            double var = trainedForward ? variance.getDouble(0, c) : runningVar.getDouble(c);
             batchVar[c] = var;
             invStd[c] = 1 / Math.sqrt(var + epsilon);
             scale.putScalar(c, gamma.getDouble(c) * invStd[c]);
@@ -201,9 +210,9 @@ final class NativeBatchNorm implements NativeLayer {
             closeBackwardOps();
             INDArray g2d = NativeLayer.reshapedView(outputGradient, rows, channels);
             backwardOps = new PreparedOp[]{
-                    sum(g2d, betaGradient),
+                    PreparedOp.gemm(ones, g2d, betaGradientRow, false, false),
                     op("multiply", inputGradient2d, g2d, centred), // scratch: g (x - mean)
-                    sum(inputGradient2d, gradientProducts),
+                    PreparedOp.gemm(ones, inputGradient2d, gradientProducts, false, false),
                     op("multiply", inputGradient2d, centred, coefficients[2]),
                     op("multiply", g2d, g2d, coefficients[0]),
                     op("add", inputGradient2d, inputGradient2d, g2d),
@@ -219,13 +228,13 @@ final class NativeBatchNorm implements NativeLayer {
         for (int c = 0; c < channels; c++) {
             double k = scale.getDouble(c);
             double sg = betaGradient.getDouble(c);
-            double sgx = gradientProducts.getDouble(c);
+            double sgx = gradientProducts.getDouble(0, c);
             gammaGradient.putScalar(c, sgx * invStd[c]);
             coefficients[0].putScalar(c, k);
             coefficients[1].putScalar(c, trainedForward ? -k * sg / rows : 0);
             coefficients[2].putScalar(c, trainedForward ? -k * sgx * invStd[c] * invStd[c] / rows : 0);
             meanGradient.putScalar(c, trainedForward
-                    ? (runningMean.getDouble(c) - mean.getDouble(c)) * (1 - momentum) * share : 0);
+                    ? (runningMean.getDouble(c) - mean.getDouble(0, c)) * (1 - momentum) * share : 0);
             varGradient.putScalar(c, trainedForward
                     ? (runningVar.getDouble(c) - batchVar[c]) * (1 - momentum) * share : 0);
         }
@@ -247,14 +256,15 @@ final class NativeBatchNorm implements NativeLayer {
     @Override
     public void release() {
         closeBackwardOps();
-        for (PreparedOp op : new PreparedOp[]{meanOp, centreOp, squareSumOp, scaleOp, shiftOp, activationOp}) {
+        for (PreparedOp op : new PreparedOp[]{meanOp, centreOp, squareOp, varianceOp, scaleOp, shiftOp,
+                activationOp}) {
             PreparedOp.close(op);
         }
         if (preActivation != output) {
             NativeLayer.close(preActivation);
         }
-        for (INDArray array : new INDArray[]{centred, output, inputGradient, mean, squareSum, scale,
-                gradientProducts}) {
+        for (INDArray array : new INDArray[]{centred, output, inputGradient, mean, variance, ones, reciprocals,
+                scale, gradientProducts}) {
             NativeLayer.close(array);
         }
         if (coefficients != null) {
@@ -264,7 +274,8 @@ final class NativeBatchNorm implements NativeLayer {
         }
         meanOp = null;
         centreOp = null;
-        squareSumOp = null;
+        squareOp = null;
+        varianceOp = null;
         scaleOp = null;
         shiftOp = null;
         activationOp = null;

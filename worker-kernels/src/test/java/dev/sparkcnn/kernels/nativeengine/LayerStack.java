@@ -18,22 +18,36 @@ final class LayerStack implements AutoCloseable {
     private final INDArray params;
     private final INDArray gradients;
     private int batch;
+    /** Per layer, summed nanoseconds of forward and of backward calls (for the benchmark's profile). */
+    final long[] forwardNanos;
+    final long[] backwardNanos;
     private INDArray input;
     private INDArray oneHot;
     private INDArray outputGradient;
 
     LayerStack(DataType dataType, long[] inShape, List<NativeLayer> layers) {
+        this(dataType, inShape, layers, Nd4j.create(dataType, numParams(layers)),
+                Nd4j.create(dataType, numParams(layers)));
+    }
+
+    /** Bound to the given flat buffers (shared parameters, e.g., with one gradient buffer per batch slice). */
+    LayerStack(DataType dataType, long[] inShape, List<NativeLayer> layers, INDArray params, INDArray gradients) {
         this.layers = List.copyOf(layers);
         this.dataType = dataType;
         this.inShape = inShape.clone();
-        long n = layers.stream().mapToLong(NativeLayer::numParams).sum();
-        this.params = Nd4j.create(dataType, n);
-        this.gradients = Nd4j.create(dataType, n);
+        this.params = params;
+        this.gradients = gradients;
+        this.forwardNanos = new long[layers.size()];
+        this.backwardNanos = new long[layers.size()];
         long offset = 0;
         for (NativeLayer layer : layers) {
             layer.bind(params, gradients, offset);
             offset += layer.numParams();
         }
+    }
+
+    static long numParams(List<NativeLayer> layers) {
+        return layers.stream().mapToLong(NativeLayer::numParams).sum();
     }
 
     INDArray params() {
@@ -42,6 +56,10 @@ final class LayerStack implements AutoCloseable {
 
     INDArray gradients() {
         return gradients;
+    }
+
+    List<NativeLayer> layers() {
+        return layers;
     }
 
     /** (flat offset, channels) of every batch normalization, inside residual blocks too. */
@@ -92,8 +110,10 @@ final class LayerStack implements AutoCloseable {
         }
         input.assign(x);
         INDArray activation = input;
-        for (NativeLayer layer : layers) {
-            activation = layer.forward(activation);
+        for (int i = 0; i < layers.size(); i++) {
+            long t0 = System.nanoTime();
+            activation = layers.get(i).forward(activation);
+            forwardNanos[i] += System.nanoTime() - t0;
         }
         return activation;
     }
@@ -109,7 +129,9 @@ final class LayerStack implements AutoCloseable {
         NativeNetwork.meanCrossEntropyGradient(probabilities, oneHot, outputGradient);
         INDArray gradient = outputGradient;
         for (int i = layers.size() - 1; i >= 0 && gradient != null; i--) {
+            long t0 = System.nanoTime();
             gradient = layers.get(i).backward(gradient);
+            backwardNanos[i] += System.nanoTime() - t0;
         }
         return loss;
     }
