@@ -16,15 +16,14 @@ import org.nd4j.linalg.factory.Nd4j;
  * which cancels badly in float when the mean is large against the spread.
  *
  * <p>Parameters, each {@code [channels]}: scale {@code gamma}, shift {@code beta} (trained), then
- * running mean and running variance (not trained). <b>How the running statistics move.</b> As in
- * DL4J, the forward pass leaves the parameters alone and the backward pass writes the running
- * statistics' update into their gradient slots: {@code (running - batch) (1 - momentum) share},
- * where {@code share} is the slice's fraction of the batch ({@link StepContext#share}). An
- * optimizer that passes non-trainable entries through unchanged (DL4J's no-op updater) then makes
- * {@code params -= gradient} the update {@code running = momentum running + (1 - momentum) batch};
- * the slices' summed slots are the update with the whole batch's mean, and averaged gradients
- * (gradient sharing) average the statistics across workers. The batch variance is the biased one
- * (divided by the rows), as DL4J and Keras use, for normalising and for the running update.
+ * running mean and running variance (not trained). <b>How the running statistics move</b>, as
+ * {@link NativeLayer}'s contract asks: a training forward pass updates them in place,
+ * {@code running = momentum running + (1 - momentum) batch}, and the backward pass writes zeros to
+ * their gradient positions, so the optimizer leaves them alone. With batch slices only the slice
+ * holding the batch's first row ({@link StepContext#firstRow} 0) writes them, from its own rows'
+ * statistics, so the shared buffer has one writer and the result is deterministic for a given
+ * slicing (one slice: the whole batch's statistics). The batch variance is the biased one (divided
+ * by the rows), as DL4J and Keras use, for normalising and for the running update.
  *
  * <p>Training ({@link StepContext#training}) normalises with the batch's statistics and
  * back-propagates through them; inference uses the running ones (the backward pass then treats
@@ -67,7 +66,6 @@ final class NativeBatchNorm implements NativeLayer {
     private INDArray gradientProducts; // [1, channels]: sum of g (x - mean) per channel
     private INDArray betaGradientRow;  // betaGradient as [1, channels]
     private double[] invStd;
-    private double[] batchVar;
     private boolean trainedForward;
 
     private PreparedOp meanOp;
@@ -145,7 +143,6 @@ final class NativeBatchNorm implements NativeLayer {
         coefficients = new INDArray[]{Nd4j.create(dataType, channels), Nd4j.create(dataType, channels),
                 Nd4j.create(dataType, channels)};
         invStd = new double[channels];
-        batchVar = new double[channels];
         INDArray pre2d = NativeLayer.reshapedView(preActivation, rows, channels);
         scaleOp = op("multiply", pre2d, centred, scale);
         shiftOp = op("add", pre2d, pre2d, beta);
@@ -182,9 +179,13 @@ final class NativeBatchNorm implements NativeLayer {
             squareOp.exec();
             varianceOp.exec();
         }
+        boolean updateRunning = trainedForward && context.firstRow() == 0;
         for (int c = 0; c < channels; c++) {
             double var = trainedForward ? variance.getDouble(0, c) : runningVar.getDouble(c);
-            batchVar[c] = var;
+            if (updateRunning) {
+                runningMean.putScalar(c, momentum * runningMean.getDouble(c) + (1 - momentum) * mean.getDouble(0, c));
+                runningVar.putScalar(c, momentum * runningVar.getDouble(c) + (1 - momentum) * var);
+            }
             invStd[c] = 1 / Math.sqrt(var + epsilon);
             scale.putScalar(c, gamma.getDouble(c) * invStd[c]);
         }
@@ -224,7 +225,6 @@ final class NativeBatchNorm implements NativeLayer {
         for (int i = 0; i < 3; i++) {
             backwardOps[i].exec();
         }
-        double share = context.share();
         for (int c = 0; c < channels; c++) {
             double k = scale.getDouble(c);
             double sg = betaGradient.getDouble(c);
@@ -233,11 +233,9 @@ final class NativeBatchNorm implements NativeLayer {
             coefficients[0].putScalar(c, k);
             coefficients[1].putScalar(c, trainedForward ? -k * sg / rows : 0);
             coefficients[2].putScalar(c, trainedForward ? -k * sgx * invStd[c] * invStd[c] / rows : 0);
-            meanGradient.putScalar(c, trainedForward
-                    ? (runningMean.getDouble(c) - mean.getDouble(0, c)) * (1 - momentum) * share : 0);
-            varGradient.putScalar(c, trainedForward
-                    ? (runningVar.getDouble(c) - batchVar[c]) * (1 - momentum) * share : 0);
         }
+        meanGradient.assign(0);
+        varGradient.assign(0);
         for (int i = 3; i < backwardOps.length; i++) {
             backwardOps[i].exec();
         }

@@ -7,8 +7,7 @@ package dev.sparkcnn.kernels.nativeengine;
  * <p>Dropout draws the mask of batch row {@code r} from a generator seeded by
  * {@link #rowSeed}{@code (firstRow + r)}, a mix of (seed, epoch, partition, step, row): the masks
  * are reproducible and do not depend on how a batch is cut into slices or on the thread count.
- * Batch normalization scales its running-statistics update by {@link #share()}, so the slices'
- * summed updates equal one update with the whole batch's mean.
+ * Batch normalization updates its running statistics only in the slice with {@code firstRow} 0.
  *
  * @param training   batch statistics, running-statistics updates and dropout (else inference:
  *                   running statistics, no dropout)
@@ -34,11 +33,6 @@ record StepContext(boolean training, long seed, int epoch, int partition, long s
             throw new IllegalArgumentException("slice rows [" + firstRow + ", " + (firstRow + rows)
                     + ") do not fit a batch of " + batchTotal);
         }
-    }
-
-    /** The slice's fraction of the batch. */
-    double share() {
-        return (double) rows / batchTotal;
     }
 
     /** The seed of batch row {@code row}'s random draws: SplitMix64 finalisers over the key's parts. */

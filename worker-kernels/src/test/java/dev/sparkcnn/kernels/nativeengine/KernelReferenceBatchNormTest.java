@@ -18,7 +18,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * {@link NativeBatchNorm} against the textbook formulas as naive loops over {@code [rows, channels]}:
- * training (batch statistics, the full gradient through them, the running-statistics slots) and
+ * training (batch statistics, the full gradient through them, the running statistics' update) and
  * inference (running statistics as constants), NHWC and flat inputs, with and without a fused
  * activation, in float and double; plus finite differences of the training-mode layer.
  */
@@ -32,13 +32,13 @@ class KernelReferenceBatchNormTest {
         NativeRuntime.configureThreads(1);
     }
 
-    /** The expected output, input gradient and parameter gradients (gamma, beta, mean slot, var slot). */
+    /** The expected output, input gradient and parameter gradients (gamma, beta, then zeros for the running ones). */
     record Expected(double[] y, double[] dx, double[] dp) {
     }
 
     /** params: gamma[c], beta[c], running mean[c], running var[c]. */
     static Expected reference(double[] x, double[] params, double[] g, int channels, boolean training,
-                              NativeActivation activation, double share) {
+                              NativeActivation activation) {
         int rows = x.length / channels;
         double[] mean = new double[channels];
         double[] var = new double[channels];
@@ -84,10 +84,6 @@ class KernelReferenceBatchNormTest {
                 int i = r * channels + c;
                 dx[i] = training ? k * (gz[i] - sg / rows - xhat[i] * sgx / rows) : k * gz[i];
             }
-            if (training) {
-                dp[2 * channels + c] = (params[2 * channels + c] - mean[c]) * (1 - MOMENTUM) * share;
-                dp[3 * channels + c] = (params[3 * channels + c] - var[c]) * (1 - MOMENTUM) * share;
-            }
         }
         return new Expected(y, dx, dp);
     }
@@ -120,7 +116,7 @@ class KernelReferenceBatchNormTest {
         NativeBatchNorm layer = new NativeBatchNorm(dataType, shape, MOMENTUM, EPSILON, activation);
         try (LayerHarness harness = new LayerHarness(layer, dataType, batch, shape)) {
             harness.setParams(params);
-            // a slice of rows [4, 8) of a batch of 10: the running-statistics slots carry 4/10 of the update
+            // a slice of rows [4, 8) of a batch of 10: it leaves the running statistics to the first slice
             layer.begin(new StepContext(training, 1, 0, 0, 0, 4, batch, 10));
             double tol = tolerance(dataType);
             for (int step = 0; step < 2; step++) { // the second step reuses every prepared op
@@ -129,33 +125,36 @@ class KernelReferenceBatchNormTest {
                     x[i] = 2 * x[i] + 0.7; // a mean away from 0
                 }
                 double[] g = random(random, n);
-                Expected expected = reference(x, params, g, channels, training, activation, 0.4);
+                Expected expected = reference(x, params, g, channels, training, activation);
                 assertClose(expected.y(), harness.forward(x), tol, dataType + " output");
                 assertClose(expected.dx(), harness.backward(g), tol, dataType + " input gradient");
                 assertClose(expected.dp(), harness.paramGradients(), tol,
-                        dataType + " gamma, beta and running-statistics gradients");
+                        dataType + " gamma, beta and (zero) running-statistics gradients");
+                assertClose(params, harness.params(), tol, dataType + " parameters untouched by this slice");
             }
         }
     }
 
     /**
-     * The running-statistics slots are an update: {@code params - slots} is
-     * {@code momentum * running + (1 - momentum) * batch}, the statistics inference then uses.
+     * A training forward pass of the slice holding row 0 moves the running statistics to
+     * {@code momentum * running + (1 - momentum) * batch} (biased batch variance), which inference
+     * then uses; the backward pass leaves their gradient positions at zero.
      */
-    @Test
-    void subtractingTheSlotsMovesTheRunningStatistics() {
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"FLOAT", "DOUBLE"})
+    void aTrainingForwardMovesTheRunningStatistics(DataType dataType) {
         int channels = 3;
         int batch = 5;
         Random random = new Random(41);
         double[] params = params(random, channels);
         double[] x = random(random, batch * channels);
-        NativeBatchNorm layer = new NativeBatchNorm(DataType.DOUBLE, new long[]{channels}, MOMENTUM, EPSILON,
+        NativeBatchNorm layer = new NativeBatchNorm(dataType, new long[]{channels}, MOMENTUM, EPSILON,
                 NativeActivation.IDENTITY);
-        try (LayerHarness harness = new LayerHarness(layer, DataType.DOUBLE, batch, channels)) {
+        try (LayerHarness harness = new LayerHarness(layer, dataType, batch, channels)) {
             harness.setParams(params);
+            layer.begin(new StepContext(true, 1, 0, 0, 0, 0, batch, 2 * batch));
             harness.forward(x);
-            harness.backward(new double[x.length]);
-            double[] slots = harness.paramGradients();
+            harness.backward(random(random, x.length));
             double[] moved = params.clone();
             for (int c = 0; c < channels; c++) {
                 double mean = 0;
@@ -166,17 +165,18 @@ class KernelReferenceBatchNormTest {
                 for (int r = 0; r < batch; r++) {
                     var += Math.pow(x[r * channels + c] - mean, 2) / batch;
                 }
-                double expectedMean = MOMENTUM * params[2 * channels + c] + (1 - MOMENTUM) * mean;
-                double expectedVar = MOMENTUM * params[3 * channels + c] + (1 - MOMENTUM) * var;
-                moved[2 * channels + c] -= slots[2 * channels + c];
-                moved[3 * channels + c] -= slots[3 * channels + c];
-                assertClose(new double[]{expectedMean, expectedVar},
-                        new double[]{moved[2 * channels + c], moved[3 * channels + c]}, 1e-12, "channel " + c);
+                moved[2 * channels + c] = MOMENTUM * params[2 * channels + c] + (1 - MOMENTUM) * mean;
+                moved[3 * channels + c] = MOMENTUM * params[3 * channels + c] + (1 - MOMENTUM) * var;
             }
-            harness.setParams(moved);
+            double tol = tolerance(dataType);
+            assertClose(moved, harness.params(), tol, "parameters after one training forward");
+            double[] slots = harness.paramGradients();
+            assertClose(new double[2 * channels], Arrays.copyOfRange(slots, 2 * channels, 4 * channels), 0,
+                    "running-statistics gradient positions");
             layer.begin(StepContext.INFERENCE);
-            Expected inference = reference(x, moved, new double[x.length], channels, false, NativeActivation.IDENTITY, 1);
-            assertClose(inference.y(), harness.forward(x), 1e-12, "inference with the moved statistics");
+            Expected inference = reference(x, moved, new double[x.length], channels, false, NativeActivation.IDENTITY);
+            assertClose(inference.y(), harness.forward(x), tol, "inference with the moved statistics");
+            assertClose(moved, harness.params(), tol, "inference leaves the statistics alone");
         }
     }
 
