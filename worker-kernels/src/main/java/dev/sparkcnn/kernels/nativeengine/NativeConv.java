@@ -182,6 +182,11 @@ final class NativeConv implements NativeLayer {
         activationBackwardDone = true;
     }
 
+    /** The square kernel's side. */
+    int kernel() {
+        return kernel;
+    }
+
     boolean isRelu() {
         return activation == NativeActivation.RELU;
     }

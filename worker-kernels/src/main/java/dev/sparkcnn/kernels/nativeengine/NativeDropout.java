@@ -13,7 +13,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code 1 / (1 - rate)}, else zeroed; in inference the identity (the input array itself is
  * returned, and the gradient passed straight back). The mask of batch row {@code r} is drawn from a
  * {@link SplittableRandom} seeded by {@link StepContext#rowSeed}{@code (firstRow + r)}: the same
- * (seed, epoch, partition, step) gives the same masks, whatever the slicing of the batch.
+ * (seed, epoch, partition, step) gives the same masks, whatever the slicing of the batch. Each
+ * 64-bit draw decides four values, by 16-bit uniforms against {@code round((1 - rate) 65536)} (the
+ * keep probability to 1/65536): one generator call per four values.
  */
 final class NativeDropout implements NativeLayer {
 
@@ -98,6 +100,7 @@ final class NativeDropout implements NativeLayer {
 
     private void fillMask() {
         double keep = 1 - rate;
+        long threshold = Math.round(keep * 65536);
         long rows = mask.size(0);
         FloatBuffer floats = floatRow == null ? null : mask.data().asNioFloat();
         DoubleBuffer doubles = doubleRow == null ? null : mask.data().asNioDouble();
@@ -106,13 +109,23 @@ final class NativeDropout implements NativeLayer {
             int at = (int) (r * rowLength);
             if (floats != null) {
                 float kept = (float) (1 / keep);
+                long bits = 0;
                 for (int i = 0; i < rowLength; i++) {
-                    floatRow[i] = random.nextDouble() < keep ? kept : 0f;
+                    if ((i & 3) == 0) {
+                        bits = random.nextLong();
+                    }
+                    floatRow[i] = (bits & 0xFFFF) < threshold ? kept : 0f;
+                    bits >>>= 16;
                 }
                 floats.put(at, floatRow);
             } else {
+                long bits = 0;
                 for (int i = 0; i < rowLength; i++) {
-                    doubleRow[i] = random.nextDouble() < keep ? 1 / keep : 0;
+                    if ((i & 3) == 0) {
+                        bits = random.nextLong();
+                    }
+                    doubleRow[i] = (bits & 0xFFFF) < threshold ? 1 / keep : 0;
+                    bits >>>= 16;
                 }
                 doubles.put(at, doubleRow);
             }

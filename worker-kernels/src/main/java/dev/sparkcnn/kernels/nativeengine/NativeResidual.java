@@ -71,6 +71,16 @@ final class NativeResidual implements NativeLayer {
         return n;
     }
 
+    /** The main branch's layers, first to last. */
+    List<NativeLayer> main() {
+        return main;
+    }
+
+    /** The shortcut's layers, first to last; empty for the identity. */
+    List<NativeLayer> shortcut() {
+        return shortcut;
+    }
+
     /** The main branch's layers then the shortcut's: the order of their parameters. */
     List<NativeLayer> layers() {
         List<NativeLayer> all = new ArrayList<>(main);
