@@ -207,9 +207,11 @@ public final class LayerStackBench {
                 step[0]++;
             };
             long warm = System.nanoTime();
+            long warmSteps;
             while (step[0] < 3 || System.nanoTime() - warm < seconds * 1e9) {
                 fit.run();
             }
+            warmSteps = step[0];
             long t0 = System.nanoTime();
             long steps = 0;
             long elapsed;
@@ -219,6 +221,11 @@ public final class LayerStackBench {
                 elapsed = System.nanoTime() - t0;
             } while (elapsed < seconds * 1e9);
             if (System.getProperty("profile") != null) {
+                long layerNanos = java.util.stream.LongStream.of(stacks.get(0).forwardNanos).sum()
+                        + java.util.stream.LongStream.of(stacks.get(0).backwardNanos).sum();
+                System.out.printf(Locale.ROOT, "  slice 0's layers: %.1f ms per step (over all %d steps); "
+                        + "timed steps: %.1f ms each%n", layerNanos / 1e6 / (warmSteps + steps), warmSteps + steps,
+                        elapsed / 1e6 / steps);
                 printProfile(stacks.get(0));
             }
             return steps * BATCH / (elapsed / 1e9);
