@@ -40,6 +40,7 @@ final class NativeBatchNorm implements NativeLayer {
     private final double epsilon;
     private final NativeActivation activation;
     private StepContext context = StepContext.TRAINING;
+    private boolean activationBackwardDone; // by the max-pooling after it (see skipReluBackward)
 
     private INDArray gamma;
     private INDArray beta;
@@ -95,6 +96,22 @@ final class NativeBatchNorm implements NativeLayer {
         this.momentum = momentum;
         this.epsilon = epsilon;
         this.activation = activation;
+    }
+
+    /**
+     * For a ReLU batch norm followed by max-pooling that masks its output gradient where the pooled
+     * value is not positive ({@link NativePool#maskForReluInput}): the ReLU backward is then a no-op
+     * and is skipped, as {@link NativeConv#skipReluBackward} does. Bit-identical.
+     */
+    void skipReluBackward() {
+        if (activation != NativeActivation.RELU) {
+            throw new IllegalStateException("only a ReLU's backward can be left to the pooling after it");
+        }
+        activationBackwardDone = true;
+    }
+
+    boolean isRelu() {
+        return activation == NativeActivation.RELU;
     }
 
     @Override
@@ -220,7 +237,8 @@ final class NativeBatchNorm implements NativeLayer {
     public INDArray backward(INDArray outputGradient) {
         if (outputGradient != lastOutputGradient) {
             lastOutputGradient = outputGradient;
-            activationBackwardOp = activation.backward(preActivation, output, outputGradient);
+            activationBackwardOp = activationBackwardDone ? null
+                    : activation.backward(preActivation, output, outputGradient);
             closeBackwardOps();
             INDArray g2d = NativeLayer.reshapedView(outputGradient, rows, channels);
             backwardOps = new PreparedOp[]{

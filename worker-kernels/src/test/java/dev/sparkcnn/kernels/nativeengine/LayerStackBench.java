@@ -53,8 +53,14 @@ public final class LayerStackBench {
             return add(new NativeBatchNorm(F, shape, 0.9, 1e-5, activation));
         }
 
+        /** 2x2 max-pooling; after a ReLU batch norm it does the ReLU's backward, as the compile step does for convolutions. */
         Net maxPool() {
-            return add(new NativePool(F, shape, 2));
+            NativePool pool = new NativePool(F, shape, 2);
+            if (layers.get(layers.size() - 1) instanceof NativeBatchNorm norm && norm.isRelu()) {
+                norm.skipReluBackward();
+                pool.maskForReluInput();
+            }
+            return add(pool);
         }
 
         Net dropout(double rate) {
