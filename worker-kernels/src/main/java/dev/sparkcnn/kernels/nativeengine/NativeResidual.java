@@ -30,6 +30,7 @@ final class NativeResidual implements NativeLayer {
     private INDArray mainGradient;
     private INDArray inputGradient;
     private PreparedOp addOp;
+    private PreparedOp activationOp;
     private PreparedOp gradientSumOp;
     private INDArray lastMainOutput;
     private INDArray lastShortcutOutput;
@@ -119,6 +120,8 @@ final class NativeResidual implements NativeLayer {
         preActivation = activation.inPlace() ? output : Nd4j.create(dataType, withBatch(size, outShape));
         mainGradient = Nd4j.create(dataType, withBatch(size, outShape));
         inputGradient = Nd4j.create(dataType, withBatch(size, inShape));
+        DynamicCustomOp activate = activation.forward(preActivation, output);
+        activationOp = activate == null ? null : new PreparedOp(activate);
     }
 
     private static long[] withBatch(int size, long[] shape) {
@@ -146,9 +149,8 @@ final class NativeResidual implements NativeLayer {
                     .addOutputs(preActivation).build());
         }
         addOp.exec();
-        DynamicCustomOp activate = activation.forward(preActivation, output);
-        if (activate != null) {
-            Nd4j.exec(activate);
+        if (activationOp != null) {
+            activationOp.exec();
         }
         return output;
     }
@@ -189,6 +191,7 @@ final class NativeResidual implements NativeLayer {
             layer.release();
         }
         PreparedOp.close(addOp);
+        PreparedOp.close(activationOp);
         PreparedOp.close(gradientSumOp);
         if (preActivation != output) {
             NativeLayer.close(preActivation);
@@ -197,6 +200,7 @@ final class NativeResidual implements NativeLayer {
         NativeLayer.close(mainGradient);
         NativeLayer.close(inputGradient);
         addOp = null;
+        activationOp = null;
         gradientSumOp = null;
         preActivation = null;
         output = null;
