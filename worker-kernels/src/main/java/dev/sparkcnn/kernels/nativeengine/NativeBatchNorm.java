@@ -176,6 +176,19 @@ final class NativeBatchNorm implements NativeLayer {
         activationOp = activate == null ? null : new PreparedOp(activate);
     }
 
+    /** Copies {@code values} into a contiguous 1-d array (a view into a flat buffer allowed). */
+    private static void write(INDArray target, double[] values) {
+        long at = target.offset();
+        if (target.dataType() == DataType.FLOAT) {
+            java.nio.FloatBuffer buffer = target.data().asNioFloat();
+            for (int i = 0; i < values.length; i++) {
+                buffer.put((int) at + i, (float) values[i]);
+            }
+        } else {
+            target.data().asNioDouble().put((int) at, values);
+        }
+    }
+
     /** {@code x += bias} per channel (the last dimension), in place. */
     private static PreparedOp biasAdd(INDArray x, INDArray bias) {
         return new PreparedOp(DynamicCustomOp.builder("biasadd").addInputs(x, bias).addOutputs(x)
@@ -209,15 +222,26 @@ final class NativeBatchNorm implements NativeLayer {
             squareOp.exec();
             varianceOp.exec();
         }
+        // per-channel arithmetic on Java arrays: one bulk copy per vector, not an INDArray call per value
         boolean updateRunning = trainedForward && context.firstRow() == 0;
+        double[] var = trainedForward ? variance.toDoubleVector() : runningVar.toDoubleVector();
+        double[] g = gamma.toDoubleVector();
+        double[] k = new double[channels];
         for (int c = 0; c < channels; c++) {
-            double var = trainedForward ? variance.getDouble(0, c) : runningVar.getDouble(c);
-            if (updateRunning) {
-                runningMean.putScalar(c, momentum * runningMean.getDouble(c) + (1 - momentum) * -negatedMean.getDouble(0, c));
-                runningVar.putScalar(c, momentum * runningVar.getDouble(c) + (1 - momentum) * var);
+            invStd[c] = 1 / Math.sqrt(var[c] + epsilon);
+            k[c] = g[c] * invStd[c];
+        }
+        write(scale, k);
+        if (updateRunning) {
+            double[] mean = negatedMean.toDoubleVector();
+            double[] runMean = runningMean.toDoubleVector();
+            double[] runVar = runningVar.toDoubleVector();
+            for (int c = 0; c < channels; c++) {
+                runMean[c] = momentum * runMean[c] - (1 - momentum) * mean[c];
+                runVar[c] = momentum * runVar[c] + (1 - momentum) * var[c];
             }
-            invStd[c] = 1 / Math.sqrt(var + epsilon);
-            scale.putScalar(c, gamma.getDouble(c) * invStd[c]);
+            write(runningMean, runMean);
+            write(runningVar, runVar);
         }
         scaleOp.exec();
         shiftOp.exec();
@@ -256,15 +280,21 @@ final class NativeBatchNorm implements NativeLayer {
         for (int i = 0; i < 3; i++) {
             backwardOps[i].exec();
         }
+        double[] k = scale.toDoubleVector();
+        double[] sg = betaGradient.toDoubleVector();
+        double[] sgx = gradientProducts.toDoubleVector();
+        double[] dGamma = new double[channels];
+        double[] constant = new double[channels];
+        double[] centredFactor = new double[channels];
         for (int c = 0; c < channels; c++) {
-            double k = scale.getDouble(c);
-            double sg = betaGradient.getDouble(c);
-            double sgx = gradientProducts.getDouble(0, c);
-            gammaGradient.putScalar(c, sgx * invStd[c]);
-            coefficients[0].putScalar(c, k);
-            coefficients[1].putScalar(c, trainedForward ? -k * sg / rows : 0);
-            coefficients[2].putScalar(c, trainedForward ? -k * sgx * invStd[c] * invStd[c] / rows : 0);
+            dGamma[c] = sgx[c] * invStd[c];
+            constant[c] = trainedForward ? -k[c] * sg[c] / rows : 0;
+            centredFactor[c] = trainedForward ? -k[c] * sgx[c] * invStd[c] * invStd[c] / rows : 0;
         }
+        write(gammaGradient, dGamma);
+        write(coefficients[0], k);
+        write(coefficients[1], constant);
+        write(coefficients[2], centredFactor);
         meanGradient.assign(0);
         varGradient.assign(0);
         for (int i = 3; i < backwardOps.length; i++) {

@@ -180,6 +180,64 @@ class KernelReferenceBatchNormTest {
         }
     }
 
+    /** Bound at an offset in the flat buffers (as in a network), it reads and writes only its own values there. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"FLOAT", "DOUBLE"})
+    void batchNormBoundAtAnOffsetWritesItsOwnValues(DataType dataType) {
+        int channels = 4;
+        int batch = 3;
+        int offset = 7;
+        long[] shape = {2, 2, channels};
+        Random random = new Random(61);
+        double[] own = params(random, channels);
+        double[] x = random(random, batch * 16);
+        double[] g = random(random, x.length);
+        Expected expected = reference(x, own, g, channels, true, NativeActivation.IDENTITY);
+        double[] flat = new double[offset + own.length + 5];
+        java.util.Arrays.fill(flat, 9);
+        System.arraycopy(own, 0, flat, offset, own.length);
+        org.nd4j.linalg.api.ndarray.INDArray params = org.nd4j.linalg.factory.Nd4j.createFromArray(flat).castTo(dataType);
+        org.nd4j.linalg.api.ndarray.INDArray gradients = org.nd4j.linalg.factory.Nd4j.create(dataType, flat.length)
+                .assign(5);
+        NativeBatchNorm layer = new NativeBatchNorm(dataType, shape, MOMENTUM, EPSILON, NativeActivation.IDENTITY);
+        layer.bind(params, gradients, offset);
+        layer.allocate(batch);
+        try {
+            org.nd4j.linalg.api.ndarray.INDArray in = org.nd4j.linalg.factory.Nd4j.createFromArray(x).castTo(dataType)
+                    .reshape('c', batch, 2, 2, channels);
+            double[] y = LayerHarness.flat(layer.forward(in));
+            double[] dx = LayerHarness.flat(layer.backward(org.nd4j.linalg.factory.Nd4j.createFromArray(g)
+                    .castTo(dataType).reshape('c', batch, 2, 2, channels)));
+            double tol = tolerance(dataType);
+            assertClose(expected.y(), y, tol, "output");
+            assertClose(expected.dx(), dx, tol, "input gradient");
+            double[] p = params.toDoubleVector();
+            double[] d = gradients.toDoubleVector();
+            assertClose(expected.dp(), Arrays.copyOfRange(d, offset, offset + own.length), tol, "its gradients");
+            double[] moved = Arrays.copyOf(own, own.length);
+            int rows = x.length / channels;
+            for (int c = 0; c < channels; c++) {
+                double mean = 0;
+                double var = 0;
+                for (int r = 0; r < rows; r++) {
+                    mean += x[r * channels + c] / rows;
+                }
+                for (int r = 0; r < rows; r++) {
+                    var += Math.pow(x[r * channels + c] - mean, 2) / rows;
+                }
+                moved[2 * channels + c] = MOMENTUM * own[2 * channels + c] + (1 - MOMENTUM) * mean;
+                moved[3 * channels + c] = MOMENTUM * own[3 * channels + c] + (1 - MOMENTUM) * var;
+            }
+            assertClose(moved, Arrays.copyOfRange(p, offset, offset + own.length), tol,
+                    "gamma and beta kept, running statistics moved");
+            for (int i : new int[]{0, offset - 1, offset + own.length, flat.length - 1}) {
+                assertClose(new double[]{9, 5}, new double[]{p[i], d[i]}, 0, "value " + i + " outside the layer");
+            }
+        } finally {
+            layer.release();
+        }
+    }
+
     @ParameterizedTest(name = "training={0}")
     @CsvSource({"true", "false"})
     void batchNormGradientsMatchFiniteDifferences(boolean training) {
