@@ -8,27 +8,37 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.conditions.Conditions;
 
 /**
- * The element-wise activation of a {@code native} conv or dense layer, as libnd4j ops. ReLU and
- * identity work in place on the layer's output (ReLU's derivative is read off its output:
- * {@code relu(z) > 0} exactly where {@code z > 0}); sigmoid and tanh keep the pre-activation in a
- * separate array, because {@code sigmoid_bp}/{@code tanh_bp} take {@code z}, not the output.
+ * The element-wise activation of a {@code native} conv or dense layer, as libnd4j ops. ReLU, leaky
+ * ReLU and identity work in place on the layer's output (their derivatives are read off the output:
+ * {@code f(z) > 0} exactly where {@code z > 0}); ELU, sigmoid and tanh keep the pre-activation in a
+ * separate array, because {@code elu_bp}/{@code sigmoid_bp}/{@code tanh_bp} take {@code z}, not the
+ * output. Leaky ReLU has slope {@link #LEAKY_SLOPE} below 0 (PyTorch's default), ELU has alpha 1.
  */
 enum NativeActivation {
-    IDENTITY, RELU, SIGMOID, TANH;
+    IDENTITY, RELU, LEAKY_RELU, ELU, SIGMOID, TANH;
 
-    /** {@code identity}, {@code relu}, {@code sigmoid} or {@code tanh}, case-insensitive. */
+    /**
+     * Leaky ReLU's slope for {@code z < 0}: 0.01 rounded to float, because libnd4j's {@code lrelu}
+     * and {@code lrelu_bp} hold it as a float in double computations too. Its derivative at 0 is 1.
+     */
+    static final double LEAKY_SLOPE = 0.01f;
+    /** ELU's {@code alpha}: {@code alpha (exp(z) - 1)} for {@code z <= 0}. */
+    static final double ELU_ALPHA = 1.0;
+
+    /** {@code identity}, {@code relu}, {@code leaky_relu}, {@code elu}, {@code sigmoid} or {@code tanh}, case-insensitive. */
     static NativeActivation of(String name) {
         for (NativeActivation activation : values()) {
             if (activation.name().equalsIgnoreCase(name)) {
                 return activation;
             }
         }
-        throw new IllegalArgumentException("activation '" + name + "' is not one of identity, relu, sigmoid, tanh");
+        throw new IllegalArgumentException("activation '" + name
+                + "' is not one of identity, relu, leaky_relu, elu, sigmoid, tanh");
     }
 
     /** Whether the output array can hold the pre-activation too (the backward pass needs only the output). */
     boolean inPlace() {
-        return this == IDENTITY || this == RELU;
+        return this == IDENTITY || this == RELU || this == LEAKY_RELU;
     }
 
     /** The op writing {@code activation(preActivation)} to {@code output}; {@code null} for identity. */
@@ -37,6 +47,10 @@ enum NativeActivation {
             case IDENTITY -> null;
             case RELU -> DynamicCustomOp.builder("relu").addInputs(preActivation).addOutputs(output)
                     .addFloatingPointArguments(0.0).build();
+            case LEAKY_RELU -> DynamicCustomOp.builder("lrelu").addInputs(preActivation).addOutputs(output)
+                    .addFloatingPointArguments(LEAKY_SLOPE).build();
+            case ELU -> DynamicCustomOp.builder("elu").addInputs(preActivation).addOutputs(output)
+                    .addFloatingPointArguments(ELU_ALPHA).build();
             case SIGMOID, TANH -> DynamicCustomOp.builder(opName()).addInputs(preActivation).addOutputs(output)
                     .build();
         };
@@ -56,6 +70,16 @@ enum NativeActivation {
             case IDENTITY -> null;
             case RELU -> {
                 CompareAndSet op = new CompareAndSet(gradient, output, gradient, Conditions.lessThanOrEqual(0.0));
+                yield () -> Nd4j.exec(op);
+            }
+            case LEAKY_RELU -> { // lrelu_bp reads only the sign of its first input: the output's is z's
+                DynamicCustomOp op = DynamicCustomOp.builder("lrelu_bp").addInputs(output, gradient)
+                        .addOutputs(gradient).addFloatingPointArguments(LEAKY_SLOPE).build();
+                yield () -> Nd4j.exec(op);
+            }
+            case ELU -> {
+                DynamicCustomOp op = DynamicCustomOp.builder("elu_bp").addInputs(preActivation, gradient)
+                        .addOutputs(gradient).addFloatingPointArguments(ELU_ALPHA).build();
                 yield () -> Nd4j.exec(op);
             }
             case SIGMOID, TANH -> {

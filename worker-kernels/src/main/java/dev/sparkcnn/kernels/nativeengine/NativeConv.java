@@ -8,10 +8,10 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * Square-kernel convolution with bias and an activation (ReLU in the catalogue models), on NHWC
- * activations through libnd4j's {@code conv2d}/{@code conv2d_bp} (oneDNN where available).
- * Parameters in DL4J's layout: bias {@code [out]}, then weights {@code [out, in, k, k]} ('c'), which
- * libnd4j reads directly as weight format 1, so no conversion is needed in either direction.
+ * Square-kernel convolution with an optional bias and an activation (ReLU in the catalogue models),
+ * on NHWC activations through libnd4j's {@code conv2d}/{@code conv2d_bp} (oneDNN where available).
+ * Parameters in DL4J's layout: bias {@code [out]} (if any), then weights {@code [out, in, k, k]}
+ * ('c'), which libnd4j reads directly as weight format 1, so no conversion is needed in either direction.
  *
  * <p>Padding is either explicit ({@code padding} zeros on every side; output
  * {@code (in + 2 padding - k) / stride + 1}, remainder dropped) or libnd4j's 'same' mode (output
@@ -43,6 +43,7 @@ final class NativeConv implements NativeLayer {
     private final int padding;
     private final boolean same;
     private final NativeActivation activation;
+    private final boolean hasBias;
     private final boolean computeInputGradient;
     private boolean activationBackwardDone; // by the max-pooling after it (see skipReluBackward)
     private final long inHeight;
@@ -106,6 +107,32 @@ final class NativeConv implements NativeLayer {
     /** Without {@code inputGradient}, {@link #backward} computes the parameter gradients only and returns null. */
     NativeConv(DataType dataType, long[] inShape, int outChannels, int kernel, int stride, int padding, boolean same,
                NativeActivation activation, boolean inputGradient) {
+        this(dataType, inShape, new Spec(outChannels, kernel, stride, padding, same, true, activation), inputGradient);
+    }
+
+    /**
+     * A convolution's hyper-parameters.
+     *
+     * @param outChannels filters
+     * @param kernel      the square kernel's side
+     * @param stride      in both directions
+     * @param padding     zeros on every side (0 in same mode)
+     * @param same        libnd4j's (TensorFlow's) 'same' mode
+     * @param bias        whether the layer has a bias (first in its parameters); without, only weights
+     * @param activation  applied to the output
+     */
+    record Spec(int outChannels, int kernel, int stride, int padding, boolean same, boolean bias,
+                NativeActivation activation) {
+    }
+
+    /** Without {@code inputGradient}, {@link #backward} computes the parameter gradients only and returns null. */
+    NativeConv(DataType dataType, long[] inShape, Spec spec, boolean inputGradient) {
+        int outChannels = spec.outChannels();
+        int kernel = spec.kernel();
+        int stride = spec.stride();
+        int padding = spec.padding();
+        boolean same = spec.same();
+        NativeActivation activation = spec.activation();
         if (kernel < 1 || stride < 1 || padding < 0 || (same && padding != 0)) {
             throw new IllegalArgumentException("convolution kernel " + kernel + ", stride " + stride + ", padding "
                     + padding + (same ? " (same mode)" : "") + ": need kernel, stride >= 1, padding >= 0, and "
@@ -121,6 +148,7 @@ final class NativeConv implements NativeLayer {
         this.padding = padding;
         this.same = same;
         this.activation = activation;
+        this.hasBias = spec.bias();
         this.computeInputGradient = inputGradient;
         this.outHeight = outSize(inHeight);
         this.outWidth = outSize(inWidth);
@@ -154,13 +182,18 @@ final class NativeConv implements NativeLayer {
         activationBackwardDone = true;
     }
 
+    /** The square kernel's side. */
+    int kernel() {
+        return kernel;
+    }
+
     boolean isRelu() {
         return activation == NativeActivation.RELU;
     }
 
     @Override
     public long numParams() {
-        return outChannels + (long) outChannels * inChannels * kernel * kernel;
+        return (hasBias ? outChannels : 0) + (long) outChannels * inChannels * kernel * kernel;
     }
 
     @Override
@@ -170,11 +203,12 @@ final class NativeConv implements NativeLayer {
 
     @Override
     public void bind(INDArray params, INDArray gradients, long offset) {
-        bias = NativeLayer.view(params, offset, outChannels);
-        weights = NativeLayer.view(params, offset + outChannels, outChannels, inChannels, kernel, kernel);
+        long biasSize = hasBias ? outChannels : 0;
+        bias = hasBias ? NativeLayer.view(params, offset, outChannels) : null;
+        weights = NativeLayer.view(params, offset + biasSize, outChannels, inChannels, kernel, kernel);
         weightsInColumnOrder = weights.permute(2, 3, 1, 0);
-        biasGradient = NativeLayer.view(gradients, offset, outChannels);
-        weightGradient = NativeLayer.view(gradients, offset + outChannels, outChannels, inChannels, kernel, kernel);
+        biasGradient = hasBias ? NativeLayer.view(gradients, offset, outChannels) : null;
+        weightGradient = NativeLayer.view(gradients, offset + biasSize, outChannels, inChannels, kernel, kernel);
     }
 
     @Override
@@ -237,7 +271,9 @@ final class NativeConv implements NativeLayer {
             fillColumns();
             // the (kernel row, kernel column, in) x out weight matrix, bias last, against the columns' ones
             columnWeightRows.assign(weightsInColumnOrder);
-            columnWeightBias.assign(bias);
+            if (bias != null) { // else the bias row stays zero
+                columnWeightBias.assign(bias);
+            }
             if (columnsForwardOp == null) {
                 columnsForwardOp = PreparedOp.gemm(columns, columnWeights, preActivationRows, false, false);
             }
@@ -247,7 +283,8 @@ final class NativeConv implements NativeLayer {
                 input = in;
                 PreparedOp.close(forwardOp);
                 PreparedOp.close(backwardOp);
-                forwardOp = new PreparedOp(DynamicCustomOp.builder("conv2d").addInputs(in, weights, bias)
+                INDArray[] inputs = bias == null ? new INDArray[]{in, weights} : new INDArray[]{in, weights, bias};
+                forwardOp = new PreparedOp(DynamicCustomOp.builder("conv2d").addInputs(inputs)
                         .addOutputs(preActivation).addIntegerArguments(arguments()).build());
                 backwardOp = null;
             }
@@ -275,9 +312,12 @@ final class NativeConv implements NativeLayer {
             activationBackwardOp = null;
         }
         if (backwardOp == null) {
-            backwardOp = new PreparedOp(DynamicCustomOp.builder("conv2d_bp")
-                    .addInputs(input, weights, bias, outputGradient)
-                    .addOutputs(inputGradient, weightGradient, biasGradient).addIntegerArguments(arguments()).build());
+            backwardOp = new PreparedOp(bias == null
+                    ? DynamicCustomOp.builder("conv2d_bp").addInputs(input, weights, outputGradient)
+                            .addOutputs(inputGradient, weightGradient).addIntegerArguments(arguments()).build()
+                    : DynamicCustomOp.builder("conv2d_bp").addInputs(input, weights, bias, outputGradient)
+                            .addOutputs(inputGradient, weightGradient, biasGradient).addIntegerArguments(arguments())
+                            .build());
         }
         if (activationBackwardOp != null) {
             activationBackwardOp.run();
@@ -301,7 +341,9 @@ final class NativeConv implements NativeLayer {
         }
         columnsBackwardOp.exec();
         weightGradient.assign(columnGradientWeights);
-        biasGradient.assign(columnGradientBias);
+        if (biasGradient != null) {
+            biasGradient.assign(columnGradientBias);
+        }
     }
 
     /** Copies the input's windows into the column matrix (see the class comment). */

@@ -24,12 +24,38 @@ public final class NativeKernelBench {
     /** The layers of the spec's model on engine {@code native}, first to last. Allocates nothing native. */
     public static List<Layer> layers(ModelSpec spec) {
         List<Layer> result = new ArrayList<>();
-        long[] in = {spec.height(), spec.width(), spec.channels()};
-        for (NativeLayer layer : NativeCompiler.layers(spec, DataType.FLOAT)) {
-            result.add(describe(layer, in));
-            in = layer.outputShape();
+        for (Placed placed : flatten(NativeCompiler.layers(spec, DataType.FLOAT), inputShape(spec))) {
+            result.add(describe(placed.layer(), placed.in()));
         }
         return List.copyOf(result);
+    }
+
+    private static long[] inputShape(ModelSpec spec) {
+        return new long[]{spec.height(), spec.width(), spec.channels()};
+    }
+
+    /** A layer and its per-example input shape. */
+    record Placed(NativeLayer layer, long[] in) {
+    }
+
+    /**
+     * The layers in parameter order with their input shapes, a residual block replaced by its
+     * inner layers (main branch from the block's input, then the shortcut from it); the block's
+     * addition and activation are not listed.
+     */
+    static List<Placed> flatten(List<NativeLayer> layers, long[] in) {
+        List<Placed> result = new ArrayList<>();
+        long[] shape = in;
+        for (NativeLayer layer : layers) {
+            if (layer instanceof NativeResidual block) {
+                result.addAll(flatten(block.main(), shape));
+                result.addAll(flatten(block.shortcut(), shape));
+            } else {
+                result.add(new Placed(layer, shape));
+            }
+            shape = layer.outputShape();
+        }
+        return result;
     }
 
     private static Layer describe(NativeLayer layer, long[] in) {
@@ -37,11 +63,8 @@ public final class NativeKernelBench {
         if (layer instanceof NativeDense) {
             return new Layer(Kind.DENSE, 1, 1, NativeLayer.size(in), 1, 1, out[0], 1);
         }
-        if (layer instanceof NativeConv) {
-            // numParams = out + out * in * k * k (bias, then weights [out, in, k, k])
-            long perFilter = (layer.numParams() - out[2]) / (out[2] * in[2]);
-            int kernel = (int) Math.round(Math.sqrt(perFilter));
-            return new Layer(Kind.CONV, in[0], in[1], in[2], out[0], out[1], out[2], kernel);
+        if (layer instanceof NativeConv conv) {
+            return new Layer(Kind.CONV, in[0], in[1], in[2], out[0], out[1], out[2], conv.kernel());
         }
         Kind kind = layer instanceof NativePool ? Kind.POOL : Kind.OTHER;
         long[] o = out.length == 3 ? out : new long[]{1, 1, NativeLayer.size(out)};
@@ -66,8 +89,9 @@ public final class NativeKernelBench {
         }
         NativeRuntime.applyThreads(NativeRuntime.requestedThreads()); // per-op timings: every op gets all threads
         NativeRuntime.ensureFloatDefaults();
-        List<NativeLayer> layers = NativeCompiler.layers(spec, DataType.FLOAT);
-        List<Layer> shapes = layers(spec);
+        List<Placed> placed = flatten(NativeCompiler.layers(spec, DataType.FLOAT), inputShape(spec));
+        List<NativeLayer> layers = placed.stream().map(Placed::layer).toList();
+        List<Layer> shapes = placed.stream().map(p -> describe(p.layer(), p.in())).toList();
         long numParams = layers.stream().mapToLong(NativeLayer::numParams).sum();
         Nd4j.getRandom().setSeed(spec.seed());
         INDArray params = Nd4j.randn(DataType.FLOAT, numParams).muli(0.05);

@@ -74,6 +74,15 @@ interface NativeLayer {
     /** Releases the arrays this layer allocated. */
     void release();
 
+    /**
+     * Tells the layer what the next forward (and backward) runs: training or inference, and the
+     * step's random key and batch share (see {@link StepContext}). Only batch normalization,
+     * dropout and the blocks holding them care; the others ignore it. A layer never told runs as
+     * in {@link StepContext#TRAINING}.
+     */
+    default void begin(StepContext context) {
+    }
+
     /** A {@code shape} view of {@code length(shape)} values of a flat 1-d buffer from {@code offset}, 'c' order. */
     static INDArray view(INDArray flat, long offset, long... shape) {
         if (offset < 0 || offset + size(shape) > flat.length()) {

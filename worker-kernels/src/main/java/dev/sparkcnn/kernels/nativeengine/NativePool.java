@@ -11,7 +11,8 @@ import org.nd4j.linalg.indexing.conditions.Conditions;
  * Square max- or average-pooling on NHWC activations through libnd4j's
  * {@code maxpool2d}/{@code maxpool2d_bp} or {@code avgpool2d}/{@code avgpool2d_bp}. Output
  * {@code (in + 2 padding - window) / stride + 1}, remainder rows and columns dropped (DL4J's
- * {@code Truncate} mode); the catalogue models use max, window = stride = 2, no padding.
+ * {@code Truncate} mode), or in 'same' mode {@code ceil(in / stride)} with the total padding split
+ * as {@link NativeConv} splits it; the catalogue models use max, window = stride = 2, no padding.
  *
  * <p>Padding never wins a max, and an average divides by the number of input values inside the
  * window, padding excluded (libnd4j's {@code extraParam0} = 0; 1 would divide by window²).
@@ -29,6 +30,7 @@ final class NativePool implements NativeLayer {
     private final int window;
     private final int stride;
     private final int padding;
+    private final boolean same;
     private final long inHeight;
     private final long inWidth;
     private final long channels;
@@ -50,10 +52,17 @@ final class NativePool implements NativeLayer {
     }
 
     NativePool(DataType dataType, long[] inShape, Mode mode, int window, int stride, int padding) {
-        if (window < 1 || stride < 1 || padding < 0 || padding >= window) {
+        this(dataType, inShape, mode, window, stride, padding, false);
+    }
+
+    /** With {@code same}, {@code padding} must be 0 (libnd4j computes it). */
+    NativePool(DataType dataType, long[] inShape, Mode mode, int window, int stride, int padding, boolean same) {
+        if (window < 1 || stride < 1 || padding < 0 || padding >= window || (same && padding != 0)) {
             throw new IllegalArgumentException("pooling window " + window + ", stride " + stride + ", padding "
-                    + padding + ": need window, stride >= 1 and 0 <= padding < window");
+                    + padding + (same ? " (same mode)" : "") + ": need window, stride >= 1, 0 <= padding < window, "
+                    + "and padding 0 in same mode");
         }
+        this.same = same;
         this.dataType = dataType;
         this.mode = mode;
         this.window = window;
@@ -62,12 +71,16 @@ final class NativePool implements NativeLayer {
         this.inHeight = inShape[0];
         this.inWidth = inShape[1];
         this.channels = inShape[2];
-        this.outHeight = Math.floorDiv(inHeight + 2L * padding - window, stride) + 1;
-        this.outWidth = Math.floorDiv(inWidth + 2L * padding - window, stride) + 1;
+        this.outHeight = outSize(inHeight);
+        this.outWidth = outSize(inWidth);
         if (outHeight < 1 || outWidth < 1) {
             throw new IllegalArgumentException("a " + window + "x" + window + " pooling window with padding "
                     + padding + " does not fit a " + inHeight + "x" + inWidth + " input");
         }
+    }
+
+    private long outSize(long in) {
+        return same ? (in + stride - 1) / stride : Math.floorDiv(in + 2L * padding - window, stride) + 1;
     }
 
     /**
@@ -138,7 +151,7 @@ final class NativePool implements NativeLayer {
 
     private int[] arguments() {
         // kH, kW, sH, sW, pH, pW, dH, dW, same mode, extraParam0 (avg divisor; unused by max), data format
-        return new int[]{window, window, stride, stride, padding, padding, 1, 1, 0, EXCLUDE_PADDING, NHWC};
+        return new int[]{window, window, stride, stride, padding, padding, 1, 1, same ? 1 : 0, EXCLUDE_PADDING, NHWC};
     }
 
     private void closeOps() {

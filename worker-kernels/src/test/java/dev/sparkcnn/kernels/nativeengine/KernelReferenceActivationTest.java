@@ -46,7 +46,8 @@ class KernelReferenceActivationTest {
     /** Through an identity dense layer: output act(x), input gradient act'(x) g. */
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({"RELU, FLOAT", "RELU, DOUBLE", "SIGMOID, FLOAT", "SIGMOID, DOUBLE", "TANH, FLOAT", "TANH, DOUBLE",
-            "IDENTITY, FLOAT", "IDENTITY, DOUBLE"})
+            "IDENTITY, FLOAT", "IDENTITY, DOUBLE",
+            "LEAKY_RELU, FLOAT", "LEAKY_RELU, DOUBLE", "ELU, FLOAT", "ELU, DOUBLE"})
     void activationsMatchTheirFormulas(NativeActivation activation, DataType dataType) {
         int n = POINTS.length;
         double[] g = random(new Random(5), n);
@@ -69,12 +70,13 @@ class KernelReferenceActivationTest {
     void activationsAreNamedCaseInsensitively() {
         assertEquals(NativeActivation.TANH, NativeActivation.of("Tanh"));
         assertEquals(NativeActivation.IDENTITY, NativeActivation.of("identity"));
+        assertEquals(NativeActivation.LEAKY_RELU, NativeActivation.of("leaky_relu"));
         assertThrows(IllegalArgumentException.class, () -> NativeActivation.of("gelu"));
     }
 
     /** A dense layer on an NHWC image, flattened DL4J's way ('c' order of [c, h, w]), against naive loops. */
     @ParameterizedTest(name = "{0} {1}")
-    @CsvSource({"SIGMOID, FLOAT", "TANH, DOUBLE", "RELU, DOUBLE"})
+    @CsvSource({"SIGMOID, FLOAT", "TANH, DOUBLE", "RELU, DOUBLE", "LEAKY_RELU, FLOAT", "ELU, DOUBLE"})
     void denseLayerMatchesNaiveLoops(NativeActivation activation, DataType dataType) {
         int batch = 3;
         int h = 2;

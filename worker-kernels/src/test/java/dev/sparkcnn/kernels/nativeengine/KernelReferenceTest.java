@@ -137,16 +137,20 @@ class KernelReferenceTest {
         return switch (activation) {
             case IDENTITY -> z;
             case RELU -> Math.max(z, 0);
+            case LEAKY_RELU -> z > 0 ? z : NativeActivation.LEAKY_SLOPE * z;
+            case ELU -> z > 0 ? z : NativeActivation.ELU_ALPHA * (Math.exp(z) - 1);
             case SIGMOID -> 1 / (1 + Math.exp(-z));
             case TANH -> Math.tanh(z);
         };
     }
 
-    /** The derivative at z (ReLU's at 0 taken as 0, as relu_bp does). */
+    /** The derivative at z (ReLU's at 0 taken as 0, as relu_bp does; leaky ReLU's as 1, as lrelu_bp does). */
     static double derivative(NativeActivation activation, double z) {
         return switch (activation) {
             case IDENTITY -> 1;
             case RELU -> z > 0 ? 1 : 0;
+            case LEAKY_RELU -> z >= 0 ? 1 : NativeActivation.LEAKY_SLOPE;
+            case ELU -> z > 0 ? 1 : NativeActivation.ELU_ALPHA * Math.exp(z);
             case SIGMOID -> activate(activation, z) * (1 - activate(activation, z));
             case TANH -> 1 - Math.tanh(z) * Math.tanh(z);
         };

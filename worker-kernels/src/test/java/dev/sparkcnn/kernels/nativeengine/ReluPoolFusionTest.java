@@ -39,6 +39,57 @@ class ReluPoolFusionTest {
         assertTrue(nonZero, "some parameter gradient is non-zero");
     }
 
+    /** The same for batch norm (training, ReLU) + 2x2 max-pooling, the pair vgg-bn repeats. */
+    @ParameterizedTest
+    @CsvSource({"8,8,3", "9,7,5"})
+    void maskedPoolingBackwardIsTheBatchNormReluBackward(int h, int w, int channels) {
+        float[][] plain = batchNormGradients(false, h, w, channels);
+        float[][] fused = batchNormGradients(true, h, w, channels);
+        for (int i = 0; i < plain.length; i++) {
+            assertArrayEquals(plain[i], fused[i], 0f, "gradient array " + i);
+        }
+        boolean nonZero = false;
+        for (float g : plain[0]) {
+            nonZero |= g != 0;
+        }
+        assertTrue(nonZero, "some parameter gradient is non-zero");
+    }
+
+    private static float[][] batchNormGradients(boolean fused, int h, int w, int channels) {
+        int batch = 4;
+        Random random = new Random(27);
+        long[] shape = {h, w, channels};
+        NativeBatchNorm norm = new NativeBatchNorm(DataType.FLOAT, shape, 0.9, 1e-5, NativeActivation.RELU);
+        NativePool pool = new NativePool(DataType.FLOAT, shape, 2);
+        if (fused) {
+            norm.skipReluBackward();
+            pool.maskForReluInput();
+        }
+        INDArray params = Nd4j.create(DataType.FLOAT, norm.numParams());
+        INDArray grads = Nd4j.create(DataType.FLOAT, norm.numParams());
+        float[] p = new float[(int) norm.numParams()];
+        for (int c = 0; c < channels; c++) {
+            p[c] = 1 + 0.2f * (float) random.nextGaussian();
+            p[channels + c] = -0.5f; // negative shifts: many zeros after the ReLU
+            p[3 * channels + c] = 1;
+        }
+        params.assign(Nd4j.createFromArray(p));
+        norm.bind(params, grads, 0);
+        norm.allocate(batch);
+        pool.allocate(batch);
+        float[] x = new float[batch * h * w * channels];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) random.nextGaussian();
+        }
+        INDArray pooled = pool.forward(norm.forward(Nd4j.createFromArray(x).reshape(batch, h, w, channels)));
+        float[] g = new float[(int) pooled.length()];
+        for (int i = 0; i < g.length; i++) {
+            g[i] = (float) random.nextGaussian();
+        }
+        INDArray inputGrad = norm.backward(pool.backward(Nd4j.createFromArray(g).reshape(pooled.shape())));
+        return new float[][]{grads.toFloatVector(), inputGrad.dup().reshape(inputGrad.length()).toFloatVector()};
+    }
+
     /** Parameter gradients (and the input gradient, if computed) of conv(ReLU) + 2x2 max-pooling. */
     private static float[][] gradients(boolean fused, boolean inputGradient, int h, int w, int in, int out) {
         int batch = 5;

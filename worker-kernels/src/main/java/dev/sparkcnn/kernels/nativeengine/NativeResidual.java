@@ -1,0 +1,216 @@
+package dev.sparkcnn.kernels.nativeengine;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A residual block: the input runs through the main branch's layers and through the shortcut's
+ * (none: the identity; else e.g. a 1x1 convolution without bias and a batch normalization), the two
+ * outputs are added and an activation applied. Parameters: the main branch's layers in order,
+ * then the shortcut's. Backward: the gradient after the activation goes into both branches (the
+ * main one gets a copy, since layers may overwrite the gradient they are given) and the two input
+ * gradients are summed.
+ */
+final class NativeResidual implements NativeLayer {
+
+    private final DataType dataType;
+    private final long[] inShape;
+    private final long[] outShape;
+    private final List<NativeLayer> main;
+    private final List<NativeLayer> shortcut;
+    private final NativeActivation activation;
+
+    private INDArray preActivation;
+    private INDArray output;
+    private INDArray mainGradient;
+    private INDArray inputGradient;
+    private PreparedOp addOp;
+    private PreparedOp activationOp;
+    private PreparedOp gradientSumOp;
+    private INDArray lastMainOutput;
+    private INDArray lastShortcutOutput;
+    private INDArray lastOutputGradient;
+    private INDArray lastMainInputGradient;
+    private INDArray lastShortcutInputGradient;
+    private Runnable activationBackwardOp;
+
+    /**
+     * @param inShape    the block's per-example input shape
+     * @param main       the main branch, first to last, at least one layer
+     * @param shortcut   the shortcut's layers; empty for the identity
+     * @param activation applied after the addition
+     */
+    NativeResidual(DataType dataType, long[] inShape, List<NativeLayer> main, List<NativeLayer> shortcut,
+                   NativeActivation activation) {
+        if (main.isEmpty()) {
+            throw new IllegalArgumentException("a residual block needs at least one layer in its main branch");
+        }
+        this.dataType = dataType;
+        this.inShape = inShape.clone();
+        this.main = List.copyOf(main);
+        this.shortcut = List.copyOf(shortcut);
+        this.activation = activation;
+        this.outShape = main.get(main.size() - 1).outputShape();
+        long[] shortcutShape = shortcut.isEmpty() ? inShape : shortcut.get(shortcut.size() - 1).outputShape();
+        if (!Arrays.equals(outShape, shortcutShape)) {
+            throw new IllegalArgumentException("residual branches do not match: the main branch gives "
+                    + Arrays.toString(outShape) + ", the shortcut " + Arrays.toString(shortcutShape));
+        }
+    }
+
+    @Override
+    public long numParams() {
+        long n = 0;
+        for (NativeLayer layer : layers()) {
+            n += layer.numParams();
+        }
+        return n;
+    }
+
+    /** The main branch's layers, first to last. */
+    List<NativeLayer> main() {
+        return main;
+    }
+
+    /** The shortcut's layers, first to last; empty for the identity. */
+    List<NativeLayer> shortcut() {
+        return shortcut;
+    }
+
+    /** The main branch's layers then the shortcut's: the order of their parameters. */
+    List<NativeLayer> layers() {
+        List<NativeLayer> all = new ArrayList<>(main);
+        all.addAll(shortcut);
+        return all;
+    }
+
+    @Override
+    public long[] outputShape() {
+        return outShape.clone();
+    }
+
+    @Override
+    public void bind(INDArray params, INDArray gradients, long offset) {
+        long at = offset;
+        for (NativeLayer layer : layers()) {
+            layer.bind(params, gradients, at);
+            at += layer.numParams();
+        }
+    }
+
+    @Override
+    public void begin(StepContext context) {
+        for (NativeLayer layer : layers()) {
+            layer.begin(context);
+        }
+    }
+
+    @Override
+    public void allocate(int size) {
+        release();
+        for (NativeLayer layer : layers()) {
+            layer.allocate(size);
+        }
+        output = Nd4j.create(dataType, withBatch(size, outShape));
+        preActivation = activation.inPlace() ? output : Nd4j.create(dataType, withBatch(size, outShape));
+        mainGradient = Nd4j.create(dataType, withBatch(size, outShape));
+        inputGradient = Nd4j.create(dataType, withBatch(size, inShape));
+        DynamicCustomOp activate = activation.forward(preActivation, output);
+        activationOp = activate == null ? null : new PreparedOp(activate);
+    }
+
+    private static long[] withBatch(int size, long[] shape) {
+        long[] full = new long[shape.length + 1];
+        full[0] = size;
+        System.arraycopy(shape, 0, full, 1, shape.length);
+        return full;
+    }
+
+    @Override
+    public INDArray forward(INDArray in) {
+        INDArray mainOut = in;
+        for (NativeLayer layer : main) {
+            mainOut = layer.forward(mainOut);
+        }
+        INDArray shortcutOut = in;
+        for (NativeLayer layer : shortcut) {
+            shortcutOut = layer.forward(shortcutOut);
+        }
+        if (addOp == null || mainOut != lastMainOutput || shortcutOut != lastShortcutOutput) {
+            PreparedOp.close(addOp);
+            lastMainOutput = mainOut;
+            lastShortcutOutput = shortcutOut;
+            addOp = new PreparedOp(DynamicCustomOp.builder("add").addInputs(mainOut, shortcutOut)
+                    .addOutputs(preActivation).build());
+        }
+        addOp.exec();
+        if (activationOp != null) {
+            activationOp.exec();
+        }
+        return output;
+    }
+
+    @Override
+    public INDArray backward(INDArray outputGradient) {
+        if (outputGradient != lastOutputGradient) {
+            lastOutputGradient = outputGradient;
+            activationBackwardOp = activation.backward(preActivation, output, outputGradient);
+        }
+        if (activationBackwardOp != null) {
+            activationBackwardOp.run();
+        }
+        mainGradient.assign(outputGradient);
+        INDArray mainInputGradient = mainGradient;
+        for (int i = main.size() - 1; i >= 0; i--) {
+            mainInputGradient = main.get(i).backward(mainInputGradient);
+        }
+        INDArray shortcutInputGradient = outputGradient;
+        for (int i = shortcut.size() - 1; i >= 0; i--) {
+            shortcutInputGradient = shortcut.get(i).backward(shortcutInputGradient);
+        }
+        if (gradientSumOp == null || mainInputGradient != lastMainInputGradient
+                || shortcutInputGradient != lastShortcutInputGradient) {
+            PreparedOp.close(gradientSumOp);
+            lastMainInputGradient = mainInputGradient;
+            lastShortcutInputGradient = shortcutInputGradient;
+            gradientSumOp = new PreparedOp(DynamicCustomOp.builder("add")
+                    .addInputs(mainInputGradient, shortcutInputGradient).addOutputs(inputGradient).build());
+        }
+        gradientSumOp.exec();
+        return inputGradient;
+    }
+
+    @Override
+    public void release() {
+        for (NativeLayer layer : layers()) {
+            layer.release();
+        }
+        PreparedOp.close(addOp);
+        PreparedOp.close(activationOp);
+        PreparedOp.close(gradientSumOp);
+        if (preActivation != output) {
+            NativeLayer.close(preActivation);
+        }
+        NativeLayer.close(output);
+        NativeLayer.close(mainGradient);
+        NativeLayer.close(inputGradient);
+        addOp = null;
+        activationOp = null;
+        gradientSumOp = null;
+        preActivation = null;
+        output = null;
+        mainGradient = null;
+        inputGradient = null;
+        lastMainOutput = null;
+        lastShortcutOutput = null;
+        lastOutputGradient = null;
+        lastMainInputGradient = null;
+        lastShortcutInputGradient = null;
+        activationBackwardOp = null;
+    }
+}

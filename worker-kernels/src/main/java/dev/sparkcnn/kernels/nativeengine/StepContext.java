@@ -1,0 +1,53 @@
+package dev.sparkcnn.kernels.nativeengine;
+
+/**
+ * What the layers of one batch slice need to know about the step they run, handed to every layer
+ * by {@link NativeLayer#begin} before its forward pass.
+ *
+ * <p>Dropout draws the mask of batch row {@code r} from a generator seeded by
+ * {@link #rowSeed}{@code (firstRow + r)}, a mix of (seed, epoch, partition, step, row): the masks
+ * are reproducible and do not depend on how a batch is cut into slices or on the thread count.
+ * Batch normalization updates its running statistics only in the slice with {@code firstRow} 0.
+ *
+ * @param training   batch statistics, running-statistics updates and dropout (else inference:
+ *                   running statistics, no dropout)
+ * @param seed       the run's seed
+ * @param epoch      the epoch, from 0
+ * @param partition  the data partition (0 in a single-process run)
+ * @param step       the step within the epoch and partition
+ * @param firstRow   the slice's first row in the whole batch
+ * @param rows       the slice's rows
+ * @param batchTotal the whole batch's rows
+ */
+record StepContext(boolean training, long seed, int epoch, int partition, long step, int firstRow, int rows,
+                   int batchTotal) {
+
+    /** Training on a whole batch with key (0, 0, 0, 0): what a layer assumes if never told. */
+    static final StepContext TRAINING = new StepContext(true, 0, 0, 0, 0, 0, 1, 1);
+
+    /** Inference (evaluation and prediction). */
+    static final StepContext INFERENCE = new StepContext(false, 0, 0, 0, 0, 0, 1, 1);
+
+    StepContext {
+        if (rows < 1 || firstRow < 0 || firstRow + rows > batchTotal) {
+            throw new IllegalArgumentException("slice rows [" + firstRow + ", " + (firstRow + rows)
+                    + ") do not fit a batch of " + batchTotal);
+        }
+    }
+
+    /** The seed of batch row {@code row}'s random draws: SplitMix64 finalisers over the key's parts. */
+    long rowSeed(int row) {
+        long h = mix(seed);
+        h = mix(h ^ epoch);
+        h = mix(h ^ partition);
+        h = mix(h ^ step);
+        return mix(h ^ row);
+    }
+
+    private static long mix(long z) {
+        z += 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+}
