@@ -1,7 +1,8 @@
 package dev.sparkcnn.driver.jobs;
 
+import dev.sparkcnn.datasets.format.FormatOption;
 import dev.sparkcnn.driver.config.ConfigException;
-import dev.sparkcnn.driver.config.DatasetFormat;
+import dev.sparkcnn.driver.config.DataFormat;
 import dev.sparkcnn.driver.config.LabelSet;
 import dev.sparkcnn.driver.config.NormalizationSetting;
 import dev.sparkcnn.driver.config.OutputSettings;
@@ -55,10 +56,10 @@ public final class Preflight {
         LocatedDataset dataset = new DatasetLocator(hadoop).locate(data.path(),
                 data.format() == null ? null : data.format().id(),
                 data.labelSet() == null ? null : data.labelSet().id(), data.imageSize());
-        DatasetFormat format = DatasetFormat.of(dataset.format());
+        DataFormat format = DataFormat.of(dataset.format());
         TrainingConfig found = config.withFormat(format,
                 dataset.labelSet() == null ? null : LabelSet.of(dataset.labelSet()),
-                format.resizes() ? dataset.spec().height() : null);
+                format.accepts(FormatOption.IMAGE_SIZE) ? dataset.spec().height() : null);
         if (NormalizationSetting.GIVEN.equals(found.data().normalization().mode())) {
             found.data().normalization().given(dataset.spec().channels()); // the channel count, before Spark starts
         }
