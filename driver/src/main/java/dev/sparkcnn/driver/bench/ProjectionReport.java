@@ -4,6 +4,7 @@ import dev.sparkcnn.driver.bench.ScalingProjection.Costs;
 import dev.sparkcnn.driver.bench.ScalingProjection.Network;
 import dev.sparkcnn.driver.bench.ScalingProjection.Strategy;
 import dev.sparkcnn.datasets.DatasetSpec;
+import dev.sparkcnn.driver.config.RunSettings;
 import dev.sparkcnn.kernels.model.ModelCatalogue;
 import dev.sparkcnn.kernels.model.ModelSpec;
 import dev.sparkcnn.kernels.NetworkFactory;
@@ -34,7 +35,7 @@ public record ProjectionReport(List<Network> networks, Costs base, List<Double> 
         DatasetSpec data = model.equals(ModelCatalogue.MNIST_CNN)
                 ? new DatasetSpec(1, 28, 28, DatasetSpec.numberedClasses(KernelFlops.CLASSES))
                 : new DatasetSpec(3, 32, 32, DatasetSpec.numberedClasses(KernelFlops.CLASSES));
-        try (var net = NetworkFactory.create(ModelSpec.of(model, data, null, 42), NetworkFactory.NATIVE)) {
+        try (var net = NetworkFactory.create(ModelSpec.of(model, data, null, RunSettings.DEFAULT_SEED), NetworkFactory.NATIVE)) {
             long params = net.numParams();
             int vectors = (int) (1 + net.updaterStateSize() / params);
             return new Network(model, params, vectors, ModelCatalogue.defaults(model).batchSize(), imagesPerSecond);

@@ -1,5 +1,10 @@
 package dev.sparkcnn.driver.bench;
 
+import dev.sparkcnn.driver.config.AllReduceAveragingSettings;
+import dev.sparkcnn.driver.config.GradientExchange;
+import dev.sparkcnn.driver.config.GradientSharingSettings;
+import dev.sparkcnn.driver.config.ParameterAveragingSettings;
+
 /**
  * The arithmetic of {@code bench project}: the scaling efficiency of each training strategy for
  * one network on N executors, from its measured compute time per step and a cost model of the
@@ -92,10 +97,10 @@ public record ScalingProjection(Network network, Costs costs) {
 
     /** The strategies projected. */
     public enum Strategy {
-        PARAMETER_AVERAGING("parameter-averaging", true),
-        ALLREDUCE_AVERAGING("allreduce-averaging", true),
-        DENSE("gradient-sharing dense", false),
-        THRESHOLD("gradient-sharing threshold", false);
+        PARAMETER_AVERAGING(ParameterAveragingSettings.NAME, true),
+        ALLREDUCE_AVERAGING(AllReduceAveragingSettings.NAME, true),
+        DENSE(GradientSharingSettings.NAME + " " + GradientExchange.DENSE.id(), false),
+        THRESHOLD(GradientSharingSettings.NAME + " " + GradientExchange.THRESHOLD.id(), false);
 
         private final String label;
         private final boolean averaging;

@@ -1,7 +1,7 @@
 package dev.sparkcnn.driver.cli;
 
 import dev.sparkcnn.driver.config.BadRecordPolicy;
-import dev.sparkcnn.driver.config.DatasetFormat;
+import dev.sparkcnn.driver.config.DataFormat;
 import dev.sparkcnn.driver.data.DatasetInspection;
 import dev.sparkcnn.driver.fs.HadoopConf;
 import java.util.concurrent.Callable;
@@ -42,7 +42,7 @@ public final class DataInspectCommand implements Callable<Integer> {
     public Integer call() {
         BadRecordPolicy policy = onBadRecord == null ? BadRecordPolicy.FAIL : BadRecordPolicy.of(onBadRecord);
         if (format != null) {
-            DatasetFormat.of(format); // a known one, or a message naming --format
+            DataFormat.of(format); // a registered one, or a message naming --format
         }
         DatasetInspection inspection = DatasetInspection.of(new HadoopConf(new Configuration()), data, format,
                 labelSet, imageSize, policy == BadRecordPolicy.SKIP);

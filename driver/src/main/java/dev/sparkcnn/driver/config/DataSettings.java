@@ -3,6 +3,7 @@ package dev.sparkcnn.driver.config;
 import static dev.sparkcnn.driver.config.Choices.require;
 
 import dev.sparkcnn.datasets.Augmentation;
+import dev.sparkcnn.datasets.format.FormatOption;
 
 /**
  * Where the data is and how it is read, split and transformed.
@@ -17,19 +18,17 @@ import dev.sparkcnn.datasets.Augmentation;
  * @param normalize     {@code model}, {@code dataset} or given numbers ({@link NormalizationSetting}), as
  *                      written (trimmed)
  */
-public record DataSettings(String path, DatasetFormat format, LabelSet labelSet, Integer imageSize,
+public record DataSettings(String path, DataFormat format, LabelSet labelSet, Integer imageSize,
                            BadRecordPolicy onBadRecord, double testFraction, Augmentation augmentation,
                            String normalize) {
     public static final double DEFAULT_TEST_FRACTION = 0.2;
 
     public DataSettings {
         require(path != null && !path.isBlank(), "--data", "is required: a directory or URI holding the dataset files");
-        require(labelSet == null || format == null || format.hasLabelSets(), "--label-set",
-                "applies to CIFAR-100 only, but the format is " + id(format) + "; remove it");
+        requireAccepted(FormatOption.LABEL_SET, labelSet, format);
         require(imageSize == null || (imageSize >= 4 && imageSize <= 1024), "--image-size",
                 "must be between 4 and 1024 pixels, got " + imageSize);
-        require(imageSize == null || format == null || format.resizes(), "--image-size",
-                "applies to image folders only, but the format is " + id(format) + "; remove it");
+        requireAccepted(FormatOption.IMAGE_SIZE, imageSize, format);
         require(testFraction > 0 && testFraction < 1, "--test-fraction",
                 "must be strictly between 0 and 1, got " + testFraction);
         augmentation = augmentation == null ? Augmentation.NONE : augmentation;
@@ -57,11 +56,15 @@ public record DataSettings(String path, DatasetFormat format, LabelSet labelSet,
     }
 
     /** A copy with the format decided, and the label set and image size that are in effect for it. */
-    public DataSettings withFormat(DatasetFormat detected, LabelSet labels, Integer size) {
+    public DataSettings withFormat(DataFormat detected, LabelSet labels, Integer size) {
         return new DataSettings(path, detected, labels, size, onBadRecord, testFraction, augmentation, normalize);
     }
 
-    private static String id(DatasetFormat format) {
-        return format == null ? null : format.id();
+    /** An option only some formats take is given only with one of them (or before the format is detected). */
+    private static void requireAccepted(FormatOption option, Object value, DataFormat format) {
+        if (value != null && format != null && !format.accepts(option)) {
+            throw new ConfigException(option.flag() + " applies to " + DataFormat.accepting(option)
+                    + " only, but the format is " + format.id() + "; remove it");
+        }
     }
 }

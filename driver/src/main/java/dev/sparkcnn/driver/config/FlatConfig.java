@@ -36,7 +36,7 @@ public final class FlatConfig {
 
     static {
         field("data", (b, n) -> b.data(text(n)), c -> c.data().path());
-        field("format", (b, n) -> b.format(DatasetFormat.of(text(n))), c -> id(c.data().format()));
+        field("format", (b, n) -> b.format(DataFormat.of(text(n))), c -> id(c.data().format()));
         field("labelSet", (b, n) -> b.labelSet(LabelSet.of(text(n))), c -> id(c.data().labelSet()));
         field("imageSize", (b, n) -> b.imageSize(integer(n)), c -> c.data().imageSize());
         field("onBadRecord", (b, n) -> b.onBadRecord(BadRecordPolicy.of(text(n))), c -> id(c.data().onBadRecord()));

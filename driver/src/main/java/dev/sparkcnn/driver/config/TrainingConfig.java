@@ -47,7 +47,7 @@ public record TrainingConfig(DataSettings data, ModelSettings model, StrategySet
      * A copy with the format decided (after detection), and the label set (null unless CIFAR-100) and
      * image size (null unless image folders) in effect.
      */
-    public TrainingConfig withFormat(DatasetFormat detected, LabelSet labels, Integer size) {
+    public TrainingConfig withFormat(DataFormat detected, LabelSet labels, Integer size) {
         return new TrainingConfig(data.withFormat(detected, labels, size), model, strategy, run, output, warmStart);
     }
 

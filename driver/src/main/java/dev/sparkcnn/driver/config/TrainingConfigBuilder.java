@@ -9,7 +9,7 @@ import dev.sparkcnn.kernels.optim.Optimizer;
  */
 public final class TrainingConfigBuilder {
     private String data;
-    private DatasetFormat format;
+    private DataFormat format;
     private LabelSet labelSet;
     private Integer imageSize;
     private BadRecordPolicy onBadRecord;
@@ -45,7 +45,7 @@ public final class TrainingConfigBuilder {
 
     // ---- data
     public TrainingConfigBuilder data(String v) { data = v; return this; }
-    public TrainingConfigBuilder format(DatasetFormat v) { format = v; return this; }
+    public TrainingConfigBuilder format(DataFormat v) { format = v; return this; }
     public TrainingConfigBuilder labelSet(LabelSet v) { labelSet = v; return this; }
     public TrainingConfigBuilder imageSize(Integer v) { imageSize = v; return this; }
     public TrainingConfigBuilder onBadRecord(BadRecordPolicy v) { onBadRecord = v; return this; }

@@ -3,10 +3,11 @@ package dev.sparkcnn.driver.jobs;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sparkcnn.datasets.DatasetSpec;
 import dev.sparkcnn.datasets.ImageRecord;
+import dev.sparkcnn.datasets.format.FormatOption;
 import dev.sparkcnn.driver.config.BadRecordPolicy;
 import dev.sparkcnn.driver.config.ConfigException;
+import dev.sparkcnn.driver.config.DataFormat;
 import dev.sparkcnn.driver.config.DataSettings;
-import dev.sparkcnn.driver.config.DatasetFormat;
 import dev.sparkcnn.driver.config.RunSettings;
 import dev.sparkcnn.driver.data.DataPlan;
 import dev.sparkcnn.driver.data.DatasetLocator;
@@ -64,11 +65,11 @@ public final class EvaluateJob {
                     + "between 0 and 1");
         }
         String labelSet = trained.path("labelSet").asText(null);
-        DatasetFormat known = format == null ? null : DatasetFormat.of(format);
-        Integer imageSize = trained.hasNonNull("imageSize") && (known == null || known.resizes())
-                ? trained.get("imageSize").asInt() : null;
+        DataFormat known = format == null ? null : DataFormat.of(format);
+        Integer imageSize = trained.hasNonNull("imageSize")
+                && (known == null || known.accepts(FormatOption.IMAGE_SIZE)) ? trained.get("imageSize").asInt() : null;
         LocatedDataset dataset = new DatasetLocator(hadoop).locate(data, format,
-                known == null || known.hasLabelSets() ? labelSet : null, imageSize);
+                known == null || known.accepts(FormatOption.LABEL_SET) ? labelSet : null, imageSize);
         checkCompatible(model.data(), dataset.spec(), data);
 
         String master = request.master() != null ? request.master() : RunSettings.DEFAULT_MASTER;

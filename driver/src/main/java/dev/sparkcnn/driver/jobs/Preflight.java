@@ -1,8 +1,9 @@
 package dev.sparkcnn.driver.jobs;
 
+import dev.sparkcnn.datasets.format.FormatOption;
 import dev.sparkcnn.datasets.format.FormatOptions;
 import dev.sparkcnn.driver.config.ConfigException;
-import dev.sparkcnn.driver.config.DatasetFormat;
+import dev.sparkcnn.driver.config.DataFormat;
 import dev.sparkcnn.driver.config.LabelSet;
 import dev.sparkcnn.driver.config.NormalizationSetting;
 import dev.sparkcnn.driver.config.OutputSettings;
@@ -63,10 +64,10 @@ public final class Preflight {
                 data.format() == null ? null : data.format().id(),
                 FormatOptions.defaults().withLabelSet(data.labelSet() == null ? null : data.labelSet().id())
                         .withImageSize(data.imageSize()).withMaxImagePixels(maxImagePixels));
-        DatasetFormat format = DatasetFormat.of(dataset.format());
+        DataFormat format = DataFormat.of(dataset.format());
         TrainingConfig found = config.withFormat(format,
                 dataset.labelSet() == null ? null : LabelSet.of(dataset.labelSet()),
-                format.resizes() ? dataset.spec().height() : null);
+                format.accepts(FormatOption.IMAGE_SIZE) ? dataset.spec().height() : null);
         if (NormalizationSetting.GIVEN.equals(found.data().normalization().mode())) {
             found.data().normalization().given(dataset.spec().channels()); // the channel count, before Spark starts
         }

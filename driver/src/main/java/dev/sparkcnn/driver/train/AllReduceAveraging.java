@@ -34,7 +34,7 @@ public final class AllReduceAveraging extends BarrierStrategy {
 
     @Override
     String jobLabel() {
-        return "allreduce-averaging";
+        return AllReduceAveragingSettings.NAME;
     }
 
     @Override

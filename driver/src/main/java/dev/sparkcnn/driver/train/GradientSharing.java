@@ -43,7 +43,7 @@ public final class GradientSharing extends BarrierStrategy {
 
     @Override
     String jobLabel() {
-        return "gradient-sharing " + options.exchange().id();
+        return GradientSharingSettings.NAME + " " + options.exchange().id();
     }
 
     @Override

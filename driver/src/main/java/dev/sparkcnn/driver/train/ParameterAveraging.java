@@ -1,6 +1,7 @@
 package dev.sparkcnn.driver.train;
 
 import dev.sparkcnn.datasets.ImageRecord;
+import dev.sparkcnn.driver.config.ParameterAveragingSettings;
 import dev.sparkcnn.kernels.ModelState;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,7 +50,7 @@ public final class ParameterAveraging implements TrainingStrategy {
             for (int r = history.size() % roundsPerEpoch; r < roundsPerEpoch; r++) {
                 long t0 = System.nanoTime();
                 Broadcast<ModelState> current = broadcasts.next(state);
-                JobLabels.round(sc, "parameter-averaging", history.size() + 1, epoch + 1, averagingFrequency);
+                JobLabels.round(sc, ParameterAveragingSettings.NAME, history.size() + 1, epoch + 1, averagingFrequency);
                 LocalSteps steps = new LocalSteps(run, averagingFrequency, current, epoch, r, history.size() + 1,
                         faults);
                 WeightedSum sum = train.mapPartitionsWithIndex(steps, true).treeReduce(WeightedSum::merge, TREE_DEPTH);

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class TrainingConfigTest {
 
     static TrainingConfig valid() {
-        return TrainingConfig.builder("data/x", "models/x").format(DatasetFormat.CIFAR10).engine(Engine.DL4J)
+        return TrainingConfig.builder("data/x", "models/x").format(DataFormat.of("cifar10")).engine(Engine.DL4J)
                 .master("local[2]").epochs(3).checkpointEvery(0).build();
     }
 
@@ -21,7 +21,7 @@ class TrainingConfigTest {
 
     @Test
     void roundTripsThroughJsonExactly() {
-        TrainingConfig c = TrainingConfig.builder("hdfs://nn/x", "s3a://b/m").format(DatasetFormat.CIFAR100)
+        TrainingConfig c = TrainingConfig.builder("hdfs://nn/x", "s3a://b/m").format(DataFormat.of("cifar100"))
                 .labelSet(LabelSet.COARSE).onBadRecord(BadRecordPolicy.SKIP).model("mnist-cnn").engine(Engine.DL4J)
                 .master("spark://h:7077").partitions(8).epochs(11).batchSize(96).averagingFrequency(3)
                 .testFraction(0.125).seed(-7L).learningRate(0.0003).threadsPerTask(2).overwrite(true).build();
@@ -101,7 +101,7 @@ class TrainingConfigTest {
 
     @Test
     void checkpointAndWarmStartFieldsRoundTripAndAreChecked() {
-        TrainingConfig c = TrainingConfig.builder("d", "s3a://b/m").format(DatasetFormat.CIFAR10)
+        TrainingConfig c = TrainingConfig.builder("d", "s3a://b/m").format(DataFormat.of("cifar10"))
                 .strategy(GradientSharingSettings.NAME).master("local[2]").epochs(3).checkpointDir("hdfs://nn/ckpt")
                 .checkpointEvery(4).initFrom("models/old").lrFactor(0.1).build();
         assertEquals(c, Json.read(Json.write(c), TrainingConfig.class, "test"));
@@ -119,7 +119,7 @@ class TrainingConfigTest {
     }
 
     private static TrainingConfig warm(int every, String initFrom, Double factor, Double lr) {
-        return TrainingConfig.builder("d", "m").format(DatasetFormat.CIFAR10).learningRate(lr).checkpointEvery(every)
+        return TrainingConfig.builder("d", "m").format(DataFormat.of("cifar10")).learningRate(lr).checkpointEvery(every)
                 .initFrom(initFrom).lrFactor(factor).build();
     }
 
@@ -150,20 +150,26 @@ class TrainingConfigTest {
         assertBad("--test-fraction", () -> base().testFraction(1.0).build());
         assertBad("--test-fraction", () -> base().testFraction(1.5).build());
         assertBad("--model", () -> base().model("resnet-9000").build());
-        assertBad("--format", () -> DatasetFormat.of("jpeg"));
+        assertBad("--format", () -> DataFormat.of("jpeg"));
+        assertEquals("toy", base().format(DataFormat.of("toy")).build().data().format().id(),
+                "any format registered with the datasets registry (here the test's toy format) is accepted");
+        ConfigException labels = assertThrows(ConfigException.class,
+                () -> base().format(DataFormat.of("cifar10")).labelSet(LabelSet.COARSE).build());
+        assertEquals("--label-set applies to CIFAR-100 only, but the format is cifar10; remove it",
+                labels.getMessage());
         assertBad("--strategy", () -> base().strategy("allreduce").build());
         assertBad("--exchange", () -> GradientExchange.of("average"));
         assertBad("--engine", () -> Engine.of("cuda"));
         assertBad("--optimizer", () -> ModelSettings.optimizer("rmsprop"));
         assertBad("--threshold-density", () -> base().thresholdDensity(0.0).build());
         assertBad("--label-set", () -> LabelSet.of("medium"));
-        assertBad("--label-set", () -> base().format(DatasetFormat.CIFAR10).labelSet(LabelSet.COARSE).build());
+        assertBad("--label-set", () -> base().format(DataFormat.of("cifar10")).labelSet(LabelSet.COARSE).build());
         assertEquals(LabelSet.COARSE, base().labelSet(LabelSet.COARSE).build().data().labelSet(),
                 "format detected later");
-        assertEquals(LabelSet.FINE, base().format(DatasetFormat.CIFAR100).labelSet(LabelSet.FINE).build().data()
+        assertEquals(LabelSet.FINE, base().format(DataFormat.of("cifar100")).labelSet(LabelSet.FINE).build().data()
                 .labelSet());
-        assertBad("--image-size", () -> base().format(DatasetFormat.IMAGES).imageSize(3).build());
-        assertBad("--image-size", () -> base().format(DatasetFormat.CIFAR10).imageSize(32).build());
+        assertBad("--image-size", () -> base().format(DataFormat.of("images")).imageSize(3).build());
+        assertBad("--image-size", () -> base().format(DataFormat.of("cifar10")).imageSize(32).build());
         assertBad("--on-bad-record", () -> BadRecordPolicy.of("ignore"));
         assertTrue(base().imageSize(64).onBadRecord(BadRecordPolicy.SKIP).build().data().skipBadRecords());
         assertBad("--augment", () -> DataSettings.augmentation("flip,zoom"));

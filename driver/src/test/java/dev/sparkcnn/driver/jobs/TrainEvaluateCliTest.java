@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sparkcnn.driver.Main;
 import dev.sparkcnn.driver.TestData;
 import dev.sparkcnn.driver.config.Json;
-import dev.sparkcnn.driver.config.DatasetFormat;
+import dev.sparkcnn.driver.config.DataFormat;
 import dev.sparkcnn.driver.config.TrainingConfig;
 import dev.sparkcnn.driver.eval.EvaluationReport;
 import java.io.ByteArrayOutputStream;
@@ -62,7 +62,7 @@ class TrainEvaluateCliTest {
                     .collect(Collectors.toSet()), "by default, a checkpoint after each epoch (here 1 round)");
         }
         TrainingConfig config = Json.read(Files.readString(out.resolve("config.json")), TrainingConfig.class, "t");
-        assertEquals(DatasetFormat.CIFAR10, config.data().format());
+        assertEquals(DataFormat.of("cifar10"), config.data().format());
         assertEquals(32, config.model().effectiveBatchSize());
 
         JsonNode metrics = Json.MAPPER.readTree(out.resolve("metrics.json").toFile());
@@ -95,7 +95,7 @@ class TrainEvaluateCliTest {
                 out.toString(), "--conf", "spark.ui.enabled=false"}, quiet(), System.err);
         assertEquals(0, code);
         TrainingConfig config = Json.read(Files.readString(out.resolve("config.json")), TrainingConfig.class, "t");
-        assertEquals(DatasetFormat.CIFAR100, config.data().format());
+        assertEquals(DataFormat.of("cifar100"), config.data().format());
         assertEquals(dev.sparkcnn.driver.config.LabelSet.COARSE, config.data().labelSet());
         JsonNode metrics = Json.MAPPER.readTree(out.resolve("metrics.json").toFile());
         assertEquals(20, metrics.get("confusionMatrix").size(), "20 coarse classes");

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sparkcnn.datasets.DatasetSpec;
 import dev.sparkcnn.datasets.InvalidDataException;
 import dev.sparkcnn.driver.config.Json;
-import dev.sparkcnn.driver.config.DatasetFormat;
+import dev.sparkcnn.driver.config.DataFormat;
 import dev.sparkcnn.driver.config.TrainingConfig;
 import dev.sparkcnn.driver.fs.HadoopConf;
 import dev.sparkcnn.driver.train.RoundStats;
@@ -97,7 +97,7 @@ class CheckpointsTest {
     static Checkpoint checkpoint(int round) {
         DatasetSpec data = new DatasetSpec(3, 32, 32, List.of("a", "b"));
         ModelSpec spec = new ModelSpec("simple-cnn", 3, 32, 32, 2, 0.0001, 9L, "adam");
-        TrainingConfig config = TrainingConfig.builder("d", "m").format(DatasetFormat.CIFAR10).model("simple-cnn")
+        TrainingConfig config = TrainingConfig.builder("d", "m").format(DataFormat.of("cifar10")).model("simple-cnn")
                 .master("local[2]").epochs(3).batchSize(16).averagingFrequency(2).seed(9L).checkpointEvery(1)
                 .initFrom("models/old").lrFactor(0.1).build();
         List<RoundStats> rounds = new ArrayList<>();
