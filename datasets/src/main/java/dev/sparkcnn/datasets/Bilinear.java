@@ -5,26 +5,31 @@ package dev.sparkcnn.datasets;
  * some valid shapes (a 16 x 32768 grey image throws ImagingOpException) and then leaves the JVM
  * unable to finish its next garbage collection: every allocating thread hangs.
  */
-final class Bilinear {
+public final class Bilinear {
     private Bilinear() {
     }
 
+    /** As {@link #resize(byte[], int, int, int, int, int)} to a square {@code size x size}. */
+    public static byte[] resize(byte[] src, int width, int height, int channels, int size) {
+        return resize(src, width, height, channels, size, size);
+    }
+
     /**
-     * @param src      interleaved pixels, {@code src[(y * width + x) * channels + c]}
-     * @param size     the side of the square result
-     * @return the resized image, channel by channel (CHW): {@code out[c * size * size + y * size + x]}
+     * @param src interleaved pixels, {@code src[(y * width + x) * channels + c]}
+     * @return the {@code outWidth x outHeight} image, channel by channel (CHW):
+     *         {@code out[(c * outHeight + y) * outWidth + x]}
      */
-    static byte[] resize(byte[] src, int width, int height, int channels, int size) {
-        byte[] out = new byte[channels * size * size];
-        double sx = (double) width / size;
-        double sy = (double) height / size;
-        int plane = size * size;
-        for (int y = 0; y < size; y++) {
+    public static byte[] resize(byte[] src, int width, int height, int channels, int outWidth, int outHeight) {
+        byte[] out = new byte[channels * outWidth * outHeight];
+        double sx = (double) width / outWidth;
+        double sy = (double) height / outHeight;
+        int plane = outWidth * outHeight;
+        for (int y = 0; y < outHeight; y++) {
             double fy = clamp((y + 0.5) * sy - 0.5, height - 1);
             int y0 = (int) fy;
             int y1 = Math.min(y0 + 1, height - 1);
             double ty = fy - y0;
-            for (int x = 0; x < size; x++) {
+            for (int x = 0; x < outWidth; x++) {
                 double fx = clamp((x + 0.5) * sx - 0.5, width - 1);
                 int x0 = (int) fx;
                 int x1 = Math.min(x0 + 1, width - 1);
@@ -34,7 +39,7 @@ final class Bilinear {
                     double bottom = (1 - tx) * at(src, y1, x0, width, channels, c)
                             + tx * at(src, y1, x1, width, channels, c);
                     long v = Math.round((1 - ty) * top + ty * bottom);
-                    out[c * plane + y * size + x] = (byte) Math.max(0, Math.min(255, v));
+                    out[c * plane + y * outWidth + x] = (byte) Math.max(0, Math.min(255, v));
                 }
             }
         }

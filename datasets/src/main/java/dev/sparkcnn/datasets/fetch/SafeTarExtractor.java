@@ -5,8 +5,12 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -40,15 +44,24 @@ public final class SafeTarExtractor {
             byte[] buffer = new byte[1 << 16];
             for (TarArchiveEntry entry = next(tar, archive); entry != null; entry = next(tar, archive)) {
                 Path target = target(archive, root, entry);
-                if (entry.isDirectory()) {
-                    Files.createDirectories(target);
-                    continue;
-                }
-                Files.createDirectories(target.getParent());
-                try (OutputStream out = Files.newOutputStream(target)) {
-                    for (int n = read(tar, buffer, archive, entry); n >= 0; n = read(tar, buffer, archive, entry)) {
-                        out.write(buffer, 0, n);
+                try {
+                    if (entry.isDirectory()) {
+                        Files.createDirectories(target);
+                        continue;
                     }
+                    Files.createDirectories(target.getParent());
+                    try (OutputStream out = Files.newOutputStream(target)) {
+                        for (int n = read(tar, buffer, archive, entry); n >= 0; n = read(tar, buffer, archive, entry)) {
+                            out.write(buffer, 0, n);
+                        }
+                    }
+                } catch (FileAlreadyExistsException | NotDirectoryException | DirectoryNotEmptyException e) {
+                    throw clash(archive, entry);
+                } catch (FileSystemException e) {
+                    if (Files.isDirectory(target) || Files.isRegularFile(target.getParent())) {
+                        throw clash(archive, entry); // "Is a directory" / "Not a directory"
+                    }
+                    throw e;
                 }
                 files++;
             }
@@ -125,6 +138,12 @@ public final class SafeTarExtractor {
             throw refused(archive, name, "resolves outside the target directory");
         }
         return target;
+    }
+
+    /** A file and a directory of the same name: the archive is not the dataset's. */
+    private static InvalidDataException clash(Path archive, TarArchiveEntry entry) {
+        return refused(archive, entry.getName(), "clashes with an earlier entry: a file and a directory cannot have "
+                + "the same name");
     }
 
     private static InvalidDataException refused(Path archive, String entry, String why) {

@@ -8,7 +8,7 @@ import java.util.ServiceLoader;
 /**
  * The registry of dataset formats: every {@link DatasetFormat} named in a
  * {@code META-INF/services/dev.sparkcnn.datasets.format.DatasetFormat} file on the class path, in
- * class-path order and, within a file, line order. This module's file lists the built-in formats
+ * class-path order and, within a file, line order (the first of two formats with one name wins). This module's file lists the built-in formats
  * {@code cifar10}, {@code cifar100}, {@code idx} and {@code images}, in the order detection tries
  * them. Adding a format is one class plus one line in such a file.
  */
@@ -61,13 +61,21 @@ public final class DatasetFormats {
         return names.isEmpty() ? "no format" : String.join(" and ", names);
     }
 
+    /**
+     * This module's class loader first (the built-in formats), then the thread's context loader,
+     * which on a Spark executor also sees the application's jars.
+     */
     private static synchronized List<DatasetFormat> load() {
-        ClassLoader loader = Thread.currentThread().getContextClassLoader();
         List<DatasetFormat> out = new ArrayList<>();
-        for (DatasetFormat f : ServiceLoader.load(DatasetFormat.class,
-                loader != null ? loader : DatasetFormat.class.getClassLoader())) {
-            if (out.stream().noneMatch(g -> g.name().equals(f.name()))) {
-                out.add(f);
+        for (ClassLoader loader : new ClassLoader[] {DatasetFormat.class.getClassLoader(),
+                Thread.currentThread().getContextClassLoader()}) {
+            if (loader == null) {
+                continue;
+            }
+            for (DatasetFormat f : ServiceLoader.load(DatasetFormat.class, loader)) {
+                if (out.stream().noneMatch(g -> g.name().equals(f.name()))) {
+                    out.add(f);
+                }
             }
         }
         if (out.isEmpty()) {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparkcnn.datasets.Fuzzing;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -13,7 +12,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -34,13 +34,8 @@ class SafeTarExtractorFuzzTest {
 
     @Test
     void tarGz() throws IOException {
-        Path source = Files.createDirectories(tmp.resolve("src"));
-        Files.write(source.resolve("data_batch_1.bin"), new byte[700]);
-        Files.writeString(source.resolve("batches.meta.txt"), "cat\ndog\n");
-        Files.createDirectories(source.resolve("sub"));
-        Files.writeString(source.resolve("sub/readme.txt"), "x".repeat(300));
-        byte[] archive = FixtureArchives.tarGzOf(source, "cifar-10-batches-bin");
-        byte[] tar = gunzip(archive);
+        byte[] tar = seedTar();
+        byte[] archive = gzip(tar);
         Path work = Files.createDirectories(tmp.resolve("work"));
         Path file = work.resolve("in.tar.gz");
         Fuzzing.run("tar.gz", 30, Fuzzing.INPUTS, List.of(file.toString()), rnd -> {
@@ -58,6 +53,33 @@ class SafeTarExtractorFuzzTest {
         });
     }
 
+    /** A CIFAR-like tar with fixed modification times, so every run mutates the same bytes. */
+    private static byte[] seedTar() throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
+            add(tar, "cifar-10-batches-bin/", null);
+            add(tar, "cifar-10-batches-bin/data_batch_1.bin", new byte[700]);
+            add(tar, "cifar-10-batches-bin/batches.meta.txt", "cat\ndog\n".getBytes());
+            add(tar, "cifar-10-batches-bin/sub/", null);
+            add(tar, "cifar-10-batches-bin/sub/readme.txt", "x".repeat(300).getBytes());
+            tar.finish();
+        }
+        return out.toByteArray();
+    }
+
+    private static void add(TarArchiveOutputStream tar, String name, byte[] content) throws IOException {
+        TarArchiveEntry e = new TarArchiveEntry(name);
+        e.setModTime(1_700_000_000_000L);
+        if (content != null) {
+            e.setSize(content.length);
+        }
+        tar.putArchiveEntry(e);
+        if (content != null) {
+            tar.write(content);
+        }
+        tar.closeArchiveEntry();
+    }
+
     private static Set<String> names(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
             return Set.copyOf(s.map(p -> p.getFileName().toString()).toList());
@@ -69,12 +91,6 @@ class SafeTarExtractorFuzzTest {
             for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(p);
             }
-        }
-    }
-
-    private static byte[] gunzip(byte[] gz) throws IOException {
-        try (GzipCompressorInputStream in = new GzipCompressorInputStream(new ByteArrayInputStream(gz))) {
-            return in.readAllBytes();
         }
     }
 

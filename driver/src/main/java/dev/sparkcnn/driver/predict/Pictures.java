@@ -1,11 +1,10 @@
 package dev.sparkcnn.driver.predict;
 
+import dev.sparkcnn.datasets.Bilinear;
 import dev.sparkcnn.datasets.BoundedImageReader;
 import dev.sparkcnn.datasets.InvalidDataException;
 import dev.sparkcnn.driver.config.ConfigException;
 import java.awt.Graphics2D;
-import java.awt.geom.AffineTransform;
-import java.awt.image.AffineTransformOp;
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
@@ -59,7 +58,7 @@ public final class Pictures {
         }
         BufferedImage exact = channels == 1 ? grey(image) : rgb(image);
         if (exact.getWidth() != width || exact.getHeight() != height) {
-            exact = resize(exact, width, height);
+            return resize(exact.getRaster(), channels, width, height);
         }
         return pixels(exact.getRaster(), channels);
     }
@@ -163,18 +162,19 @@ public final class Pictures {
         return out;
     }
 
-    /** Bilinear resize; grey on the raster, so grey levels are not colour-managed on the way. */
-    private static BufferedImage resize(BufferedImage image, int width, int height) {
-        AffineTransform scale = AffineTransform.getScaleInstance((double) width / image.getWidth(),
-                (double) height / image.getHeight());
-        BufferedImage out = new BufferedImage(width, height, image.getType());
-        AffineTransformOp op = new AffineTransformOp(scale, AffineTransformOp.TYPE_BILINEAR);
-        if (image.getType() == BufferedImage.TYPE_BYTE_GRAY) {
-            op.filter(image.getRaster(), out.getRaster());
-        } else {
-            op.filter(image, out);
+    /**
+     * Bilinear resize in plain Java ({@link Bilinear}); AffineTransformOp's native path fails on some
+     * valid shapes and then hangs the JVM's next garbage collection.
+     */
+    private static byte[] resize(Raster raster, int channels, int width, int height) {
+        int w = raster.getWidth();
+        int h = raster.getHeight();
+        int[] samples = raster.getPixels(0, 0, w, h, (int[]) null);
+        byte[] interleaved = new byte[samples.length];
+        for (int i = 0; i < samples.length; i++) {
+            interleaved[i] = (byte) samples[i];
         }
-        return out;
+        return Bilinear.resize(interleaved, w, h, channels, width, height);
     }
 
     private static byte[] pixels(Raster raster, int channels) {

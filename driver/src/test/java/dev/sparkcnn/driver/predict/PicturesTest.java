@@ -85,6 +85,16 @@ class PicturesTest {
         assertTrue(m.contains("32 x 32 = 1024 pixels, more than the limit of 1000"), m);
     }
 
+    /** AffineTransformOp threw ImagingOpException on this valid shape, then hung the next garbage collection. */
+    @Test
+    void aLongThinImageResizes() throws Exception {
+        BufferedImage thin = new BufferedImage(16, 32768, BufferedImage.TYPE_BYTE_GRAY);
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ImageIO.write(thin, "png", png);
+        assertArrayEquals(new byte[28 * 28], Pictures.decode(new ByteArrayInputStream(png.toByteArray()), "thin.png",
+                1, 28, 28));
+    }
+
     @Test
     void aPictureIsWrittenWholeOrNotAtAll(@TempDir Path tmp) throws Exception {
         Prediction p = new Prediction(new float[] {0.1f, 0.7f, 0.2f}, 2);
