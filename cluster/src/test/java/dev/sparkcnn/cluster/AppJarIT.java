@@ -63,6 +63,19 @@ class AppJarIT {
     }
 
     @Test
+    void holdsNeitherDl4jSparkNorOnnxRuntime() {
+        // dl4j-spark lives in the peers module (bench strategies --peers), ONNX Runtime only in tests
+        for (String prefix : List.of("org/deeplearning4j/spark/", "org/nd4j/parameterserver/", "io/aeron/",
+                "ai/onnxruntime/")) {
+            assertFalse(entries.stream().anyMatch(e -> e.startsWith(prefix)), prefix + " is in the application jar");
+        }
+        assertFalse(entries.stream().anyMatch(e -> e.contains("onnxruntime")), "an ONNX Runtime native library");
+        // what export needs is there: the exporter and the ONNX protobuf classes ND4J ships
+        assertTrue(entries.contains("dev/sparkcnn/driver/export/onnx/OnnxExporter.class"));
+        assertTrue(entries.contains("onnx/Onnx$ModelProto.class"));
+    }
+
+    @Test
     void carriesExactlyTheOneNativeBuildTheBuildChose() {
         String prefix = "org/nd4j/linalg/cpu/nativecpu/bindings/";
         Set<String> platforms = entries.stream().filter(e -> e.startsWith(prefix))

@@ -28,6 +28,14 @@ public final class IdxFormat {
     static final int TYPE_UNSIGNED_BYTE = 0x08;
     private static final int BUFFER_BYTES = 64 * 1024;
 
+    /**
+     * A raw IDX file: its stream at the first byte (gzip or not), its name for messages and its
+     * length on disk, or -1 when unknown. With a known length the sizes the header declares are
+     * checked against it before anything is allocated.
+     */
+    public record Source(InputStream in, String name, long length) {
+    }
+
     private IdxFormat() {
     }
 
@@ -94,6 +102,14 @@ public final class IdxFormat {
      * decompressed, otherwise read as is. The result is always buffered (64 KiB).
      */
     public static InputStream open(InputStream raw, String fileName) {
+        return opened(raw, fileName).in();
+    }
+
+    /** An opened file: the stream to read (decompressed) and whether it was gzip. */
+    private record Opened(InputStream in, boolean gzip) {
+    }
+
+    private static Opened opened(InputStream raw, String fileName) {
         BufferedInputStream buffered = raw instanceof BufferedInputStream b ? b : new BufferedInputStream(raw, BUFFER_BYTES);
         try {
             buffered.mark(2);
@@ -101,9 +117,10 @@ public final class IdxFormat {
             int b1 = buffered.read();
             buffered.reset();
             if (b0 == 0x1f && b1 == 0x8b) {
-                return new BufferedInputStream(new GZIPInputStream(buffered, BUFFER_BYTES), BUFFER_BYTES);
+                return new Opened(new BufferedInputStream(new GZIPInputStream(buffered, BUFFER_BYTES), BUFFER_BYTES),
+                        true);
             }
-            return buffered;
+            return new Opened(buffered, false);
         } catch (IOException e) {
             throw failure(e, fileName);
         }
@@ -117,43 +134,7 @@ public final class IdxFormat {
      *                              1..4, a non-positive dimension, or a truncated header
      */
     public static IdxHeader readHeader(InputStream in, String fileName) {
-        byte[] magic = readHeaderBytes(in, fileName, 4, 0, "magic number");
-        if (magic[0] != 0 || magic[1] != 0) {
-            throw new InvalidDataException(fileName + ": bad magic number " + hex(magic)
-                    + " at byte offset 0, expected 0x00 0x00 <type> <rank>; this is not an IDX file (MNIST /"
-                    + " Fashion-MNIST format) — check the file or re-download it");
-        }
-        int type = magic[2] & 0xFF;
-        int rank = magic[3] & 0xFF;
-        if (type != TYPE_UNSIGNED_BYTE) {
-            throw new InvalidDataException(fileName + ": unsupported IDX element type " + String.format("0x%02X", type)
-                    + " (" + typeName(type) + ") at byte offset 2; only 0x08 (unsigned byte) is supported"
-                    + " — convert the data to 8-bit images and labels");
-        }
-        if (rank < 1 || rank > 4) {
-            throw new InvalidDataException(fileName + ": IDX rank " + rank + " at byte offset 3 is not in 1..4;"
-                    + " the header is corrupt or this is not an image or label file — re-download it");
-        }
-        byte[] dimBytes = readHeaderBytes(in, fileName, 4 * rank, 4, "rank-" + rank + " dimensions");
-        int[] dims = new int[rank];
-        long itemBytes = 1;
-        for (int i = 0; i < rank; i++) {
-            int p = 4 * i;
-            dims[i] = (dimBytes[p] & 0xFF) << 24 | (dimBytes[p + 1] & 0xFF) << 16
-                    | (dimBytes[p + 2] & 0xFF) << 8 | (dimBytes[p + 3] & 0xFF);
-            if (dims[i] <= 0) {
-                throw new InvalidDataException(fileName + ": dimension " + i + " (byte offset " + (4 + p) + ") is "
-                        + dims[i] + ", must be > 0; the header is corrupt — re-download the file");
-            }
-            if (i > 0) {
-                itemBytes *= dims[i];
-            }
-        }
-        if (itemBytes > Integer.MAX_VALUE) {
-            throw new InvalidDataException(fileName + ": one item of dims " + Arrays.toString(dims) + " would be "
-                    + itemBytes + " bytes, more than an image can hold; the header is corrupt — re-download the file");
-        }
-        return new IdxHeader(rank, dims, 4 + 4 * rank);
+        return IdxHeaders.read(in, fileName);
     }
 
     /**
@@ -166,10 +147,21 @@ public final class IdxFormat {
      * @return the shape, count and largest label
      */
     public static IdxSummary validatePair(InputStream images, String imagesName, InputStream labels, String labelsName) {
-        InputStream imageIn = open(images, imagesName);
-        InputStream labelIn = open(labels, labelsName);
+        return validatePair(new Source(images, imagesName, -1), new Source(labels, labelsName, -1));
+    }
+
+    /** As {@link #validatePair(InputStream, String, InputStream, String)}, checking declared sizes against lengths. */
+    public static IdxSummary validatePair(Source images, Source labels) {
+        String imagesName = images.name();
+        String labelsName = labels.name();
+        Opened imageFile = opened(images.in(), imagesName);
+        InputStream imageIn = imageFile.in();
+        Opened labelFile = opened(labels.in(), labelsName);
+        InputStream labelIn = labelFile.in();
         IdxHeader imageHeader = readHeader(imageIn, imagesName);
         IdxHeader labelHeader = readHeader(labelIn, labelsName);
+        IdxHeaders.checkDeclaredSize(imageHeader, images, imageFile.gzip());
+        IdxHeaders.checkDeclaredSize(labelHeader, labels, labelFile.gzip());
         checkPair(imageHeader, imagesName, labelHeader, labelsName);
         long n = imageHeader.count();
         try {
@@ -218,6 +210,18 @@ public final class IdxFormat {
      */
     public static void read(InputStream images, String imagesName, InputStream labels, String labelsName,
                             long firstRecord, long count, int numClasses, Consumer<ImageRecord> sink) {
+        read(new Source(images, imagesName, -1), new Source(labels, labelsName, -1), firstRecord, count, numClasses,
+                sink);
+    }
+
+    /**
+     * As {@link #read(InputStream, String, InputStream, String, long, long, int, Consumer)}, checking
+     * the declared sizes against the files' lengths first.
+     */
+    public static void read(Source images, Source labels, long firstRecord, long count, int numClasses,
+                            Consumer<ImageRecord> sink) {
+        String imagesName = images.name();
+        String labelsName = labels.name();
         if (firstRecord < 0 || count < 0) {
             throw new IllegalArgumentException(imagesName + ": record range must be non-negative, got first "
                     + firstRecord + ", count " + count);
@@ -225,10 +229,14 @@ public final class IdxFormat {
         if (numClasses < 1 || numClasses > 256) {
             throw new IllegalArgumentException("numClasses must be in 1..256 for a 1-byte label, got " + numClasses);
         }
-        InputStream imageIn = open(images, imagesName);
-        InputStream labelIn = open(labels, labelsName);
+        Opened imageFile = opened(images.in(), imagesName);
+        InputStream imageIn = imageFile.in();
+        Opened labelFile = opened(labels.in(), labelsName);
+        InputStream labelIn = labelFile.in();
         IdxHeader imageHeader = readHeader(imageIn, imagesName);
         IdxHeader labelHeader = readHeader(labelIn, labelsName);
+        IdxHeaders.checkDeclaredSize(imageHeader, images, imageFile.gzip());
+        IdxHeaders.checkDeclaredSize(labelHeader, labels, labelFile.gzip());
         checkPair(imageHeader, imagesName, labelHeader, labelsName);
         if (firstRecord + count > imageHeader.count()) {
             throw new InvalidDataException(imagesName + ": records " + firstRecord + ".." + (firstRecord + count - 1)
@@ -256,8 +264,8 @@ public final class IdxFormat {
                                 + numClasses + " classes (labels 0.." + (numClasses - 1) + "); the file is corrupt or"
                                 + " the class list is too short — check the class names or re-download the file");
                     }
-                    byte[] pixels = new byte[itemBytes];
-                    if (imageIn.readNBytes(pixels, 0, itemBytes) < itemBytes) {
+                    byte[] pixels = readItem(imageIn, itemBytes);
+                    if (pixels.length < itemBytes) {
                         throw shortItem(imagesName, imageHeader, record);
                     }
                     sink.accept(new ImageRecord(label, pixels));
@@ -267,6 +275,19 @@ public final class IdxFormat {
         } catch (IOException e) {
             throw failure(e, imagesName + " / " + labelsName);
         }
+    }
+
+    /**
+     * An item's bytes; a large item is read in steps, so a header declaring more than the file holds
+     * costs no more memory than the file's data.
+     */
+    private static byte[] readItem(InputStream in, int itemBytes) throws IOException {
+        if (itemBytes <= BUFFER_BYTES) {
+            byte[] item = new byte[itemBytes];
+            int got = in.readNBytes(item, 0, itemBytes);
+            return got == itemBytes ? item : Arrays.copyOf(item, got);
+        }
+        return in.readNBytes(itemBytes);
     }
 
     private static void checkPair(IdxHeader images, String imagesName, IdxHeader labels, String labelsName) {
@@ -319,46 +340,13 @@ public final class IdxFormat {
                 + " declared by the header; the file is truncated — re-download it");
     }
 
-    private static byte[] readHeaderBytes(InputStream in, String fileName, int length, int offset, String what) {
-        try {
-            byte[] bytes = in.readNBytes(length);
-            if (bytes.length < length) {
-                throw new InvalidDataException(fileName + ": truncated IDX header: file ends at byte offset "
-                        + (offset + bytes.length) + " inside the " + what + " (" + length + " bytes expected)"
-                        + " — the file is empty or cut off; re-download it");
-            }
-            return bytes;
-        } catch (IOException e) {
-            throw failure(e, fileName);
-        }
-    }
-
     /** Corrupt or truncated gzip data is a data problem; anything else is an I/O failure. */
-    private static RuntimeException failure(IOException e, String fileNames) {
+    static RuntimeException failure(IOException e, String fileNames) {
         if (e instanceof EOFException || e instanceof java.util.zip.ZipException) {
             return new InvalidDataException(fileNames + ": compressed data is corrupt or truncated (" + e.getMessage()
                     + "); re-download the file, or test it with gunzip -t", e);
         }
         return new UncheckedIOException(fileNames + ": read failed: " + e.getMessage(), e);
-    }
-
-    private static String typeName(int type) {
-        return switch (type) {
-            case 0x09 -> "signed byte";
-            case 0x0B -> "short";
-            case 0x0C -> "int";
-            case 0x0D -> "float";
-            case 0x0E -> "double";
-            default -> "unknown type";
-        };
-    }
-
-    private static String hex(byte[] bytes) {
-        StringBuilder s = new StringBuilder();
-        for (byte b : bytes) {
-            s.append(s.length() == 0 ? "" : " ").append(String.format("0x%02X", b & 0xFF));
-        }
-        return s.toString();
     }
 
     /**

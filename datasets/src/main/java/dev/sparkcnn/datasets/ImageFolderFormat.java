@@ -6,11 +6,9 @@ import java.awt.image.BufferedImage;
 import java.awt.image.DataBuffer;
 import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
-import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Locale;
-import javax.imageio.ImageIO;
 
 /**
  * Image folders: {@code <dir>/<class>/*.png|jpg|jpeg}, one sub-directory per class (classes in
@@ -21,10 +19,6 @@ import javax.imageio.ImageIO;
  */
 public final class ImageFolderFormat {
     public static final List<String> EXTENSIONS = List.of("png", "jpg", "jpeg");
-
-    static {
-        ImageIO.setUseCache(false); // decode in memory: no temporary files on executors
-    }
 
     private ImageFolderFormat() {
     }
@@ -42,7 +36,16 @@ public final class ImageFolderFormat {
      * @throws InvalidDataException if it does not decode or has another channel count
      */
     public static int channels(InputStream in, String fileName) {
-        int channels = read(in, fileName).getColorModel().getNumColorComponents();
+        return channels(in, fileName, BoundedImageReader.DEFAULT_MAX_PIXELS);
+    }
+
+    /**
+     * The colour channels (1 or 3) of an image file declaring at most {@code maxPixels} pixels.
+     *
+     * @throws InvalidDataException if it is too large, does not decode or has another channel count
+     */
+    public static int channels(InputStream in, String fileName, long maxPixels) {
+        int channels = read(in, fileName, maxPixels).getColorModel().getNumColorComponents();
         if (channels != 1 && channels != 3) {
             throw new InvalidDataException(fileName + ": has " + channels + " colour channels; only grey (1) and "
                     + "colour (3) images are supported — convert it");
@@ -57,7 +60,16 @@ public final class ImageFolderFormat {
      * @throws InvalidDataException if the file does not decode or has the wrong channel count
      */
     public static ImageRecord decode(InputStream in, String fileName, int label, int channels, int size) {
-        BufferedImage image = read(in, fileName);
+        return decode(in, fileName, label, channels, size, BoundedImageReader.DEFAULT_MAX_PIXELS);
+    }
+
+    /**
+     * As {@link #decode(InputStream, String, int, int, int)}, refusing before decoding an image that
+     * declares more than {@code maxPixels} pixels.
+     */
+    public static ImageRecord decode(InputStream in, String fileName, int label, int channels, int size,
+                                     long maxPixels) {
+        BufferedImage image = read(in, fileName, maxPixels);
         int found = image.getColorModel().getNumColorComponents();
         if (found != channels) {
             throw new InvalidDataException(fileName + ": has " + found + " colour channel" + (found == 1 ? "" : "s")
@@ -80,13 +92,13 @@ public final class ImageFolderFormat {
         return new ImageRecord(label, pixels);
     }
 
-    private static BufferedImage read(InputStream in, String fileName) {
+    private static BufferedImage read(InputStream in, String fileName, long maxPixels) {
         BufferedImage image;
         try {
-            image = ImageIO.read(in);
-        } catch (IOException | RuntimeException e) {
-            throw new InvalidDataException(fileName + ": not a readable image (" + e.getMessage() + "); the file is "
-                    + "corrupt or truncated — replace or remove it, or pass --on-bad-record skip", e);
+            image = BoundedImageReader.read(in, fileName, maxPixels);
+        } catch (InvalidDataException e) {
+            throw new InvalidDataException(e.getMessage() + " — replace or remove it, or pass --on-bad-record skip",
+                    e.getCause());
         }
         if (image == null) {
             throw new InvalidDataException(fileName + ": not a PNG or JPEG image (no decoder recognises it) — "

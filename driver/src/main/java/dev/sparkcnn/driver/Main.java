@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
         description = "Distributed data-parallel CNN training on Apache Spark.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, ReportCommand.class,
                 RetrainCommand.class, ModelsCommand.class, DataCommand.class, BenchCommand.class,
+                dev.sparkcnn.driver.cli.ExportCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main extends CommandGroup {
 

@@ -2,6 +2,7 @@ package dev.sparkcnn.kernels;
 
 import dev.sparkcnn.datasets.Augmentation;
 import dev.sparkcnn.datasets.ImageRecord;
+import dev.sparkcnn.kernels.model.ModelSpec;
 import java.util.Iterator;
 import java.util.Objects;
 

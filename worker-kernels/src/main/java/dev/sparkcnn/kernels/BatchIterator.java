@@ -2,6 +2,7 @@ package dev.sparkcnn.kernels;
 
 import dev.sparkcnn.datasets.ImageRecord;
 import dev.sparkcnn.datasets.Normalization;
+import dev.sparkcnn.kernels.model.ModelSpec;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;

@@ -64,7 +64,7 @@ public final class NativeRuntime {
      * no-op if this thread last applied the same count. The native engine uses it to run batch
      * slices, each on its share of the requested threads.
      */
-    static void applyThreads(int threads) {
+    public static void applyThreads(int threads) {
         int[] state = THREADS.get();
         if (state[1] != threads) {
             state[1] = threads;

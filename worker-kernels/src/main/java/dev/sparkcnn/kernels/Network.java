@@ -1,5 +1,7 @@
 package dev.sparkcnn.kernels;
 
+import dev.sparkcnn.kernels.model.ModelSpec;
+
 /**
  * A trainable classifier behind a flat-state seam: state in, k steps on batches, state out. This is
  * all strategies and the driver see of a model; which library computes the layers (the

@@ -1,38 +1,48 @@
 package dev.sparkcnn.kernels;
 
+import dev.sparkcnn.kernels.dl4j.Dl4jEngine;
+import dev.sparkcnn.kernels.model.ModelSpec;
+import dev.sparkcnn.kernels.nativeengine.NativeEngine;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
-/** Builds a {@link Network} for a spec on a named engine. */
+/** Builds a {@link Network} for a spec on a named engine: the registry of {@link Engine}s. */
 public final class NetworkFactory {
 
     /** Deeplearning4j's {@code MultiLayerNetwork} layers on ND4J. */
-    public static final String DL4J = Dl4jNetwork.ENGINE;
+    public static final String DL4J = Dl4jEngine.NAME;
 
     /** Hand-written layers calling libnd4j's (oneDNN) ops directly; the same state layout as {@link #DL4J}. */
-    public static final String NATIVE = NativeNetwork.ENGINE;
+    public static final String NATIVE = NativeEngine.NAME;
+
+    private static final Map<String, Engine> ENGINES = new LinkedHashMap<>();
+
+    static {
+        register(new Dl4jEngine());
+        register(new NativeEngine());
+    }
 
     private NetworkFactory() {
     }
 
+    private static void register(Engine engine) {
+        ENGINES.put(engine.name(), engine);
+    }
+
     /** The engine names {@link #create} accepts. */
     public static List<String> engines() {
-        return List.of(DL4J, NATIVE);
+        return List.copyOf(ENGINES.keySet());
     }
 
     /**
      * How an engine runs a batch of {@code batchSize} on a thread given {@code threads} native
-     * threads, for logs: engine {@code native} splits it into slices, one per thread (at least
-     * {@value NativeNetwork#MIN_SLICE} examples each); {@code dl4j} gives every op all threads.
+     * threads, for logs (see {@link Engine#describeThreads}).
+     *
+     * @throws IllegalArgumentException if the engine is unknown
      */
     public static String describeThreads(String engine, int batchSize, int threads) {
-        if (NATIVE.equals(engine)) {
-            int slices = NativeNetwork.slices(batchSize, threads);
-            if (slices > 1) {
-                return "batches of " + batchSize + " split into " + slices + " slices on " + slices
-                        + " threads, " + Math.max(1, threads / slices) + " native thread(s) each";
-            }
-        }
-        return "batches of " + batchSize + " whole, " + threads + " native thread(s) per op";
+        return engine(engine).describeThreads(batchSize, threads);
     }
 
     /**
@@ -41,13 +51,15 @@ public final class NetworkFactory {
      * @throws IllegalArgumentException if the engine is unknown
      */
     public static Network create(ModelSpec spec, String engine) {
-        if (DL4J.equals(engine)) {
-            return new Dl4jNetwork(spec);
+        return engine(engine).create(spec);
+    }
+
+    private static Engine engine(String name) {
+        Engine engine = name == null ? null : ENGINES.get(name);
+        if (engine == null) {
+            throw new IllegalArgumentException(
+                    "unknown engine '" + name + "'; known engines: " + String.join(", ", engines()));
         }
-        if (NATIVE.equals(engine)) {
-            return new NativeNetwork(spec);
-        }
-        throw new IllegalArgumentException(
-                "unknown engine '" + engine + "'; known engines: " + String.join(", ", engines()));
+        return engine;
     }
 }

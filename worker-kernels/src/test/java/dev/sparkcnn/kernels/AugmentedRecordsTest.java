@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import dev.sparkcnn.datasets.Augmentation;
 import dev.sparkcnn.datasets.ImageRecord;
 import dev.sparkcnn.datasets.Normalization;
+import dev.sparkcnn.kernels.model.ModelSpec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;

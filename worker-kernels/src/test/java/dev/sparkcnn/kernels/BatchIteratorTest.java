@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparkcnn.datasets.ImageRecord;
 import dev.sparkcnn.datasets.Normalization;
+import dev.sparkcnn.kernels.model.ModelSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;

@@ -1,6 +1,7 @@
 package dev.sparkcnn.kernels;
 
 import dev.sparkcnn.datasets.DatasetSpec;
+import dev.sparkcnn.kernels.model.ModelSpec;
 import java.util.Random;
 
 /**

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sparkcnn.kernels.model.ModelSpec;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;

@@ -2,18 +2,20 @@ package dev.sparkcnn.kernels;
 
 import dev.sparkcnn.datasets.ImageRecord;
 import dev.sparkcnn.datasets.Normalization;
+import dev.sparkcnn.kernels.model.ModelCatalogue;
+import dev.sparkcnn.kernels.model.ModelSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
 /** Small seeded image sets for tests. */
-final class TestImages {
+public final class TestImages {
 
     private TestImages() {
     }
 
     /** Uniform random pixels and labels. */
-    static List<ImageRecord> random(int count, int imageSize, int numClasses, long seed) {
+    public static List<ImageRecord> random(int count, int imageSize, int numClasses, long seed) {
         Random random = new Random(seed);
         List<ImageRecord> records = new ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -25,7 +27,7 @@ final class TestImages {
     }
 
     /** Two learnable classes: label 0 dark (pixels 0..99), label 1 bright (156..255), alternating. */
-    static List<ImageRecord> darkVsBright(int count, int imageSize, long seed) {
+    public static List<ImageRecord> darkVsBright(int count, int imageSize, long seed) {
         Random random = new Random(seed);
         List<ImageRecord> records = new ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -40,7 +42,7 @@ final class TestImages {
     }
 
     /** All records as batches for the spec, normalized with the model's default normalization. */
-    static List<Batch> batches(List<ImageRecord> records, int batchSize, ModelSpec spec) {
+    public static List<Batch> batches(List<ImageRecord> records, int batchSize, ModelSpec spec) {
         Normalization norm = ModelCatalogue.defaults(spec.model()).normalization(spec.channels());
         List<Batch> batches = new ArrayList<>();
         new BatchIterator(records.iterator(), batchSize, spec, norm).forEachRemaining(batches::add);

@@ -5,7 +5,7 @@ import dev.sparkcnn.kernels.Batch;
 import dev.sparkcnn.kernels.KernelBench;
 import dev.sparkcnn.kernels.KernelBench.ConvTiming;
 import dev.sparkcnn.kernels.KernelBench.Layer;
-import dev.sparkcnn.kernels.ModelSpec;
+import dev.sparkcnn.kernels.model.ModelSpec;
 import dev.sparkcnn.kernels.NativeRuntime;
 import dev.sparkcnn.kernels.Network;
 import dev.sparkcnn.kernels.NetworkFactory;

@@ -3,7 +3,8 @@ package dev.sparkcnn.driver.cli;
 import dev.sparkcnn.driver.bench.KernelsBenchmark;
 import dev.sparkcnn.driver.bench.ScalingBenchmark;
 import dev.sparkcnn.driver.config.ConfigException;
-import dev.sparkcnn.kernels.ModelCatalogue;
+import dev.sparkcnn.driver.config.StrategyFields;
+import dev.sparkcnn.kernels.model.ModelCatalogue;
 import dev.sparkcnn.kernels.NetworkFactory;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +16,8 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks: kernels (one process, no "
         + "Spark), scaling (one process vs Spark tasks vs executor JVMs) and strategies (parameter averaging on "
         + "the driver or by all-reduce vs gradient sharing).",
-        subcommands = {BenchCommand.Kernels.class, BenchCommand.Scaling.class, BenchCommand.Strategies.class})
+        subcommands = {BenchCommand.Kernels.class, BenchCommand.Scaling.class, BenchCommand.Strategies.class,
+                ExchangeCommand.class, ProjectCommand.class})
 public final class BenchCommand extends CommandGroup {
 
     /** {@code sparkcnn bench kernels}: GEMM, per-layer conv and whole-network training throughput. */
@@ -128,7 +130,8 @@ public final class BenchCommand extends CommandGroup {
                 description = "Heap of each local-cluster executor (default: ${DEFAULT-VALUE}).")
         int executorMemoryMb;
 
-        @Option(names = "--averaging-frequency", paramLabel = "K", defaultValue = "5",
+        @Option(names = "--averaging-frequency", paramLabel = "K",
+                defaultValue = "" + StrategyFields.DEFAULT_AVERAGING_FREQUENCY,
                 description = "Local steps per round, also the single process's (default: ${DEFAULT-VALUE}).")
         int averagingFrequency;
 
@@ -175,11 +178,13 @@ public final class BenchCommand extends CommandGroup {
         @Option(names = "--epochs", paramLabel = "N", defaultValue = "5", description = "Default: ${DEFAULT-VALUE}.")
         int epochs;
 
-        @Option(names = "--averaging-frequency", paramLabel = "K", defaultValue = "5",
+        @Option(names = "--averaging-frequency", paramLabel = "K",
+                defaultValue = "" + StrategyFields.DEFAULT_AVERAGING_FREQUENCY,
                 description = "Parameter averaging's K (default: ${DEFAULT-VALUE}).")
         int averagingFrequency;
 
-        @Option(names = "--threshold-density", paramLabel = "D", defaultValue = "0.03",
+        @Option(names = "--threshold-density", paramLabel = "D",
+                defaultValue = "" + StrategyFields.DEFAULT_THRESHOLD_DENSITY,
                 description = "Threshold exchange's density (default: ${DEFAULT-VALUE}).")
         double density;
 

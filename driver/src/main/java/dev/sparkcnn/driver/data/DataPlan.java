@@ -1,5 +1,6 @@
 package dev.sparkcnn.driver.data;
 
+import dev.sparkcnn.driver.config.Storage;
 import dev.sparkcnn.driver.fs.HadoopConf;
 import dev.sparkcnn.datasets.ImageRecord;
 import dev.sparkcnn.datasets.TrainTestSplit;
@@ -8,13 +9,14 @@ import java.util.BitSet;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.util.LongAccumulator;
 
 /**
- * The RDDs of one run. Executors read their slices of the files directly; the records are cached
- * once as uint8 {@link ImageRecord}s; the train and test RDDs are views of that cache through the
+ * The RDDs of one run. Executors read their slices of the files directly; the records are kept
+ * as serialized uint8 {@link ImageRecord}s as {@link Storage} says (memory, memory and disk, or
+ * not at all); the train and test RDDs are views of that cache through the
  * seeded per-partition split, which depends only on (seed, partition, position in partition).
  */
 public final class DataPlan {
@@ -50,13 +52,21 @@ public final class DataPlan {
      */
     public static DataPlan create(JavaSparkContext sc, HadoopConf hadoop, LocatedDataset dataset, int partitions,
                                   double testFraction, long seed, boolean skipBadImages) {
+        return create(sc, hadoop, dataset, partitions, testFraction, seed, skipBadImages, Storage.DEFAULT);
+    }
+
+    /** As above, keeping the records as {@code storage} says ({@link Storage#NONE}: re-read on every pass). */
+    public static DataPlan create(JavaSparkContext sc, HadoopConf hadoop, LocatedDataset dataset, int partitions,
+                                  double testFraction, long seed, boolean skipBadImages, Storage storage) {
         List<Slice> slices = Slice.plan(dataset.trainFiles(), partitions);
         LongAccumulator skipped = sc.sc().longAccumulator("sparkcnn skipped records");
         SliceReader reader = (skipBadImages ? SliceReader.skippingBadImages(hadoop, dataset, skipped)
                 : SliceReader.of(hadoop, dataset)).broadcastConf(sc);
-        JavaRDD<ImageRecord> records = read(sc, reader, slices)
-                .persist(StorageLevel.MEMORY_ONLY())
-                .setName("sparkcnn records (" + dataset.format() + ", " + partitions + " partitions)");
+        JavaRDD<ImageRecord> records = read(sc, reader, slices);
+        if (storage != Storage.NONE) {
+            records = records.persist(level(storage));
+        }
+        records = records.setName("sparkcnn records (" + dataset.format() + ", " + partitions + " partitions)");
         return new DataPlan(dataset, slices, testFraction, seed, records, reader, skipped);
     }
 
@@ -157,5 +167,14 @@ public final class DataPlan {
     /** Drops the cached records. */
     public void release() {
         records.unpersist(false);
+    }
+
+    /** Spark's storage level of a {@link Storage} (serialized: records are small uint8 arrays). */
+    static StorageLevel level(Storage storage) {
+        return switch (storage) {
+            case MEMORY -> StorageLevel.MEMORY_ONLY_SER();
+            case MEMORY_AND_DISK -> StorageLevel.MEMORY_AND_DISK_SER();
+            case NONE -> StorageLevel.NONE();
+        };
     }
 }

@@ -1,5 +1,6 @@
 package dev.sparkcnn.driver.data;
 
+import dev.sparkcnn.datasets.format.DataFile;
 import dev.sparkcnn.driver.fs.HadoopConf;
 import dev.sparkcnn.datasets.DatasetSpec;
 import dev.sparkcnn.datasets.DatasetStatistics;

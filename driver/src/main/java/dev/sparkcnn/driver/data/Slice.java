@@ -1,5 +1,6 @@
 package dev.sparkcnn.driver.data;
 
+import dev.sparkcnn.datasets.format.DataFile;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,15 +1,15 @@
 package dev.sparkcnn.driver.data;
 
-import dev.sparkcnn.driver.fs.HadoopConf;
-import dev.sparkcnn.datasets.Cifar100Format;
-import dev.sparkcnn.datasets.CifarFormat;
 import dev.sparkcnn.datasets.DatasetSpec;
-import dev.sparkcnn.datasets.ImageFolderFormat;
-import dev.sparkcnn.datasets.InvalidDataException;
-import dev.sparkcnn.datasets.IdxFormat;
 import dev.sparkcnn.datasets.ImageRecord;
+import dev.sparkcnn.datasets.InvalidDataException;
+import dev.sparkcnn.datasets.format.DataFile;
+import dev.sparkcnn.datasets.format.DatasetFormat;
+import dev.sparkcnn.datasets.format.DatasetFormats;
+import dev.sparkcnn.datasets.format.FormatOptions;
+import dev.sparkcnn.datasets.format.RecordSink;
+import dev.sparkcnn.driver.fs.HadoopConf;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -32,18 +32,16 @@ public final class SliceReader implements Serializable {
     private final transient HadoopConf hadoop; // in the driver; executors use shared (a broadcast) when set
     private final Broadcast<HadoopConf> shared;
     private final String format;
-    private final Cifar100Format.LabelSet labelSet;
+    private final FormatOptions options;
     private final DatasetSpec spec;
-    private final int numClasses;
     private final LongAccumulator skipped;
 
     private SliceReader(HadoopConf hadoop, LocatedDataset dataset, LongAccumulator skipped) {
         this.hadoop = hadoop;
         this.shared = null;
         this.format = dataset.format();
-        this.labelSet = dataset.labelSet() == null ? null : Cifar100Format.LabelSet.parse(dataset.labelSet());
+        this.options = dataset.options();
         this.spec = dataset.spec();
-        this.numClasses = spec.numClasses();
         this.skipped = skipped;
     }
 
@@ -51,9 +49,8 @@ public final class SliceReader implements Serializable {
         this.hadoop = reader.hadoop;
         this.shared = shared;
         this.format = reader.format;
-        this.labelSet = reader.labelSet;
+        this.options = reader.options;
         this.spec = reader.spec;
-        this.numClasses = reader.numClasses;
         this.skipped = reader.skipped;
     }
 
@@ -102,49 +99,30 @@ public final class SliceReader implements Serializable {
 
     /** Streams the slice's records to {@code out} in order, holding none of them. */
     public void forEach(Slice slice, Consumer<ImageRecord> out) {
+        DatasetFormat reader = DatasetFormats.get(format);
+        HadoopDataFileSystem fs = new HadoopDataFileSystem(hadoop());
+        RecordSink sink = skipped == null ? out::accept : new SkippingSink(out, skipped);
         for (Slice.Segment s : slice.segments()) {
             DataFile f = s.file();
             try {
-                if ("cifar10".equals(format)) {
-                    try (InputStream in = hadoop().open(f.path())) {
-                        CifarFormat.read(in, f.path(), s.first(), s.count(), numClasses, out);
-                    }
-                } else if ("images".equals(format)) {
-                    readImage(f, out);
-                } else if ("cifar100".equals(format)) {
-                    try (InputStream in = hadoop().open(f.path())) {
-                        Cifar100Format.read(in, f.path(), s.first(), s.count(), labelSet, numClasses, out);
-                    }
-                } else {
-                    try (InputStream images = hadoop().open(f.path()); InputStream labels = hadoop().open(f.labelsPath())) {
-                        IdxFormat.read(images, f.path(), labels, f.labelsPath(), s.first(), s.count(), numClasses,
-                                out);
-                    }
-                }
+                reader.read(fs, spec, options, f, s.first(), s.count(), sink);
             } catch (IOException e) {
                 throw new UncheckedIOException(f.path() + ": read failed: " + e.getMessage(), e);
             }
         }
     }
 
-    private void readImage(DataFile f, Consumer<ImageRecord> out) throws IOException {
-        String path = f.path();
-        String folder = path.substring(0, path.lastIndexOf('/'));
-        int label = spec.classNames().indexOf(folder.substring(folder.lastIndexOf('/') + 1));
-        if (label < 0) {
-            throw new IllegalStateException(path + ": not in a class folder of " + spec.classNames());
+    /** Passes records on; counts and logs a bad stand-alone record instead of failing. */
+    private record SkippingSink(Consumer<ImageRecord> out, LongAccumulator skipped) implements RecordSink {
+        @Override
+        public void accept(ImageRecord record) {
+            out.accept(record);
         }
-        ImageRecord record;
-        try (InputStream in = hadoop().open(path)) {
-            record = ImageFolderFormat.decode(in, path, label, spec.channels(), spec.height());
-        } catch (InvalidDataException e) {
-            if (skipped == null) {
-                throw e;
-            }
+
+        @Override
+        public void badRecord(InvalidDataException e) {
             LOG.warn("skipping a bad image (--on-bad-record skip): {}", e.getMessage());
             skipped.add(1);
-            return;
         }
-        out.accept(record);
     }
 }

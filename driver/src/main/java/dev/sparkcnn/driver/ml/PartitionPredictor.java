@@ -4,7 +4,7 @@ import dev.sparkcnn.datasets.InvalidDataException;
 import dev.sparkcnn.driver.train.TaskNetworks;
 import dev.sparkcnn.driver.train.TrainingRun;
 import dev.sparkcnn.kernels.Batch;
-import dev.sparkcnn.kernels.ModelSpec;
+import dev.sparkcnn.kernels.model.ModelSpec;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;

@@ -1,5 +1,7 @@
 package dev.sparkcnn.driver.predict;
 
+import dev.sparkcnn.datasets.BoundedImageReader;
+import dev.sparkcnn.datasets.InvalidDataException;
 import dev.sparkcnn.driver.config.ConfigException;
 import java.awt.Graphics2D;
 import java.awt.geom.AffineTransform;
@@ -33,12 +35,19 @@ public final class Pictures {
      *                         colour channels differ from {@code channels}
      */
     public static byte[] decode(InputStream in, String name, int channels, int height, int width) {
+        return decode(in, name, channels, height, width, BoundedImageReader.DEFAULT_MAX_PIXELS);
+    }
+
+    /**
+     * As {@link #decode(InputStream, String, int, int, int)}, refusing before decoding an image whose
+     * header declares more than {@code maxPixels} pixels.
+     */
+    public static byte[] decode(InputStream in, String name, int channels, int height, int width, long maxPixels) {
         BufferedImage image;
         try {
-            image = ImageIO.read(in);
-        } catch (IOException e) {
-            throw new ConfigException(name + ": cannot decode the image: " + e.getMessage()
-                    + "; give a PNG or JPEG file");
+            image = BoundedImageReader.read(in, name, maxPixels);
+        } catch (InvalidDataException e) {
+            throw new ConfigException(e.getMessage());
         }
         if (image == null) {
             throw new ConfigException(name + ": not an image this build can decode; give a PNG or JPEG file");

@@ -1,6 +1,6 @@
 package dev.sparkcnn.driver.registry;
 
-import dev.sparkcnn.driver.data.DataFile;
+import dev.sparkcnn.datasets.format.DataFile;
 import dev.sparkcnn.driver.fs.HadoopConf;
 import dev.sparkcnn.driver.data.LocatedDataset;
 import java.io.IOException;

@@ -3,7 +3,7 @@ package dev.sparkcnn.driver.store;
 import dev.sparkcnn.datasets.DatasetSpec;
 import dev.sparkcnn.driver.config.TrainingConfig;
 import dev.sparkcnn.driver.train.RoundStats;
-import dev.sparkcnn.kernels.ModelSpec;
+import dev.sparkcnn.kernels.model.ModelSpec;
 import dev.sparkcnn.kernels.ModelState;
 import java.util.List;
 

@@ -2,7 +2,7 @@ package dev.sparkcnn.driver.store;
 
 import dev.sparkcnn.datasets.DatasetSpec;
 import dev.sparkcnn.datasets.InvalidDataException;
-import dev.sparkcnn.kernels.ModelSpec;
+import dev.sparkcnn.kernels.model.ModelSpec;
 
 /**
  * Upper bounds on the sizes {@code model.json} and {@code checkpoint.json} declare, checked as soon

@@ -2,7 +2,7 @@ package dev.sparkcnn.driver.store;
 
 import dev.sparkcnn.datasets.DatasetSpec;
 import dev.sparkcnn.datasets.Normalization;
-import dev.sparkcnn.kernels.ModelSpec;
+import dev.sparkcnn.kernels.model.ModelSpec;
 import dev.sparkcnn.kernels.ModelState;
 
 /**

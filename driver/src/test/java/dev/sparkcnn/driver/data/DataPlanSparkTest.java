@@ -1,5 +1,7 @@
 package dev.sparkcnn.driver.data;
 
+import dev.sparkcnn.datasets.format.DataFile;
+import dev.sparkcnn.driver.SparkTest;
 import dev.sparkcnn.driver.fs.HadoopConf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -16,12 +18,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The data plan on a real local Spark: reading, partitioning and the seeded split. */
+@SparkTest
 class DataPlanSparkTest {
     @TempDir
     static Path tmp;
@@ -30,17 +32,13 @@ class DataPlanSparkTest {
     private static LocatedDataset dataset;
 
     @BeforeAll
-    static void start() {
+    static void start(JavaSparkContext spark) {
         TestData.cifar(tmp.resolve("d"), 3, 101, 17);
-        sc = TestData.spark();
+        sc = spark;
         hadoop = new HadoopConf(sc.hadoopConfiguration());
         dataset = new DatasetLocator(hadoop).locate(tmp.resolve("d").toString(), null);
     }
 
-    @AfterAll
-    static void stop() {
-        sc.stop();
-    }
 
     @Test
     void locatesFormatFilesAndCounts() {
@@ -131,8 +129,7 @@ class DataPlanSparkTest {
 
     @Test
     void testRecordsReadInOneProcessAreTheHeldOutSplitOrTheTestFiles() throws Exception {
-        LocatedDataset noTestFiles = new LocatedDataset(dataset.format(), dataset.labelSet(), dataset.spec(), dataset.trainFiles(),
-                List.of());
+        LocatedDataset noTestFiles = dataset.withoutTestFiles();
         TestRecords heldOut = new TestRecords(hadoop, noTestFiles, 3, 0.25, 11);
         List<ImageRecord> viaSpark = DataPlan.create(sc, hadoop, noTestFiles, 3, 0.25, 11).test().collect();
         assertEquals(viaSpark.size(), heldOut.count());

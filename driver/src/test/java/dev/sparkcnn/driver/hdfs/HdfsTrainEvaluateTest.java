@@ -1,5 +1,6 @@
 package dev.sparkcnn.driver.hdfs;
 
+import dev.sparkcnn.driver.SparkTest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * data node) reached only through {@code hdfs://} URIs, so no code path can fall back to
  * java.io files.
  */
+@SparkTest
 class HdfsTrainEvaluateTest {
     @TempDir
     static Path tmp;

@@ -1,5 +1,6 @@
 package dev.sparkcnn.driver.jobs;
 
+import dev.sparkcnn.driver.SparkTest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * once a checkpoint exists; {@code train --resume} then finishes the run, and the model equals an
  * uninterrupted run's, with every round done exactly once.
  */
+@SparkTest
 class DriverLossTest {
     private static final HadoopConf HADOOP = new HadoopConf(new Configuration());
     @TempDir

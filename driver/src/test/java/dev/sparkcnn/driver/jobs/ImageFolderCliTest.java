@@ -1,5 +1,6 @@
 package dev.sparkcnn.driver.jobs;
 
+import dev.sparkcnn.driver.SparkTest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Training on an image folder on local[2]: images decoded and resized on the executors; one bad
  * file fails the run by default and is skipped and counted with {@code --on-bad-record skip}.
  */
+@SparkTest
 class ImageFolderCliTest {
     @TempDir
     Path tmp;

@@ -1,5 +1,6 @@
 package dev.sparkcnn.driver.jobs;
 
+import dev.sparkcnn.driver.SparkTest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * restarted from the last checkpoint and the run ends as an undisturbed one; without restarts the
  * failure stands.
  */
+@SparkTest
 class RestartTest {
     private static final HadoopConf HADOOP = new HadoopConf(new Configuration());
     @TempDir

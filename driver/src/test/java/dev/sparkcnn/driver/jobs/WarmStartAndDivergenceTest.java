@@ -1,5 +1,6 @@
 package dev.sparkcnn.driver.jobs;
 
+import dev.sparkcnn.driver.SparkTest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Warm start ({@code --init-from}, {@code --lr-factor}), a diverging run, and the checks of {@code --resume}. */
+@SparkTest
 class WarmStartAndDivergenceTest {
     private static final HadoopConf HADOOP = new HadoopConf(new Configuration());
     @TempDir

@@ -1,5 +1,6 @@
 package dev.sparkcnn.driver.ml;
 
+import dev.sparkcnn.driver.SparkTest;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.regexp_extract;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -40,12 +41,12 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The Spark ML API on local[2]: a Pipeline learns the generated set, survives save/load, rejects bad input. */
+@SparkTest
 class CnnClassifierSparkTest {
     @TempDir
     static Path tmp;
@@ -56,8 +57,8 @@ class CnnClassifierSparkTest {
     private static PipelineModel fitted;
 
     @BeforeAll
-    static void fitOnce() {
-        sc = TestData.spark();
+    static void fitOnce(JavaSparkContext context) {
+        sc = context;
         spark = SparkSession.builder().getOrCreate();
         train = generate(2000, 1);
         test = generate(400, 2);
@@ -66,10 +67,6 @@ class CnnClassifierSparkTest {
         fitted = new Pipeline().setStages(new PipelineStage[] {cnn}).fit(binary(train, 2));
     }
 
-    @AfterAll
-    static void stop() {
-        sc.stop();
-    }
 
     @Test
     void pipelineLearnsTheGeneratedSetAndSaveLoadGivesIdenticalProbabilities() throws IOException {

@@ -67,6 +67,24 @@ class PicturesTest {
         assertTrue(m.startsWith("n.png: not an image"), m);
     }
 
+    /** A 4 KB PNG whose header declares 20000 x 20000 pixels (1.6 GB decoded) is refused before decoding. */
+    @Test
+    void anImageDeclaringTooManyPixelsIsRefusedBeforeDecoding() {
+        byte[] png = Pictures.png(Pictures.toImage(rgb, 3, 32, 32));
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(png);
+        b.putInt(16, 20000).putInt(20, 20000); // IHDR width and height, then its CRC
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(png, 12, 17);
+        b.putInt(29, (int) crc.getValue());
+        String m = assertThrows(ConfigException.class,
+                () -> Pictures.decode(new ByteArrayInputStream(png), "huge.png", 3, 32, 32)).getMessage();
+        assertTrue(m.startsWith("huge.png: its header declares 20000 x 20000 = 400000000 pixels, more than the limit "
+                + "of 16777216 (--max-image-pixels)"), m);
+        m = assertThrows(ConfigException.class, () -> Pictures.decode(new ByteArrayInputStream(
+                Pictures.png(Pictures.toImage(rgb, 3, 32, 32))), "x.png", 3, 32, 32, 1000)).getMessage();
+        assertTrue(m.contains("32 x 32 = 1024 pixels, more than the limit of 1000"), m);
+    }
+
     @Test
     void aPictureIsWrittenWholeOrNotAtAll(@TempDir Path tmp) throws Exception {
         Prediction p = new Prediction(new float[] {0.1f, 0.7f, 0.2f}, 2);

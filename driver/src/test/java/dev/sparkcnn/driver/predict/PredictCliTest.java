@@ -1,5 +1,6 @@
 package dev.sparkcnn.driver.predict;
 
+import dev.sparkcnn.driver.SparkTest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code predict} on a model trained here on generated data (local[2], seconds): an exported test
  * image gets its class, the same as the record itself; bad inputs are exit 2 naming the file.
  */
+@SparkTest
 class PredictCliTest {
     /** The test record used; the deterministic training below classifies it correctly. */
     private static final int INDEX = 0;

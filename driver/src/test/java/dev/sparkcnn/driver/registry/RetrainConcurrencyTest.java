@@ -1,5 +1,6 @@
 package dev.sparkcnn.driver.registry;
 
+import dev.sparkcnn.driver.SparkTest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * complete, a champion that is one of them, no staging directory, and exit codes a scheduler
  * understands (promoted or kept, never failed).
  */
+@SparkTest
 class RetrainConcurrencyTest {
     @TempDir
     Path tmp;

@@ -1,5 +1,6 @@
 package dev.sparkcnn.driver.registry;
 
+import dev.sparkcnn.driver.SparkTest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * promoting a better challenger, the better challenger promoted, a challenger kept out by the
  * margin, and the models commands on the result.
  */
+@SparkTest
 class RetrainSparkTest {
     @TempDir
     Path tmp;

@@ -10,7 +10,7 @@ import dev.sparkcnn.datasets.InvalidDataException;
 import dev.sparkcnn.datasets.Normalization;
 import dev.sparkcnn.driver.config.Json;
 import dev.sparkcnn.driver.fs.HadoopConf;
-import dev.sparkcnn.kernels.ModelSpec;
+import dev.sparkcnn.kernels.model.ModelSpec;
 import dev.sparkcnn.kernels.ModelState;
 import java.io.DataOutputStream;
 import java.io.RandomAccessFile;

@@ -9,7 +9,7 @@ import dev.sparkcnn.driver.config.TrainingConfig;
 import dev.sparkcnn.driver.fs.HadoopConf;
 import dev.sparkcnn.driver.fuzz.FuzzRunner;
 import dev.sparkcnn.driver.fuzz.Mutator;
-import dev.sparkcnn.kernels.ModelSpec;
+import dev.sparkcnn.kernels.model.ModelSpec;
 import dev.sparkcnn.kernels.ModelState;
 import java.nio.file.Files;
 import java.nio.file.Path;

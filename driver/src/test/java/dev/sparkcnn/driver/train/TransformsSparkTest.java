@@ -1,5 +1,6 @@
 package dev.sparkcnn.driver.train;
 
+import dev.sparkcnn.driver.SparkTest;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,8 +17,8 @@ import dev.sparkcnn.driver.fs.HadoopConf;
 import dev.sparkcnn.driver.data.LocatedDataset;
 import dev.sparkcnn.driver.eval.Evaluation;
 import dev.sparkcnn.driver.eval.EvaluationReport;
-import dev.sparkcnn.kernels.ModelCatalogue;
-import dev.sparkcnn.kernels.ModelSpec;
+import dev.sparkcnn.kernels.model.ModelCatalogue;
+import dev.sparkcnn.kernels.model.ModelSpec;
 import dev.sparkcnn.kernels.ModelState;
 import dev.sparkcnn.kernels.Network;
 import dev.sparkcnn.kernels.NetworkFactory;
@@ -27,7 +28,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * reference does, augmentation costs no accuracy on the generated set, and the distributed
  * dataset statistics equal a single-process count.
  */
+@SparkTest
 class TransformsSparkTest {
     @TempDir
     static Path tmp;
@@ -44,15 +45,11 @@ class TransformsSparkTest {
     private static HadoopConf hadoop;
 
     @BeforeAll
-    static void start() {
-        sc = TestData.spark();
+    static void start(JavaSparkContext spark) {
+        sc = spark;
         hadoop = new HadoopConf(sc.hadoopConfiguration());
     }
 
-    @AfterAll
-    static void stop() {
-        sc.stop();
-    }
 
     @Test
     void bothStrategiesAugmentExactlyAsTheSingleProcessTrainer() {
@@ -62,18 +59,18 @@ class TransformsSparkTest {
         ModelSpec spec = new ModelSpec("simple-cnn", 3, 32, 32, 10, 0.05, 11, "sgd");
         Normalization norm = ModelCatalogue.defaults("simple-cnn").normalization(3);
         // one round per epoch, so both strategies run the same schedule as LocalTrainer
-        TrainingRun augmented = new TrainingRun(spec, "native", norm, batch, steps, 2, 5, 1,
+        TrainingRun augmented = new TrainingRun(spec, "native", norm, batch, 2, 5, 1,
                 Augmentation.parse("flip,crop,rotate"));
-        TrainingRun plain = new TrainingRun(spec, "native", norm, batch, steps, 2, 5, 1);
+        TrainingRun plain = new TrainingRun(spec, "native", norm, batch, 2, 5, 1);
         ModelState initial = initial(spec);
 
-        ModelState reference = LocalTrainer.train(records, 0, initial, augmented);
-        ModelState averaged = new ParameterAveraging().fit(sc, sc.parallelize(records, 1), records.size(), initial,
+        ModelState reference = LocalTrainer.train(records, 0, initial, augmented, steps);
+        ModelState averaged = new ParameterAveraging(steps).fit(sc, sc.parallelize(records, 1), records.size(), initial,
                 augmented, (s, total, state) -> { }).state();
         ModelState shared = new GradientSharing(new Exchange.Options(Exchange.DENSE, 1, false)).fit(sc,
                 sc.parallelize(records, 1), records.size(), initial, augmented, (s, total, state) -> { }).state();
 
-        assertTrue(reference.maxAbsDifference(LocalTrainer.train(records, 0, initial, plain)) > 1e-3,
+        assertTrue(reference.maxAbsDifference(LocalTrainer.train(records, 0, initial, plain, steps)) > 1e-3,
                 "augmentation changes what is learnt");
         double pa = reference.maxAbsDifference(averaged);
         double gs = reference.maxAbsDifference(shared);
@@ -91,10 +88,10 @@ class TransformsSparkTest {
         double[] accuracy = new double[2];
         double[] seconds = new double[2];
         for (int i = 0; i < 2; i++) {
-            TrainingRun run = new TrainingRun(spec, "native", norm, 64, 5, 3, 11, 1,
+            TrainingRun run = new TrainingRun(spec, "native", norm, 64, 3, 11, 1,
                     i == 0 ? Augmentation.NONE : Augmentation.parse("flip,crop"));
             long t0 = System.nanoTime();
-            TrainingResult result = new ParameterAveraging().fit(sc, plan.train(), plan.trainCounts()[0],
+            TrainingResult result = new ParameterAveraging(5).fit(sc, plan.train(), plan.trainCounts()[0],
                     initial(spec), run, (s, total, state) -> { });
             seconds[i] = (System.nanoTime() - t0) / 1e9;
             accuracy[i] = EvaluationReport.of(Evaluation.countsPerPartition(sc, plan.test(), result.state(), run),

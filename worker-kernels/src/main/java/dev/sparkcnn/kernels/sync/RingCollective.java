@@ -1,25 +1,28 @@
 package dev.sparkcnn.kernels.sync;
 
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.BufferedOutputStream;
-import java.io.UncheckedIOException;
+import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@link Collective} over direct TCP connections arranged in a ring: each member sends to the
@@ -27,50 +30,59 @@ import java.util.function.BooleanSupplier;
  * algorithm (reduce-scatter, then all-gather of the reduced chunks: each member sends
  * 2(N-1)/N of the vector); all-gather passes each message N-1 hops around the ring.
  *
- * <p>Connections are authenticated with a token the members share (the driver draws it per round
- * and ships it in the task closure); the traffic itself is not encrypted. Reads wake every
- * {@link #POLL} to check the cancellation hook, so a task that Spark kills stops promptly, and a
- * member that stops sending for longer than the timeout is reported by rank and address.
+ * <p>Each connection is mutually authenticated ({@link Handshake}, keyed by the run's secret and
+ * bound to the round, attempt and ranks) and, when the run's secret says so, its traffic is
+ * encrypted ({@link SealedFrames}). The listening socket admits connections concurrently
+ * ({@link Admissions}) until the collective is closed, so strangers are refused and logged without
+ * holding up the ring. Every wait is bounded and checks the cancellation hook: a member whose
+ * neighbour stops sending or reading for longer than the timeout fails, naming it. Received
+ * messages are checked before use: lengths, and finite values for all-reduce.
  */
 public final class RingCollective implements Collective {
-
-    private static final int MAGIC = 0x53434e52; // "SCNR"
-    private static final Duration POLL = Duration.ofMillis(500);
+    private static final Logger LOG = LoggerFactory.getLogger(RingCollective.class);
+    private static final String PURPOSE = "ring";
+    static final Duration HANDSHAKE_LIMIT = Duration.ofSeconds(10);
+    /** The longest all-gather message accepted from a neighbour. */
+    static final int MAX_MESSAGE = 1 << 29;
+    private static final long POLL_MILLIS = PatientInput.POLL.toMillis();
 
     private final int rank;
     private final int size;
     private final List<InetSocketAddress> members;
     private final long timeoutMillis;
     private final BooleanSupplier cancelled;
-    private final Socket toNext;
-    private final Socket fromPrevious;
-    private final DataOutputStream out;
-    private final DataInputStream in;
+    private final Admissions admissions;
+    private final RingJoin.Link toNext;
+    private final RingJoin.Link fromPrevious;
+    private final SealedFrames.Writer writer;
+    private final SealedFrames.Reader reader;
+    private final boolean encrypted;
     private final ExecutorService sender;
     private long bytesSent;
     private boolean closed;
 
     private RingCollective(int rank, List<InetSocketAddress> members, Duration timeout, BooleanSupplier cancelled,
-                           Socket toNext, Socket fromPrevious) throws IOException {
+                           Admissions admissions, RingJoin.Link toNext, RingJoin.Link fromPrevious) {
         this.rank = rank;
         this.size = members.size();
         this.members = List.copyOf(members);
         this.timeoutMillis = timeout.toMillis();
         this.cancelled = cancelled;
+        this.admissions = admissions;
         this.toNext = toNext;
         this.fromPrevious = fromPrevious;
+        this.encrypted = toNext != null && toNext.key() != null;
         if (toNext != null) {
-            this.out = new DataOutputStream(new BufferedOutputStream(toNext.getOutputStream(), 1 << 16));
-            this.in = new DataInputStream(fromPrevious.getInputStream());
-            fromPrevious.setSoTimeout((int) POLL.toMillis());
+            this.writer = new SealedFrames.Writer(toNext.out(), toNext.key());
+            this.reader = new SealedFrames.Reader(fromPrevious.in(), fromPrevious.key(), describe(previous()));
             this.sender = Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "sparkcnn-ring-send-" + rank);
                 t.setDaemon(true);
                 return t;
             });
         } else {
-            this.out = null;
-            this.in = null;
+            this.writer = null;
+            this.reader = null;
             this.sender = null;
         }
     }
@@ -78,102 +90,59 @@ public final class RingCollective implements Collective {
     /** A server socket on an ephemeral port of {@code host}, for the members to connect to. */
     public static ServerSocket listen(String host) throws IOException {
         ServerSocket server = new ServerSocket();
-        server.bind(new InetSocketAddress(host, 0));
+        server.bind(new InetSocketAddress(host, 0), 64);
         return server;
     }
 
     /**
-     * Joins the ring: connects to the next member, accepts the previous one on {@code server}
-     * (which is closed afterwards), and checks both present the shared token.
+     * Joins the ring: admits connections on {@code server} (which the collective owns and closes)
+     * until the previous member has authenticated, and connects to the next member and
+     * authenticates with it.
      *
-     * @param rank      this member's rank
-     * @param members   every member's listening address, indexed by rank
-     * @param server    this member's listening socket (its address is {@code members.get(rank)})
-     * @param token     the secret all members share
-     * @param timeout   how long to wait for a member (connecting, or any one read)
-     * @param cancelled polled while waiting; when it returns true the wait ends with an exception
+     * @param rank        this member's rank
+     * @param members     every member's listening address, indexed by rank
+     * @param server      this member's listening socket (its address is {@code members.get(rank)})
+     * @param credentials the run's secret, round and attempt all members share
+     * @param timeout     how long to wait for a member (connecting, or any one read or write)
+     * @param cancelled   polled while waiting; when it returns true the wait ends with an exception
      */
-    public static RingCollective join(int rank, List<InetSocketAddress> members, ServerSocket server, long token,
-                                      Duration timeout, BooleanSupplier cancelled) throws IOException {
+    public static RingCollective join(int rank, List<InetSocketAddress> members, ServerSocket server,
+                                      RoundCredentials credentials, Duration timeout, BooleanSupplier cancelled)
+            throws IOException {
+        return join(rank, members, server, credentials, timeout, cancelled, Admissions.LOGGED);
+    }
+
+    static RingCollective join(int rank, List<InetSocketAddress> members, ServerSocket server,
+                               RoundCredentials credentials, Duration timeout, BooleanSupplier cancelled,
+                               Admissions.Reporter reporter) throws IOException {
         int size = members.size();
         if (rank < 0 || rank >= size) {
+            closeQuietly(server);
             throw new IllegalArgumentException("rank " + rank + " is not in [0, " + size + ")");
         }
-        try (server) {
-            if (size == 1) {
-                return new RingCollective(rank, members, timeout, cancelled, null, null);
-            }
-            int next = (rank + 1) % size;
-            int previous = (rank + size - 1) % size;
-            long deadline = System.currentTimeMillis() + timeout.toMillis();
-            Socket toNext = connect(members.get(next), next, deadline, cancelled);
-            try {
-                DataOutputStream hello = new DataOutputStream(toNext.getOutputStream());
-                hello.writeInt(MAGIC);
-                hello.writeLong(token);
-                hello.writeInt(rank);
-                hello.flush();
-                Socket fromPrevious = accept(server, previous, members, token, deadline, cancelled);
-                toNext.setTcpNoDelay(true);
-                return new RingCollective(rank, members, timeout, cancelled, toNext, fromPrevious);
-            } catch (IOException | RuntimeException e) {
-                toNext.close();
-                throw e;
-            }
+        if (size == 1) {
+            closeQuietly(server);
+            return new RingCollective(rank, members, timeout, cancelled, null, null, null);
         }
-    }
-
-    private static Socket connect(InetSocketAddress address, int peer, long deadline, BooleanSupplier cancelled)
-            throws IOException {
-        IOException last = null;
-        while (System.currentTimeMillis() < deadline) {
-            checkCancelled(cancelled);
-            Socket socket = new Socket();
-            try {
-                socket.connect(address, (int) POLL.toMillis());
-                return socket;
-            } catch (IOException e) {
-                socket.close();
-                last = e;
-                sleep(50);
+        LOG.info("ring: round {} attempt {}: rank {} of {} accepts on {}", credentials.round(), credentials.attempt(),
+                rank, size, server.getLocalSocketAddress());
+        long deadline = System.currentTimeMillis() + timeout.toMillis();
+        RingJoin joining = new RingJoin(rank, members, credentials, timeout.toMillis(), cancelled);
+        Admissions admissions = Admissions.start("ring rank " + rank + " at " + server.getLocalSocketAddress(), server,
+                HANDSHAKE_LIMIT, joining::admitPrevious, reporter);
+        RingJoin.Link toNext = null;
+        try {
+            toNext = joining.connectToNext(deadline);
+            RingJoin.Link fromPrevious = joining.awaitPrevious(deadline);
+            return new RingCollective(rank, members, timeout, cancelled, admissions, toNext, fromPrevious);
+        } catch (IOException | RuntimeException e) {
+            admissions.close();
+            if (toNext != null) {
+                closeQuietly(toNext.socket());
             }
+            joining.abandon();
+            throw e;
         }
-        throw new IOException("could not connect to rank " + peer + " at " + address + ": "
-                + (last == null ? "timed out" : last.getMessage()), last);
-    }
-
-    private static Socket accept(ServerSocket server, int previous, List<InetSocketAddress> members, long token,
-                                 long deadline, BooleanSupplier cancelled) throws IOException {
-        server.setSoTimeout((int) POLL.toMillis());
-        while (System.currentTimeMillis() < deadline) {
-            checkCancelled(cancelled);
-            Socket socket;
-            try {
-                socket = server.accept();
-            } catch (SocketTimeoutException e) {
-                continue;
-            }
-            try {
-                socket.setSoTimeout((int) Math.max(1, deadline - System.currentTimeMillis()));
-                DataInputStream hello = new DataInputStream(socket.getInputStream());
-                int magic = hello.readInt();
-                long theirToken = hello.readLong();
-                int theirRank = hello.readInt();
-                if (magic != MAGIC || theirToken != token) {
-                    socket.close(); // a stranger or a member of another round: ignore it
-                    continue;
-                }
-                if (theirRank != previous) {
-                    socket.close();
-                    throw new IOException("rank " + theirRank + " connected where rank " + previous + " ("
-                            + members.get(previous) + ") was expected");
-                }
-                return socket;
-            } catch (EOFException | SocketTimeoutException e) {
-                socket.close();
-            }
-        }
-        throw new IOException("rank " + previous + " (" + members.get(previous) + ") did not connect in time");
     }
 
     @Override
@@ -225,12 +194,23 @@ public final class RingCollective implements Collective {
         int sendLength = bounds[send + 1] - bounds[send];
         ByteBuffer.wrap(sendBuffer).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer()
                 .put(values, bounds[send], sendLength);
-        Future<?> sent = send(sendBuffer, sendLength * Float.BYTES, false);
+        Future<?> sent = send(sendBuffer, sendLength * Float.BYTES);
         int receiveLength = bounds[receive + 1] - bounds[receive];
-        readFully(receiveBuffer, receiveLength * Float.BYTES);
+        try {
+            reader.readExactly(receiveBuffer, receiveLength * Float.BYTES);
+        } catch (IOException e) {
+            throw receiveFailure(e);
+        }
         await(sent);
-        var floats = ByteBuffer.wrap(receiveBuffer).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        FloatBuffer floats = ByteBuffer.wrap(receiveBuffer).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
         int from = bounds[receive];
+        for (int i = 0; i < receiveLength; i++) {
+            float v = floats.get(i);
+            if (!Float.isFinite(v)) {
+                throw new IOException(describe(previous()) + " sent a non-finite value (" + v + ") for element "
+                        + (from + i) + "; refused");
+            }
+        }
         if (add) {
             for (int i = 0; i < receiveLength; i++) {
                 values[from + i] += floats.get(i);
@@ -247,72 +227,59 @@ public final class RingCollective implements Collective {
         for (int s = 0; s < size - 1; s++) {
             int send = Math.floorMod(rank - s, size);
             int receive = Math.floorMod(rank - s - 1, size);
-            Future<?> sent = send(all[send], all[send].length, true);
-            byte[] header = new byte[Integer.BYTES];
-            readFully(header, header.length);
-            int length = ByteBuffer.wrap(header).getInt();
-            if (length < 0) {
-                throw new IOException("rank " + previous() + " sent a message of negative length " + length);
+            Future<?> sent = send(all[send], all[send].length);
+            byte[] received;
+            try {
+                received = reader.read(MAX_MESSAGE);
+            } catch (IOException e) {
+                throw receiveFailure(e);
             }
-            byte[] received = new byte[length];
-            readFully(received, length);
             await(sent);
             all[receive] = received;
         }
         return all;
     }
 
-    private Future<?> send(byte[] data, int length, boolean framed) {
-        bytesSent += length + (framed ? Integer.BYTES : 0);
-        return sender.submit(() -> {
-            try {
-                if (framed) {
-                    out.writeInt(length);
-                }
-                out.write(data, 0, length);
-                out.flush();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+    private Future<?> send(byte[] data, int length) {
+        int records = Math.max(1, (length + SealedFrames.RECORD - 1) / SealedFrames.RECORD);
+        bytesSent += Integer.BYTES + length + (encrypted ? (long) records * SealedFrames.TAG : 0);
+        return sender.submit(() -> writer.write(data, length));
     }
 
+    /** Waits for a send, bounded by the timeout since the neighbour last took a record, and cancellable. */
     private void await(Future<?> sent) throws IOException {
-        try {
-            sent.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while sending to rank " + next(), e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause() instanceof UncheckedIOException u ? u.getCause() : e.getCause();
-            throw new IOException("sending to rank " + next() + " (" + members.get(next()) + ") failed: "
-                    + cause.getMessage(), cause);
+        while (true) {
+            try {
+                sent.get(POLL_MILLIS, TimeUnit.MILLISECONDS);
+                return;
+            } catch (TimeoutException e) {
+                checkCancelled(cancelled);
+                long idle = System.currentTimeMillis() - writer.lastProgress();
+                if (idle > timeoutMillis) {
+                    throw new IOException(describe(next()) + " has taken nothing for " + idle / 1000
+                            + " s: it stopped reading");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while sending to " + describe(next()));
+            } catch (java.util.concurrent.ExecutionException e) {
+                Throwable cause = e.getCause();
+                throw new IOException("sending to " + describe(next()) + " failed: " + cause.getMessage(), cause);
+            }
         }
     }
 
-    private void readFully(byte[] buffer, int length) throws IOException {
-        InputStream stream = in;
-        int offset = 0;
-        long lastProgress = System.currentTimeMillis();
-        while (offset < length) {
-            int n;
-            try {
-                n = stream.read(buffer, offset, length - offset);
-            } catch (SocketTimeoutException e) {
-                checkCancelled(cancelled);
-                if (System.currentTimeMillis() - lastProgress > timeoutMillis) {
-                    throw new IOException("rank " + previous() + " (" + members.get(previous()) + ") sent nothing for "
-                            + timeoutMillis / 1000 + " s");
-                }
-                continue;
-            }
-            if (n < 0) {
-                throw new IOException("rank " + previous() + " (" + members.get(previous())
-                        + ") closed its connection: its task failed or was stopped");
-            }
-            offset += n;
-            lastProgress = System.currentTimeMillis();
+    private IOException receiveFailure(IOException e) {
+        if (e instanceof EOFException) {
+            return new IOException(describe(previous()) + " closed its connection: its task failed or was stopped", e);
         }
+        String message = String.valueOf(e.getMessage());
+        return message.contains("rank ") || message.startsWith("cancelled") ? e
+                : new IOException("receiving from " + describe(previous()) + " failed: " + message, e);
+    }
+
+    private String describe(int member) {
+        return "rank " + member + " (" + members.get(member) + ")";
     }
 
     private int next() {
@@ -323,18 +290,9 @@ public final class RingCollective implements Collective {
         return (rank + size - 1) % size;
     }
 
-    private static void checkCancelled(BooleanSupplier cancelled) throws IOException {
+    static void checkCancelled(BooleanSupplier cancelled) throws IOException {
         if (cancelled.getAsBoolean()) {
-            throw new IOException("cancelled");
-        }
-    }
-
-    private static void sleep(long millis) throws IOException {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
+            throw new InterruptedIOException("cancelled");
         }
     }
 
@@ -347,8 +305,13 @@ public final class RingCollective implements Collective {
         if (sender != null) {
             sender.shutdownNow();
         }
-        closeQuietly(toNext);
-        closeQuietly(fromPrevious);
+        if (admissions != null) {
+            admissions.close();
+        }
+        if (toNext != null) {
+            closeQuietly(toNext.socket());
+            closeQuietly(fromPrevious.socket());
+        }
     }
 
     /** Closes a socket (or server socket) if there is one, ignoring errors: nothing is left to do with it. */

@@ -105,14 +105,23 @@ public final class ThresholdCodec {
     /**
      * Adds {@code scale} times the decoded update to {@code target}.
      *
-     * @throws IllegalArgumentException if the message is malformed or an index is out of range
+     * @throws IllegalArgumentException if the message is malformed, its threshold is not finite and
+     *                                  non-negative, or an index is out of range
      */
     public static void decodeAdd(byte[] message, float scale, float[] target) {
         if (message.length < HEADER) {
             throw new IllegalArgumentException("encoded update of " + message.length + " bytes is shorter than its header");
         }
         ByteBuffer buffer = ByteBuffer.wrap(message);
-        float step = buffer.getFloat() * scale;
+        float threshold = buffer.getFloat();
+        if (!(Float.isFinite(threshold) && threshold >= 0)) {
+            throw new IllegalArgumentException("encoded update has threshold " + threshold
+                    + "; it must be finite and >= 0");
+        }
+        float step = threshold * scale;
+        if (!Float.isFinite(step)) {
+            throw new IllegalArgumentException("encoded update's step " + threshold + " x " + scale + " is not finite");
+        }
         int count = buffer.getInt();
         if (count < 0 || count > message.length - HEADER) {
             throw new IllegalArgumentException("encoded update says " + count + " elements but has " + message.length

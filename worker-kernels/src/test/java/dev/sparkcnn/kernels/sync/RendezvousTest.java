@@ -28,15 +28,21 @@ class RendezvousTest {
         pool.shutdownNow();
     }
 
-    private Future<List<InetSocketAddress>> join(Rendezvous.Server server, long token, long round, int attempt,
+    private static RunSecret secret(int seed) {
+        byte[] key = new byte[RunSecret.BYTES];
+        java.util.Arrays.fill(key, (byte) seed);
+        return RunSecret.of(key, false);
+    }
+
+    private Future<List<InetSocketAddress>> join(Rendezvous.Server server, int secret, long round, int attempt,
                                                  int rank, int size) {
-        return pool.submit(() -> Rendezvous.join(new InetSocketAddress("127.0.0.1", server.port()), token, round,
-                attempt, rank, size, new InetSocketAddress("10.0.0." + (rank + 1), 5000 + rank), TIMEOUT, () -> false));
+        return pool.submit(() -> Rendezvous.join(new InetSocketAddress("127.0.0.1", server.port()),
+                new RoundCredentials(secret(secret), round, attempt), rank, size, new InetSocketAddress("10.0.0." + (rank + 1), 5000 + rank), TIMEOUT, () -> false));
     }
 
     @Test
     void everyMemberGetsAllAddressesInRankOrderWithinMilliseconds() throws Exception {
-        try (Rendezvous.Server server = Rendezvous.Server.open("127.0.0.1", 77)) {
+        try (Rendezvous.Server server = Rendezvous.Server.open("127.0.0.1", secret(77))) {
             long t0 = System.nanoTime();
             List<Future<List<InetSocketAddress>>> members = new ArrayList<>();
             for (int rank : new int[]{2, 0, 1}) {
@@ -57,7 +63,7 @@ class RendezvousTest {
 
     @Test
     void aWrongTokenIsRefusedAndARetriedAttemptFormsANewGroup() throws Exception {
-        try (Rendezvous.Server server = Rendezvous.Server.open("127.0.0.1", 5)) {
+        try (Rendezvous.Server server = Rendezvous.Server.open("127.0.0.1", secret(5))) {
             ExecutionException wrong = assertThrows(ExecutionException.class,
                     () -> join(server, 6, 1, 0, 0, 1).get(20, TimeUnit.SECONDS));
             assertTrue(wrong.getCause() instanceof IOException);
@@ -77,10 +83,10 @@ class RendezvousTest {
 
     @Test
     void aWaitingMemberStopsWhenCancelled() throws Exception {
-        try (Rendezvous.Server server = Rendezvous.Server.open("127.0.0.1", 9)) {
+        try (Rendezvous.Server server = Rendezvous.Server.open("127.0.0.1", secret(9))) {
             long t0 = System.nanoTime();
             IOException e = assertThrows(IOException.class, () -> Rendezvous.join(
-                    new InetSocketAddress("127.0.0.1", server.port()), 9, 1, 0, 0, 2,
+                    new InetSocketAddress("127.0.0.1", server.port()), new RoundCredentials(secret(9), 1, 0), 0, 2,
                     new InetSocketAddress("127.0.0.1", 1), TIMEOUT, () -> System.nanoTime() - t0 > 300_000_000L));
             assertTrue(e instanceof InterruptedIOException, e.toString());
         }

@@ -39,7 +39,7 @@ class RingCollectiveTest {
     @ValueSource(ints = {1, 2, 3, 5})
     void allReduceSumsAndEveryMemberGetsTheSameBits(int size) throws Exception {
         int length = 100_003; // not a multiple of the ring size
-        List<Future<float[]>> results = Rings.run(size, 7, TIMEOUT, c -> {
+        List<Future<float[]>> results = Rings.run(size, Rings.credentials(false), TIMEOUT, c -> {
             float[] v = vector(c.rank(), length);
             c.allReduceSum(v);
             c.allReduceSum(new float[3]); // shorter than the ring: empty chunks
@@ -61,7 +61,7 @@ class RingCollectiveTest {
     @Test
     void allGatherReturnsEveryMessageByRankAndCountsBytes() throws Exception {
         int size = 4;
-        List<Future<Object[]>> results = Rings.run(size, 7, TIMEOUT, c -> {
+        List<Future<Object[]>> results = Rings.run(size, Rings.credentials(false), TIMEOUT, c -> {
             byte[] mine = new byte[c.rank() * 10];
             java.util.Arrays.fill(mine, (byte) c.rank());
             byte[][] all = c.allGather(mine);
@@ -85,7 +85,7 @@ class RingCollectiveTest {
     @Test
     void aFailingMemberMakesTheOthersFailPromptlyNamingIt() throws Exception {
         long start = System.nanoTime();
-        List<Future<float[]>> results = Rings.run(3, 7, TIMEOUT, c -> {
+        List<Future<float[]>> results = Rings.run(3, Rings.credentials(false), TIMEOUT, c -> {
             if (c.rank() == 1) {
                 throw new IllegalStateException("injected");
             }
@@ -120,7 +120,7 @@ class RingCollectiveTest {
             for (int r = 0; r < 2; r++) {
                 int rank = r;
                 results.add(pool.submit(() -> {
-                    try (Collective c = RingCollective.join(rank, addresses, servers.get(rank), 7, TIMEOUT,
+                    try (Collective c = RingCollective.join(rank, addresses, servers.get(rank), Rings.credentials(false), TIMEOUT,
                             () -> false)) {
                         float[] v = {rank + 1f};
                         c.allReduceSum(v);
@@ -142,7 +142,7 @@ class RingCollectiveTest {
         AtomicBoolean cancelled = new AtomicBoolean();
         var pool = java.util.concurrent.Executors.newSingleThreadExecutor();
         // rank 1 never shows up; rank 0 waits until cancelled
-        Future<?> waiting = pool.submit(() -> RingCollective.join(0, addresses, servers.get(0), 7, TIMEOUT,
+        Future<?> waiting = pool.submit(() -> RingCollective.join(0, addresses, servers.get(0), Rings.credentials(false), TIMEOUT,
                 cancelled::get));
         Thread.sleep(700);
         cancelled.set(true);
@@ -157,7 +157,7 @@ class RingCollectiveTest {
         List<ServerSocket> servers = Rings.listen(2);
         List<InetSocketAddress> addresses = Rings.addresses(servers);
         servers.get(1).close(); // nobody listens at rank 1's address any more
-        IOException e = assertThrows(IOException.class, () -> RingCollective.join(0, addresses, servers.get(0), 7,
+        IOException e = assertThrows(IOException.class, () -> RingCollective.join(0, addresses, servers.get(0), Rings.credentials(false),
                 Duration.ofSeconds(2), () -> false));
         assertTrue(e.getMessage().contains("rank 1"), e.getMessage());
     }

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sparkcnn.datasets.ImageRecord;
 import dev.sparkcnn.kernels.Batch;
 import dev.sparkcnn.kernels.BatchIterator;
-import dev.sparkcnn.kernels.ModelCatalogue;
-import dev.sparkcnn.kernels.ModelSpec;
+import dev.sparkcnn.kernels.model.ModelCatalogue;
+import dev.sparkcnn.kernels.model.ModelSpec;
 import dev.sparkcnn.kernels.ModelState;
 import dev.sparkcnn.kernels.NativeRuntime;
 import dev.sparkcnn.kernels.Network;
@@ -67,6 +67,18 @@ class SyncTrainerTest {
             try (Network net = NetworkFactory.create(spec(optimizer), "native")) {
                 return SyncTrainer.train(net, net.initialState(),
                         batches(shards.get(c.rank()), BATCH, net.spec()).iterator(), steps, c, options);
+            }
+        });
+    }
+
+    private static List<Future<SyncResult>> averagingReplicas(int n, List<List<ImageRecord>> shards, int steps,
+                                                              SyncTrainer.Averaging averaging, String optimizer)
+            throws Exception {
+        return Rings.run(n, 42, TIMEOUT, c -> {
+            NativeRuntime.configureThreads(1);
+            try (Network net = NetworkFactory.create(spec(optimizer), "native")) {
+                return SyncTrainer.average(net, net.initialState(),
+                        batches(shards.get(c.rank()), BATCH, net.spec()).iterator(), steps, c, averaging);
             }
         });
     }
@@ -185,7 +197,8 @@ class SyncTrainerTest {
         List<List<ImageRecord>> shards = List.of(records(5 * BATCH, 200), records(2 * BATCH + 3, 201));
         List<ModelState> ends = new ArrayList<>();
         List<Integer> hashes = new ArrayList<>();
-        for (Future<SyncResult> f : replicas(2, shards, steps, Exchange.Options.averaging(every, true), "adam")) {
+        SyncTrainer.Averaging averaging = new SyncTrainer.Averaging(every, true);
+        for (Future<SyncResult> f : averagingReplicas(2, shards, steps, averaging, "adam")) {
             SyncResult r = f.get(60, TimeUnit.SECONDS);
             ends.add(r.state());
             hashes.add(r.paramsHash());

@@ -92,4 +92,17 @@ class ThresholdCodecTest {
         assertThrows(IllegalArgumentException.class, () -> ThresholdCodec.decodeAdd(truncated, 1f, new float[300]));
         assertThrows(IllegalArgumentException.class, () -> ThresholdCodec.threshold(new float[3], 0));
     }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(floats = {Float.NaN, Float.POSITIVE_INFINITY,
+            Float.NEGATIVE_INFINITY, -0.5f})
+    void aThresholdThatIsNotFiniteAndNonNegativeIsRefused(float threshold) {
+        byte[] message = ThresholdCodec.encode(new float[]{1f, 0f, -1f}, 0.5f);
+        java.nio.ByteBuffer.wrap(message).putFloat(0, threshold);
+        float[] target = new float[3];
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ThresholdCodec.decodeAdd(message, 0.5f, target));
+        assertTrue(e.getMessage().contains("threshold " + threshold), e.getMessage());
+        assertArrayEquals(new float[3], target, "nothing applied");
+    }
 }

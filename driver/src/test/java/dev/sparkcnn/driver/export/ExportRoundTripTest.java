@@ -1,0 +1,181 @@
+package dev.sparkcnn.driver.export;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import dev.sparkcnn.datasets.CifarFormat;
+import dev.sparkcnn.datasets.DatasetSpec;
+import dev.sparkcnn.datasets.ImageRecord;
+import dev.sparkcnn.datasets.Normalization;
+import dev.sparkcnn.datasets.SyntheticCifar;
+import dev.sparkcnn.driver.Main;
+import dev.sparkcnn.driver.fs.HadoopConf;
+import dev.sparkcnn.driver.predict.Prediction;
+import dev.sparkcnn.driver.predict.Predictor;
+import dev.sparkcnn.driver.store.ModelDirectory;
+import dev.sparkcnn.driver.store.SavedModel;
+import dev.sparkcnn.kernels.Batch;
+import dev.sparkcnn.kernels.model.ModelCatalogue;
+import dev.sparkcnn.kernels.model.ModelSpec;
+import dev.sparkcnn.kernels.Network;
+import dev.sparkcnn.kernels.NetworkFactory;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.FloatBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.hadoop.conf.Configuration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Acceptance of {@code sparkcnn export}: for every catalogue model, trained briefly here on
+ * generated data (engine native, the model's own normalization), the exported ONNX file run by
+ * ONNX Runtime and the exported DL4J zip restored by {@code ModelSerializer} give the class
+ * probabilities of {@code predict}'s code path ({@link Predictor}) within 1e-4 on 100 records.
+ */
+class ExportRoundTripTest {
+    private static final int RECORDS = 100;
+    private static final double TOLERANCE = 1e-4;
+
+    @TempDir
+    Path tmp;
+
+    @ParameterizedTest
+    @ValueSource(strings = {ModelCatalogue.SIMPLE_CNN, ModelCatalogue.MNIST_CNN, ModelCatalogue.CIFAR_CNN})
+    void onnxAndDl4jGiveThePredictorsProbabilities(String modelName) throws Exception {
+        SavedModel model = trainedModel(modelName);
+        Path dir = tmp.resolve("model");
+        ModelDirectory.write(new HadoopConf(new Configuration()), dir.toString(), false, model, "{}", "{}");
+        List<ImageRecord> records = records(RECORDS, new Random(99));
+        float[][] expected;
+        try (Predictor predictor = new Predictor(model)) {
+            expected = predictor.predict(records).stream().map(Prediction::probabilities).toArray(float[][]::new);
+        }
+        assertTrue(distinctTopClasses(expected) > 1, "the briefly trained model tells classes apart");
+
+        Path onnx = tmp.resolve(modelName + ".onnx");
+        assertEquals(0, export(dir, "onnx", onnx), "export onnx");
+        assertClose(expected, runOnnx(onnx, records, model.spec()), "ONNX Runtime");
+
+        Path zip = tmp.resolve(modelName + ".zip");
+        assertEquals(0, export(dir, "dl4j", zip), "export dl4j");
+        assertClose(expected, runDl4j(zip, records, model), "DL4J ModelSerializer");
+    }
+
+    /** A catalogue model after 12 Adam/Nesterov steps on generated CIFAR-like images. */
+    private static SavedModel trainedModel(String modelName) {
+        DatasetSpec data = new DatasetSpec(3, 32, 32, CifarFormat.CIFAR10_CLASSES);
+        ModelSpec spec = ModelSpec.of(modelName, data, null, 7);
+        Normalization normalization = ModelCatalogue.defaults(modelName).normalization(3);
+        try (Network network = NetworkFactory.create(spec, NetworkFactory.NATIVE)) {
+            network.load(network.initialState());
+            Random rnd = new Random(3);
+            for (int step = 0; step < 12; step++) {
+                List<ImageRecord> batch = records(32, rnd);
+                float[] features = new float[32 * spec.imageSize()];
+                int[] labels = new int[32];
+                for (int i = 0; i < 32; i++) {
+                    normalization.apply(batch.get(i).pixels(), features, i * spec.imageSize());
+                    labels[i] = batch.get(i).label();
+                }
+                network.fit(new Batch(features, labels, 32));
+            }
+            return new SavedModel(spec, NetworkFactory.NATIVE, data, normalization, network.state());
+        }
+    }
+
+    private static List<ImageRecord> records(int n, Random rnd) {
+        List<ImageRecord> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(SyntheticCifar.generate(i % 10, rnd));
+        }
+        return out;
+    }
+
+    private static int export(Path dir, String format, Path out) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(new String[]{"export", "--model-dir", dir.toString(), "--format", format, "--out",
+                out.toString()}, new PrintStream(new ByteArrayOutputStream()), new PrintStream(err));
+        if (code != 0) {
+            System.err.println(err.toString(StandardCharsets.UTF_8));
+        }
+        return code;
+    }
+
+    /** The ONNX model on raw pixel values in NHWC order, as the docs tell a serving client to pass them. */
+    private static float[][] runOnnx(Path file, List<ImageRecord> records, ModelSpec spec) throws Exception {
+        int c = spec.channels();
+        int h = spec.height();
+        int w = spec.width();
+        float[] nhwc = new float[records.size() * spec.imageSize()];
+        for (int n = 0; n < records.size(); n++) {
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    for (int ch = 0; ch < c; ch++) {
+                        nhwc[((n * h + y) * w + x) * c + ch] = records.get(n).pixel(ch, y, x, h, w);
+                    }
+                }
+            }
+        }
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession session = env.createSession(file.toString(), new OrtSession.SessionOptions());
+             OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(nhwc),
+                     new long[]{records.size(), h, w, c});
+             OrtSession.Result result = session.run(Map.of("pixels", input))) {
+            return (float[][]) result.get("probabilities").orElseThrow().getValue();
+        }
+    }
+
+    /** The restored network on NCHW features normalized as in training. */
+    private static float[][] runDl4j(Path file, List<ImageRecord> records, SavedModel model) throws Exception {
+        ModelSpec spec = model.spec();
+        MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(file.toFile());
+        try {
+            float[] features = new float[records.size() * spec.imageSize()];
+            for (int i = 0; i < records.size(); i++) {
+                model.normalization().apply(records.get(i).pixels(), features, i * spec.imageSize());
+            }
+            INDArray x = Nd4j.create(features, new long[]{records.size(), spec.channels(), spec.height(),
+                    spec.width()}, 'c');
+            return net.output(x).toFloatMatrix();
+        } finally {
+            net.close();
+        }
+    }
+
+    private static void assertClose(float[][] expected, float[][] actual, String runtime) {
+        assertEquals(expected.length, actual.length, runtime + ": rows");
+        double max = 0;
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i].length, actual[i].length, runtime + ": classes");
+            for (int k = 0; k < expected[i].length; k++) {
+                max = Math.max(max, Math.abs(expected[i][k] - actual[i][k]));
+            }
+        }
+        System.out.printf("%s: largest probability difference to predict's %.3g%n", runtime, max);
+        assertTrue(max <= TOLERANCE, runtime + ": largest probability difference " + max + " > " + TOLERANCE);
+    }
+
+    private static long distinctTopClasses(float[][] probabilities) {
+        return java.util.Arrays.stream(probabilities).mapToInt(p -> {
+            int best = 0;
+            for (int k = 1; k < p.length; k++) {
+                best = p[k] > p[best] ? k : best;
+            }
+            return best;
+        }).distinct().count();
+    }
+}

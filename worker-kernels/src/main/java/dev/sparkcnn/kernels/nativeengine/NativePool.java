@@ -1,0 +1,162 @@
+package dev.sparkcnn.kernels.nativeengine;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.impl.transforms.comparison.CompareAndSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.conditions.Conditions;
+
+/**
+ * Square max- or average-pooling on NHWC activations through libnd4j's
+ * {@code maxpool2d}/{@code maxpool2d_bp} or {@code avgpool2d}/{@code avgpool2d_bp}. Output
+ * {@code (in + 2 padding - window) / stride + 1}, remainder rows and columns dropped (DL4J's
+ * {@code Truncate} mode); the catalogue models use max, window = stride = 2, no padding.
+ *
+ * <p>Padding never wins a max, and an average divides by the number of input values inside the
+ * window, padding excluded (libnd4j's {@code extraParam0} = 0; 1 would divide by window²).
+ */
+final class NativePool implements NativeLayer {
+
+    /** How a window is reduced. */
+    enum Mode { MAX, AVG }
+
+    private static final int NHWC = 1;
+    private static final int EXCLUDE_PADDING = 0;
+
+    private final DataType dataType;
+    private final Mode mode;
+    private final int window;
+    private final int stride;
+    private final int padding;
+    private final long inHeight;
+    private final long inWidth;
+    private final long channels;
+    private final long outHeight;
+    private final long outWidth;
+
+    private INDArray input;
+    private INDArray output;
+    private INDArray inputGradient;
+    private PreparedOp forwardOp;
+    private PreparedOp backwardOp;
+    private INDArray backwardOutputGradient;
+    private boolean reluInput;
+    private CompareAndSet reluMask;
+
+    /** Max-pooling, stride = window, no padding: the catalogue models' pooling. */
+    NativePool(DataType dataType, long[] inShape, int window) {
+        this(dataType, inShape, Mode.MAX, window, window, 0);
+    }
+
+    NativePool(DataType dataType, long[] inShape, Mode mode, int window, int stride, int padding) {
+        if (window < 1 || stride < 1 || padding < 0 || padding >= window) {
+            throw new IllegalArgumentException("pooling window " + window + ", stride " + stride + ", padding "
+                    + padding + ": need window, stride >= 1 and 0 <= padding < window");
+        }
+        this.dataType = dataType;
+        this.mode = mode;
+        this.window = window;
+        this.stride = stride;
+        this.padding = padding;
+        this.inHeight = inShape[0];
+        this.inWidth = inShape[1];
+        this.channels = inShape[2];
+        this.outHeight = Math.floorDiv(inHeight + 2L * padding - window, stride) + 1;
+        this.outWidth = Math.floorDiv(inWidth + 2L * padding - window, stride) + 1;
+        if (outHeight < 1 || outWidth < 1) {
+            throw new IllegalArgumentException("a " + window + "x" + window + " pooling window with padding "
+                    + padding + " does not fit a " + inHeight + "x" + inWidth + " input");
+        }
+    }
+
+    /**
+     * The input is a ReLU's output whose backward this layer takes over (see
+     * {@link NativeConv#skipReluBackward}): before routing, zero the output gradient wherever the
+     * pooled value is not positive. On the pooled array, a quarter the size of the ReLU's.
+     */
+    void maskForReluInput() {
+        if (mode != Mode.MAX) {
+            throw new IllegalStateException("only max-pooling can take over a ReLU's backward");
+        }
+        reluInput = true;
+    }
+
+    @Override
+    public long numParams() {
+        return 0;
+    }
+
+    @Override
+    public long[] outputShape() {
+        return new long[]{outHeight, outWidth, channels};
+    }
+
+    @Override
+    public void bind(INDArray params, INDArray gradients, long offset) {
+    }
+
+    @Override
+    public void allocate(int size) {
+        release();
+        output = Nd4j.create(dataType, size, outHeight, outWidth, channels);
+        inputGradient = Nd4j.create(dataType, size, inHeight, inWidth, channels);
+    }
+
+    @Override
+    public INDArray forward(INDArray in) {
+        if (in != input) {
+            closeOps();
+            input = in;
+            forwardOp = new PreparedOp(DynamicCustomOp.builder(opName()).addInputs(in).addOutputs(output)
+                    .addIntegerArguments(arguments()).build());
+        }
+        forwardOp.exec();
+        return output;
+    }
+
+    @Override
+    public INDArray backward(INDArray outputGradient) {
+        if (backwardOp == null || backwardOutputGradient != outputGradient) {
+            PreparedOp.close(backwardOp);
+            backwardOutputGradient = outputGradient;
+            backwardOp = new PreparedOp(DynamicCustomOp.builder(opName() + "_bp").addInputs(input, outputGradient)
+                    .addOutputs(inputGradient).addIntegerArguments(arguments()).build());
+            reluMask = reluInput
+                    ? new CompareAndSet(outputGradient, output, outputGradient, Conditions.lessThanOrEqual(0.0)) : null;
+        }
+        if (reluMask != null) {
+            Nd4j.exec(reluMask);
+        }
+        backwardOp.exec();
+        return inputGradient;
+    }
+
+    private String opName() {
+        return mode == Mode.MAX ? "maxpool2d" : "avgpool2d";
+    }
+
+    private int[] arguments() {
+        // kH, kW, sH, sW, pH, pW, dH, dW, same mode, extraParam0 (avg divisor; unused by max), data format
+        return new int[]{window, window, stride, stride, padding, padding, 1, 1, 0, EXCLUDE_PADDING, NHWC};
+    }
+
+    private void closeOps() {
+        PreparedOp.close(forwardOp);
+        PreparedOp.close(backwardOp);
+        forwardOp = null;
+        backwardOp = null;
+        backwardOutputGradient = null;
+    }
+
+    @Override
+    public void release() {
+        closeOps();
+        NativeLayer.close(output);
+        NativeLayer.close(inputGradient);
+        output = null;
+        inputGradient = null;
+        input = null;
+        reluMask = null;
+    }
+}
