@@ -12,7 +12,6 @@ import dev.sparkcnn.driver.data.DatasetLocator;
 import dev.sparkcnn.driver.data.LocatedDataset;
 import dev.sparkcnn.driver.fs.HadoopConf;
 import dev.sparkcnn.driver.spark.SparkRuntime;
-import dev.sparkcnn.driver.store.AtomicDirectory;
 import dev.sparkcnn.driver.store.Checkpoints;
 import dev.sparkcnn.driver.store.ModelDirectory;
 import dev.sparkcnn.driver.train.TrainingStrategy;

@@ -7,11 +7,11 @@ import dev.sparkcnn.driver.config.Json;
 import dev.sparkcnn.driver.fs.HadoopConf;
 import dev.sparkcnn.driver.registry.ChampionHistory;
 import dev.sparkcnn.driver.registry.ModelRegistry;
-import dev.sparkcnn.driver.store.ModelDirectory;
 import dev.sparkcnn.driver.store.CheckpointWriter;
+import dev.sparkcnn.driver.store.ModelDirectory;
 import dev.sparkcnn.driver.store.SavedModel;
-import dev.sparkcnn.kernels.model.ModelSpec;
 import dev.sparkcnn.kernels.ModelState;
+import dev.sparkcnn.kernels.model.ModelSpec;
 import org.apache.hadoop.conf.Configuration;
 
 /**
