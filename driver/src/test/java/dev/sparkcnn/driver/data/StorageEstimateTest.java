@@ -66,11 +66,16 @@ class StorageEstimateTest {
     }
 
     @Test
-    void warnsWhenOnePartitionFillsAnExecutorsHeap() {
-        // two partitions of 300,000 records: ~940 MB each on a 1 GB executor
-        List<String> warnings = estimate(Storage.NONE, 600_000, 2, "local-cluster[2,1,1024]").warnings();
-        assertEquals(1, warnings.size());
-        assertTrue(warnings.get(0).contains("use at least 5 partitions"), warnings.toString());
+    void warnsWhenATasksCopiesOfItsPartitionOutgrowTheHeapOutsideSparksRegion() {
+        // 16 partitions of 37,500 images (117 MB as objects, three copies: 351 MB) ran 1 GB executors
+        // out of heap; their memory outside Spark's region is (1024 - 300) MB x 0.4 = 304 MB
+        List<String> warnings = estimate(Storage.NONE, 600_000, 16, "local-cluster[2,1,1024]").warnings();
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).contains("3 x 117 MB x 1 task(s) per executor is more than the 304 MB"),
+                warnings.get(0));
+        assertTrue(warnings.get(0).contains("use at least 19 partitions"), warnings.get(0));
+        assertEquals(List.of(), estimate(Storage.NONE, 600_000, 19, "local-cluster[2,1,1024]").warnings());
+        assertEquals(List.of(), estimate(Storage.NONE, 600_000, 40, "local-cluster[2,1,1024]").warnings());
     }
 
     @Test
