@@ -1,6 +1,7 @@
 package dev.sparkcnn.driver.bench;
 
 import dev.sparkcnn.datasets.SyntheticCifar;
+import dev.sparkcnn.driver.config.RunSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -25,7 +26,7 @@ final class BenchFiles {
     /** The generated learnable set: 5,000 training images and {@code testRecords} test images. */
     static String generate(Path dir, int testRecords) {
         try {
-            SyntheticCifar.write(dir, 5, 1000, testRecords, 42);
+            SyntheticCifar.write(dir, 5, 1000, testRecords, RunSettings.DEFAULT_SEED);
             return dir.toString();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -1,7 +1,8 @@
 package dev.sparkcnn.driver.bench;
 
-import dev.sparkcnn.kernels.KernelBench;
+import dev.sparkcnn.driver.config.RunSettings;
 import dev.sparkcnn.kernels.KernelBench.Layer;
+import dev.sparkcnn.kernels.KernelBench;
 import dev.sparkcnn.kernels.model.ModelCatalogue;
 import dev.sparkcnn.kernels.model.ModelSpec;
 import java.util.List;
@@ -22,7 +23,7 @@ public final class KernelFlops {
     public record Workload(String model, int channels, int height, int width) {
         public ModelSpec spec() {
             return new ModelSpec(model, channels, height, width, CLASSES,
-                    ModelCatalogue.defaults(model).learningRate(), 42);
+                    ModelCatalogue.defaults(model).learningRate(), RunSettings.DEFAULT_SEED);
         }
 
         public String input() {

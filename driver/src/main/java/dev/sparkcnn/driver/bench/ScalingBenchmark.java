@@ -2,6 +2,12 @@ package dev.sparkcnn.driver.bench;
 
 import dev.sparkcnn.datasets.ImageRecord;
 import dev.sparkcnn.datasets.TrainTestSplit;
+import dev.sparkcnn.driver.config.AllReduceAveragingSettings;
+import dev.sparkcnn.driver.config.DataSettings;
+import dev.sparkcnn.driver.config.Engine;
+import dev.sparkcnn.driver.config.ParameterAveragingSettings;
+import dev.sparkcnn.driver.config.RunSettings;
+import dev.sparkcnn.driver.config.StrategySettings;
 import dev.sparkcnn.driver.config.TrainingConfig;
 import dev.sparkcnn.driver.data.DatasetLocator;
 import dev.sparkcnn.driver.fs.HadoopConf;
@@ -73,7 +79,8 @@ public final class ScalingBenchmark {
             report(out, rows.get(0), rows.get(0));
             for (String master : List.of("local[" + workers + "]",
                     "local-cluster[" + workers + ",1," + executorMemoryMb + "]")) {
-                for (String strategy : List.of(TrainingConfig.PARAMETER_AVERAGING, TrainingConfig.ALLREDUCE_AVERAGING)) {
+                for (StrategySettings strategy : List.of(new ParameterAveragingSettings(averagingFrequency),
+                        new AllReduceAveragingSettings(averagingFrequency, false))) {
                     rows.add(spark(dataDir, master, strategy, scratch.resolve("model-" + rows.size())));
                     report(out, rows.get(rows.size() - 1), rows.get(0));
                 }
@@ -89,23 +96,25 @@ public final class ScalingBenchmark {
         LocatedDataset dataset = new DatasetLocator(hadoop).locate(dataDir, null);
         List<ImageRecord> all = SliceReader.of(hadoop, dataset)
                 .read(Slice.plan(dataset.trainFiles(), 1).get(0));
-        BitSet test = TrainTestSplit.testMask(42, 0, all.size(), 0.2);
+        BitSet test = TrainTestSplit.testMask(RunSettings.DEFAULT_SEED, 0, all.size(),
+                DataSettings.DEFAULT_TEST_FRACTION);
         List<ImageRecord> train = new ArrayList<>();
         List<ImageRecord> held = new ArrayList<>();
         for (int i = 0; i < all.size(); i++) {
             (test.get(i) ? held : train).add(all.get(i));
         }
-        ModelSpec spec = ModelSpec.of(model, dataset.spec(), null, 42);
+        ModelSpec spec = ModelSpec.of(model, dataset.spec(), null, RunSettings.DEFAULT_SEED);
         int threads = Runtime.getRuntime().availableProcessors();
         TrainingRun run = new TrainingRun(spec, engine, ModelCatalogue.defaults(model).normalization(
-                dataset.spec().channels()), ModelCatalogue.defaults(model).batchSize(), averagingFrequency, epochs, 42, threads);
+                dataset.spec().channels()), ModelCatalogue.defaults(model).batchSize(), epochs,
+                RunSettings.DEFAULT_SEED, threads);
         try (Network net = NetworkFactory.create(spec, engine)) {
             ModelState initial = net.initialState();
             // warm-up, untimed (native libraries, oneDNN primitives, JIT), like the Spark modes' first round
-            LocalTrainer.train(train.subList(0, (int) Math.min(train.size(), run.recordsPerRound())), 0, initial,
-                    run);
+            int warmUp = (int) Math.min(train.size(), run.recordsPerRound(averagingFrequency));
+            LocalTrainer.train(train.subList(0, warmUp), 0, initial, run, averagingFrequency);
             long start = System.nanoTime();
-            ModelState trained = LocalTrainer.train(train, 0, initial, run);
+            ModelState trained = LocalTrainer.train(train, 0, initial, run, averagingFrequency);
             double seconds = (System.nanoTime() - start) / 1e9;
             EvalCounts counts = PartitionEvaluator.evaluate(net, trained, new BatchIterator(held.iterator(),
                     run.batchSize(), spec, run.normalization()));
@@ -114,15 +123,16 @@ public final class ScalingBenchmark {
         }
     }
 
-    private Row spark(String dataDir, String master, String strategy, Path out) {
-        TrainingConfig config = new TrainingConfig(dataDir, null, null, null, null, model, engine, strategy, master,
-                workers, epochs, null, averagingFrequency, 0.2, 42, null, 1, out.toString(), true);
+    private Row spark(String dataDir, String master, StrategySettings strategy, Path out) {
+        TrainingConfig config = TrainingConfig.builder(dataDir, out.toString()).model(model).engine(Engine.of(engine))
+                .strategy(strategy).master(master).partitions(workers).epochs(epochs).threadsPerTask(1)
+                .overwrite(true).checkpointEvery(0).build();
         Metrics m = new TrainJob(config, Map.of("spark.ui.enabled", "false"),
                 new PrintWriter(OutputStream.nullOutputStream())).run();
         List<RoundStats> steady = m.rounds().subList(Math.min(1, m.rounds().size() - 1), m.rounds().size());
         double seconds = steady.stream().mapToDouble(RoundStats::seconds).sum();
         long images = steady.stream().mapToLong(RoundStats::examples).sum();
-        return new Row(master + " " + strategy + ", " + workers + " x 1 thread", images / seconds, m.trainingSeconds(),
+        return new Row(master + " " + strategy.name() + ", " + workers + " x 1 thread", images / seconds, m.trainingSeconds(),
                 m.testAccuracy());
     }
 

@@ -1,5 +1,12 @@
 package dev.sparkcnn.driver.bench;
 
+import dev.sparkcnn.driver.config.AllReduceAveragingSettings;
+import dev.sparkcnn.driver.config.Engine;
+import dev.sparkcnn.driver.config.GradientExchange;
+import dev.sparkcnn.driver.config.GradientSharingSettings;
+import dev.sparkcnn.driver.config.ParameterAveragingSettings;
+import dev.sparkcnn.driver.config.RunSettings;
+import dev.sparkcnn.driver.config.StrategySettings;
 import dev.sparkcnn.driver.config.TrainingConfig;
 import dev.sparkcnn.driver.jobs.Metrics;
 import dev.sparkcnn.driver.jobs.TrainJob;
@@ -56,37 +63,40 @@ public final class StrategiesBenchmark {
     }
 
     public List<Row> run(PrintWriter out) {
-        out.printf("bench strategies: %s on %s, %d partitions, %d epochs, seed 42; images/s exclude the first round; "
-                + "exchange = bytes a worker sends per step / dense parameter bytes%n", model, master, workers, epochs);
+        out.printf("bench strategies: %s on %s, %d partitions, %d epochs, seed %d; images/s exclude the first "
+                + "round; exchange = bytes a worker sends per step / dense parameter bytes%n", model, master, workers,
+                epochs, RunSettings.DEFAULT_SEED);
         out.printf("%-42s %9s %10s %9s %9s %8s%n", "strategy", "img/s", "exchange", "held-out", "test set", "time");
         out.flush();
         Path scratch = BenchFiles.scratch("sparkcnn-bench-strategies");
         try {
             String dataDir = data != null ? data : BenchFiles.generate(scratch.resolve("data"), 1000);
             List<Row> rows = new ArrayList<>();
-            rows.add(run(dataDir, "parameter-averaging (K=" + averagingFrequency + ")", TrainingConfig.PARAMETER_AVERAGING,
-                    "dense", scratch, out));
+            rows.add(run(dataDir, "parameter-averaging (K=" + averagingFrequency + ")",
+                    new ParameterAveragingSettings(averagingFrequency), scratch, out));
             rows.add(run(dataDir, "allreduce-averaging (K=" + averagingFrequency + ")",
-                    TrainingConfig.ALLREDUCE_AVERAGING, "dense", scratch, out));
-            rows.add(run(dataDir, "gradient-sharing, dense", TrainingConfig.GRADIENT_SHARING, "dense", scratch, out));
+                    new AllReduceAveragingSettings(averagingFrequency, false), scratch, out));
+            rows.add(run(dataDir, "gradient-sharing, dense", new GradientSharingSettings(GradientExchange.DENSE,
+                    density, false), scratch, out));
             rows.add(run(dataDir, "gradient-sharing, threshold (density " + density + ")",
-                    TrainingConfig.GRADIENT_SHARING, "threshold", scratch, out));
+                    new GradientSharingSettings(GradientExchange.THRESHOLD, density, false), scratch, out));
             return rows;
         } finally {
             BenchFiles.delete(scratch);
         }
     }
 
-    private Row run(String dataDir, String label, String strategy, String exchange, Path scratch, PrintWriter out) {
-        Path modelDir = scratch.resolve("model-" + strategy + "-" + exchange);
-        TrainingConfig config = new TrainingConfig(dataDir, null, null, null, null, model, "native", strategy, master, workers, epochs,
-                null, averagingFrequency, 0.2, 42, null, 1, modelDir.toString(), true, null, exchange, density, false);
+    private Row run(String dataDir, String label, StrategySettings strategy, Path scratch, PrintWriter out) {
+        Path modelDir = scratch.resolve("model-" + strategy.name() + "-" + strategy.fields().exchange().id());
+        TrainingConfig config = TrainingConfig.builder(dataDir, modelDir.toString()).model(model)
+                .engine(Engine.NATIVE).strategy(strategy).master(master).partitions(workers).epochs(epochs)
+                .threadsPerTask(1).overwrite(true).checkpointEvery(0).build();
         Metrics m = new TrainJob(config, Map.of("spark.ui.enabled", "false"),
                 new PrintWriter(OutputStream.nullOutputStream())).run();
         List<RoundStats> steady = m.rounds().subList(Math.min(1, m.rounds().size() - 1), m.rounds().size());
         double seconds = steady.stream().mapToDouble(RoundStats::seconds).sum();
         long images = steady.stream().mapToLong(RoundStats::examples).sum();
-        double ratio = TrainingConfig.GRADIENT_SHARING.equals(strategy)
+        double ratio = strategy instanceof GradientSharingSettings
                 ? steady.stream().mapToDouble(r -> r.exchangeRatio() == null ? 0 : r.exchangeRatio()).average()
                         .orElse(0)
                 : averagingUploadRatio();

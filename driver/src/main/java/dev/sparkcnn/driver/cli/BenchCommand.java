@@ -3,6 +3,7 @@ package dev.sparkcnn.driver.cli;
 import dev.sparkcnn.driver.bench.KernelsBenchmark;
 import dev.sparkcnn.driver.bench.ScalingBenchmark;
 import dev.sparkcnn.driver.config.ConfigException;
+import dev.sparkcnn.driver.config.StrategyFields;
 import dev.sparkcnn.kernels.model.ModelCatalogue;
 import dev.sparkcnn.kernels.NetworkFactory;
 import java.util.ArrayList;
@@ -129,7 +130,8 @@ public final class BenchCommand extends CommandGroup {
                 description = "Heap of each local-cluster executor (default: ${DEFAULT-VALUE}).")
         int executorMemoryMb;
 
-        @Option(names = "--averaging-frequency", paramLabel = "K", defaultValue = "5",
+        @Option(names = "--averaging-frequency", paramLabel = "K",
+                defaultValue = "" + StrategyFields.DEFAULT_AVERAGING_FREQUENCY,
                 description = "Local steps per round, also the single process's (default: ${DEFAULT-VALUE}).")
         int averagingFrequency;
 
@@ -176,11 +178,13 @@ public final class BenchCommand extends CommandGroup {
         @Option(names = "--epochs", paramLabel = "N", defaultValue = "5", description = "Default: ${DEFAULT-VALUE}.")
         int epochs;
 
-        @Option(names = "--averaging-frequency", paramLabel = "K", defaultValue = "5",
+        @Option(names = "--averaging-frequency", paramLabel = "K",
+                defaultValue = "" + StrategyFields.DEFAULT_AVERAGING_FREQUENCY,
                 description = "Parameter averaging's K (default: ${DEFAULT-VALUE}).")
         int averagingFrequency;
 
-        @Option(names = "--threshold-density", paramLabel = "D", defaultValue = "0.03",
+        @Option(names = "--threshold-density", paramLabel = "D",
+                defaultValue = "" + StrategyFields.DEFAULT_THRESHOLD_DENSITY,
                 description = "Threshold exchange's density (default: ${DEFAULT-VALUE}).")
         double density;
 

@@ -2,6 +2,7 @@ package dev.sparkcnn.driver.cli;
 
 import dev.sparkcnn.datasets.SyntheticCifar;
 import dev.sparkcnn.driver.config.ConfigException;
+import dev.sparkcnn.driver.config.RunSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +37,8 @@ public final class DataCommand extends CommandGroup {
                 description = "Images in test_batch.bin (default: ${DEFAULT-VALUE}).")
         int testRecords;
 
-        @Option(names = "--seed", defaultValue = "42", description = "Seed (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--seed", defaultValue = "" + RunSettings.DEFAULT_SEED,
+                description = "Seed (default: ${DEFAULT-VALUE}).")
         long seed;
 
         @Option(names = "--overwrite", description = "Write into --out even if it holds files.")

@@ -1,7 +1,7 @@
 package dev.sparkcnn.driver.cli;
 
-import dev.sparkcnn.driver.config.ConfigException;
-import dev.sparkcnn.driver.config.TrainingConfig;
+import dev.sparkcnn.driver.config.BadRecordPolicy;
+import dev.sparkcnn.driver.config.DatasetFormat;
 import dev.sparkcnn.driver.data.DatasetInspection;
 import dev.sparkcnn.driver.fs.HadoopConf;
 import java.util.concurrent.Callable;
@@ -40,15 +40,12 @@ public final class DataInspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (onBadRecord != null && !TrainingConfig.BAD_RECORD_POLICIES.contains(onBadRecord)) {
-            throw new ConfigException("--on-bad-record '" + onBadRecord + "' is not a policy; use fail or skip");
-        }
-        if (format != null && !TrainingConfig.FORMATS.contains(format)) {
-            throw new ConfigException("--format '" + format + "' is not a known format; use one of "
-                    + String.join(", ", TrainingConfig.FORMATS) + " (or omit it to detect the format)");
+        BadRecordPolicy policy = onBadRecord == null ? BadRecordPolicy.FAIL : BadRecordPolicy.of(onBadRecord);
+        if (format != null) {
+            DatasetFormat.of(format); // a known one, or a message naming --format
         }
         DatasetInspection inspection = DatasetInspection.of(new HadoopConf(new Configuration()), data, format,
-                labelSet, imageSize, "skip".equals(onBadRecord));
+                labelSet, imageSize, policy == BadRecordPolicy.SKIP);
         command.commandLine().getOut().print(inspection.render());
         command.commandLine().getOut().flush();
         return 0;

@@ -3,7 +3,11 @@ package dev.sparkcnn.driver.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sparkcnn.driver.config.ConfigException;
+import dev.sparkcnn.driver.config.DataSettings;
 import dev.sparkcnn.driver.config.Json;
+import dev.sparkcnn.driver.config.ModelSettings;
+import dev.sparkcnn.driver.config.RunSettings;
+import dev.sparkcnn.driver.config.StrategyFields;
 import dev.sparkcnn.driver.config.TrainingConfig;
 import dev.sparkcnn.driver.fs.HadoopConf;
 import dev.sparkcnn.driver.store.Checkpoints;
@@ -58,7 +62,8 @@ public final class TrainCommand implements Callable<Integer> {
     String onBadRecord;
 
     @Option(names = "--model", description = "A catalogue model (simple-cnn, mnist-cnn, cifar-cnn, vgg-bn, resnet20; "
-            + "default: cifar-cnn) or a definition file ending in .json (see sparkcnn model summary).")
+            + "default: " + ModelSettings.DEFAULT_NAME + ") or a definition file ending in .json (see sparkcnn model "
+            + "summary).")
     String model;
 
     @Option(names = "--engine", description = "Network implementation: native (default; our layers on "
@@ -77,7 +82,8 @@ public final class TrainCommand implements Callable<Integer> {
     String exchange;
 
     @Option(names = "--threshold-density", paramLabel = "D", description = "threshold exchange: fraction of the "
-            + "values sent per step (default: 0.03, which costs about 1/120 of the dense bytes).")
+            + "values sent per step (default: " + StrategyFields.DEFAULT_THRESHOLD_DENSITY
+            + ", which costs about 1/120 of the dense bytes).")
     Double thresholdDensity;
 
     @Option(names = "--verify-replicas", description = "gradient-sharing, allreduce-averaging: compare a hash of "
@@ -106,14 +112,16 @@ public final class TrainCommand implements Callable<Integer> {
             + "in memory spilling to local disk (default), or not at all (re-read from the files every pass).")
     String storage;
 
-    @Option(names = "--master", description = "Spark master (default: local[*]; spark-submit's wins).")
+    @Option(names = "--master", description = "Spark master (default: " + RunSettings.DEFAULT_MASTER
+            + "; spark-submit's wins).")
     String master;
 
     @Option(names = "--partitions", paramLabel = "N", description = "Data partitions = parallel training tasks "
-            + "(default: 2).")
+            + "(default: " + RunSettings.DEFAULT_PARTITIONS + ").")
     Integer partitions;
 
-    @Option(names = "--epochs", paramLabel = "N", description = "Passes over the training data (default: 5).")
+    @Option(names = "--epochs", paramLabel = "N", description = "Passes over the training data (default: "
+            + RunSettings.DEFAULT_EPOCHS + ").")
     Integer epochs;
 
     @Option(names = "--batch-size", paramLabel = "N", description = "Mini-batch size per task (default: the "
@@ -121,14 +129,15 @@ public final class TrainCommand implements Callable<Integer> {
     Integer batchSize;
 
     @Option(names = "--averaging-frequency", paramLabel = "K", description = "Local steps between parameter "
-            + "averages (default: 5).")
+            + "averages (default: " + StrategyFields.DEFAULT_AVERAGING_FREQUENCY + ").")
     Integer averagingFrequency;
 
     @Option(names = "--test-fraction", paramLabel = "F", description = "Fraction of each partition held out "
-            + "for testing (default: 0.2).")
+            + "for testing (default: " + DataSettings.DEFAULT_TEST_FRACTION + ").")
     Double testFraction;
 
-    @Option(names = "--seed", description = "Seed of the split, shuffles and initialisation (default: 42).")
+    @Option(names = "--seed", description = "Seed of the split, shuffles and initialisation (default: "
+            + RunSettings.DEFAULT_SEED + ").")
     Long seed;
 
     @Option(names = "--learning-rate", paramLabel = "LR", description = "Default: the model's (0.001).")
@@ -201,11 +210,11 @@ public final class TrainCommand implements Callable<Integer> {
         }
         if (!noReport) {
             try {
-                new ReportJob(config.out(), printed).run();
+                new ReportJob(config.output().out(), printed).run();
             } catch (RuntimeException e) {
                 // the model directory is complete; a report can be made later
                 command.commandLine().getErr().println("sparkcnn: warning: no report written: " + e.getMessage()
-                        + "; run `sparkcnn report " + config.out() + "` to retry");
+                        + "; run `sparkcnn report " + config.output().out() + "` to retry");
             }
         }
         return 0;
@@ -229,9 +238,9 @@ public final class TrainCommand implements Callable<Integer> {
         return loaded;
     }
 
-    /** The validated configuration: defaults, then the config file, then options. */
+    /** The validated configuration: defaults (each part's own), then the config file, then options. */
     TrainingConfig config() {
-        ObjectNode node = Json.MAPPER.valueToTree(new Defaults());
+        ObjectNode node = Json.MAPPER.createObjectNode();
         if (configFile != null) {
             try {
                 JsonNode file = Json.MAPPER.readTree(Files.readString(configFile));
@@ -282,23 +291,5 @@ public final class TrainCommand implements Callable<Integer> {
         if (value != null) {
             node.set(field, Json.MAPPER.valueToTree(value));
         }
-    }
-
-    /** The built-in defaults, by field name of {@link TrainingConfig}. */
-    @SuppressWarnings("unused")
-    private static final class Defaults {
-        public final String model = "cifar-cnn";
-        public final String engine = "native";
-        public final String strategy = "parameter-averaging";
-        public final String master = "local[*]";
-        public final int partitions = 2;
-        public final int epochs = 5;
-        public final int averagingFrequency = 5;
-        public final double testFraction = 0.2;
-        public final long seed = 42;
-        public final boolean overwrite = false;
-        public final String exchange = TrainingConfig.DEFAULT_EXCHANGE;
-        public final double thresholdDensity = TrainingConfig.DEFAULT_THRESHOLD_DENSITY;
-        public final boolean verifyReplicas = false;
     }
 }

@@ -1,5 +1,6 @@
 package dev.sparkcnn.driver.data;
 
+import dev.sparkcnn.driver.config.Storage;
 import dev.sparkcnn.driver.fs.HadoopConf;
 import dev.sparkcnn.datasets.ImageRecord;
 import dev.sparkcnn.datasets.TrainTestSplit;
@@ -8,6 +9,7 @@ import java.util.BitSet;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.util.LongAccumulator;
 
@@ -62,7 +64,7 @@ public final class DataPlan {
                 : SliceReader.of(hadoop, dataset)).broadcastConf(sc);
         JavaRDD<ImageRecord> records = read(sc, reader, slices);
         if (storage != Storage.NONE) {
-            records = records.persist(storage.level());
+            records = records.persist(level(storage));
         }
         records = records.setName("sparkcnn records (" + dataset.format() + ", " + partitions + " partitions)");
         return new DataPlan(dataset, slices, testFraction, seed, records, reader, skipped);
@@ -165,5 +167,14 @@ public final class DataPlan {
     /** Drops the cached records. */
     public void release() {
         records.unpersist(false);
+    }
+
+    /** Spark's storage level of a {@link Storage} (serialized: records are small uint8 arrays). */
+    static StorageLevel level(Storage storage) {
+        return switch (storage) {
+            case MEMORY -> StorageLevel.MEMORY_ONLY_SER();
+            case MEMORY_AND_DISK -> StorageLevel.MEMORY_AND_DISK_SER();
+            case NONE -> StorageLevel.NONE();
+        };
     }
 }

@@ -1,5 +1,6 @@
 package dev.sparkcnn.driver.data;
 
+import dev.sparkcnn.driver.config.Storage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;

@@ -35,13 +35,15 @@ final class Checkpointer implements RoundListener {
     private String lastWritten;
 
     /**
-     * @param every   rounds between checkpoints; null = at each epoch's end
+     * @param config  the run's configuration: where checkpoints go and how often (null = at each
+     *                epoch's end); it is stored in every checkpoint
      * @param history the rounds completed before this process started (a resumed run's)
      */
-    Checkpointer(HadoopConf hadoop, String dir, Integer every, int roundsPerEpoch, ModelSpec spec, DatasetSpec data,
-                 TrainingConfig config, List<RoundStats> history, String lastWritten) {
+    Checkpointer(HadoopConf hadoop, TrainingConfig config, int roundsPerEpoch, ModelSpec spec, DatasetSpec data,
+                 List<RoundStats> history, String lastWritten) {
+        Integer every = config.output().checkpointEvery();
         this.hadoop = hadoop;
-        this.dir = dir;
+        this.dir = config.output().effectiveCheckpointDir();
         this.every = every != null ? every : roundsPerEpoch;
         this.roundsPerEpoch = roundsPerEpoch;
         this.spec = spec;

@@ -3,13 +3,17 @@ package dev.sparkcnn.driver.jobs;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sparkcnn.datasets.DatasetSpec;
 import dev.sparkcnn.datasets.ImageRecord;
+import dev.sparkcnn.driver.config.BadRecordPolicy;
 import dev.sparkcnn.driver.config.ConfigException;
+import dev.sparkcnn.driver.config.DataSettings;
+import dev.sparkcnn.driver.config.DatasetFormat;
+import dev.sparkcnn.driver.config.RunSettings;
 import dev.sparkcnn.driver.data.DataPlan;
 import dev.sparkcnn.driver.data.DatasetLocator;
-import dev.sparkcnn.driver.fs.HadoopConf;
 import dev.sparkcnn.driver.data.LocatedDataset;
 import dev.sparkcnn.driver.eval.Evaluation;
 import dev.sparkcnn.driver.eval.EvaluationReport;
+import dev.sparkcnn.driver.fs.HadoopConf;
 import dev.sparkcnn.driver.spark.SparkRuntime;
 import dev.sparkcnn.driver.spark.StopWatchdog;
 import dev.sparkcnn.driver.store.ModelDirectory;
@@ -49,31 +53,33 @@ public final class EvaluateJob {
         JsonNode trained = ModelDirectory.readConfig(hadoop, request.modelDir());
         String data = orElse(request.data(), trained, "data");
         String format = request.format() != null ? request.format() : trained.path("format").asText(null);
-        int partitions = request.partitions() != null ? request.partitions() : trained.path("partitions").asInt(2);
-        long seed = request.seed() != null ? request.seed() : trained.path("seed").asLong(42);
+        int partitions = request.partitions() != null ? request.partitions()
+                : trained.path("partitions").asInt(RunSettings.DEFAULT_PARTITIONS);
+        long seed = request.seed() != null ? request.seed() : trained.path("seed").asLong(RunSettings.DEFAULT_SEED);
         double fraction = request.testFraction() != null ? request.testFraction()
-                : trained.path("testFraction").asDouble(0.2);
+                : trained.path("testFraction").asDouble(DataSettings.DEFAULT_TEST_FRACTION);
         int batch = request.batchSize() != null ? request.batchSize() : trained.path("batchSize").asInt(64);
         if (partitions < 1 || batch < 1 || !(fraction > 0 && fraction < 1)) {
             throw new ConfigException("--partitions and --batch-size must be at least 1 and --test-fraction strictly "
                     + "between 0 and 1");
         }
         String labelSet = trained.path("labelSet").asText(null);
-        Integer imageSize = trained.hasNonNull("imageSize") && (format == null || "images".equals(format))
+        DatasetFormat known = format == null ? null : DatasetFormat.of(format);
+        Integer imageSize = trained.hasNonNull("imageSize") && (known == null || known.resizes())
                 ? trained.get("imageSize").asInt() : null;
         LocatedDataset dataset = new DatasetLocator(hadoop).locate(data, format,
-                format == null || "cifar100".equals(format) ? labelSet : null, imageSize);
+                known == null || known.hasLabelSets() ? labelSet : null, imageSize);
         checkCompatible(model.data(), dataset.spec(), data);
 
-        String master = request.master() != null ? request.master() : "local[*]";
+        String master = request.master() != null ? request.master() : RunSettings.DEFAULT_MASTER;
         JavaSparkContext sc = SparkRuntime.start("sparkcnn evaluate", master, request.sparkConf());
         StopWatchdog watchdog = StopWatchdog.watch(sc, "evaluate");
         try {
             hadoop = new HadoopConf(sc.hadoopConfiguration());
-            TrainingRun run = new TrainingRun(model.spec(), model.engine(), model.normalization(), batch, 1, 1, seed,
+            TrainingRun run = new TrainingRun(model.spec(), model.engine(), model.normalization(), batch, 1, seed,
                     SparkRuntime.taskCpus(sc));
             DataPlan plan = DataPlan.create(sc, hadoop, dataset, partitions, fraction, seed,
-                    "skip".equals(trained.path("onBadRecord").asText(null)));
+                    BadRecordPolicy.SKIP.id().equals(trained.path("onBadRecord").asText(null)));
             Map<String, EvaluationReport> reports = new LinkedHashMap<>();
             reports.put("test", evaluate(sc, plan.test(), model, run));
             out.print(reports.get("test").render("held-out split (" + fraction + " of each partition, seed " + seed

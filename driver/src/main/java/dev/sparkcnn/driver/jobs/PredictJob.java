@@ -3,10 +3,12 @@ package dev.sparkcnn.driver.jobs;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sparkcnn.datasets.ImageRecord;
 import dev.sparkcnn.driver.config.ConfigException;
+import dev.sparkcnn.driver.config.DataSettings;
+import dev.sparkcnn.driver.config.RunSettings;
 import dev.sparkcnn.driver.data.DatasetLocator;
-import dev.sparkcnn.driver.fs.HadoopConf;
 import dev.sparkcnn.driver.data.LocatedDataset;
 import dev.sparkcnn.driver.data.TestRecords;
+import dev.sparkcnn.driver.fs.HadoopConf;
 import dev.sparkcnn.driver.predict.Pictures;
 import dev.sparkcnn.driver.predict.Prediction;
 import dev.sparkcnn.driver.predict.PredictionPicture;
@@ -121,8 +123,10 @@ public final class PredictJob {
         String format = request.data() != null ? null : config.path("format").asText(null);
         LocatedDataset dataset = new DatasetLocator(hadoop).locate(data, format);
         EvaluateJob.checkCompatible(model.data(), dataset.spec(), data);
-        TestRecords test = new TestRecords(hadoop, dataset, config.path("partitions").asInt(2),
-                config.path("testFraction").asDouble(0.2), config.path("seed").asLong(42));
+        TestRecords test = new TestRecords(hadoop, dataset,
+                    config.path("partitions").asInt(RunSettings.DEFAULT_PARTITIONS),
+                config.path("testFraction").asDouble(DataSettings.DEFAULT_TEST_FRACTION),
+                config.path("seed").asLong(RunSettings.DEFAULT_SEED));
         List<Long> positions = new ArrayList<>(request.indices());
         if (request.random() > 0) {
             long count = test.count();

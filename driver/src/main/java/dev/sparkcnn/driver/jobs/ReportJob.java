@@ -5,7 +5,10 @@ import dev.sparkcnn.datasets.ImageRecord;
 import dev.sparkcnn.datasets.InvalidDataException;
 import dev.sparkcnn.driver.config.ConfigException;
 import dev.sparkcnn.driver.config.Json;
-import dev.sparkcnn.driver.config.TrainingConfig;
+import dev.sparkcnn.driver.config.DataSettings;
+import dev.sparkcnn.driver.config.FlatConfig;
+import dev.sparkcnn.driver.config.RunSettings;
+import dev.sparkcnn.driver.config.StrategySettings;
 import dev.sparkcnn.driver.data.DatasetLocator;
 import dev.sparkcnn.driver.fs.HadoopConf;
 import dev.sparkcnn.driver.data.LocatedDataset;
@@ -98,8 +101,10 @@ public final class ReportJob {
             }
             LocatedDataset dataset = new DatasetLocator(hadoop).locate(data, config.path("format").asText(null));
             EvaluateJob.checkCompatible(model.data(), dataset.spec(), data);
-            TestRecords test = new TestRecords(hadoop, dataset, config.path("partitions").asInt(2),
-                    config.path("testFraction").asDouble(0.2), config.path("seed").asLong(42));
+            TestRecords test = new TestRecords(hadoop, dataset,
+                    config.path("partitions").asInt(RunSettings.DEFAULT_PARTITIONS),
+                    config.path("testFraction").asDouble(DataSettings.DEFAULT_TEST_FRACTION),
+                    config.path("seed").asLong(RunSettings.DEFAULT_SEED));
             List<ImageRecord> records = test.first(GRID_IMAGES);
             try (Predictor predictor = new Predictor(model)) {
                 grid = predictor.predict(records);
@@ -120,6 +125,16 @@ public final class ReportJob {
         return new Result(html, pictures, grid);
     }
 
+    /** The strategy and its own settings, e.g. {@code gradient-sharing, dense exchange}. */
+    private static String strategy(JsonNode config) {
+        try {
+            StrategySettings s = FlatConfig.read(config).strategy();
+            return s.name() + ", " + s.summary();
+        } catch (IllegalArgumentException e) {
+            return config.path("strategy").asText("?");
+        }
+    }
+
     private static Map<String, String> facts(SavedModel model, JsonNode config, Metrics metrics) {
         Map<String, String> f = new LinkedHashMap<>();
         ModelSpec spec = model.spec();
@@ -130,11 +145,7 @@ public final class ReportJob {
         f.put("data", config.path("data").asText("?"));
         int epochs = config.path("epochs").asInt(0);
         f.put("training", epochs + (epochs == 1 ? " epoch, " : " epochs, ") + config.path("partitions").asText("?")
-                + " partitions, strategy " + config.path("strategy").asText("?")
-                + (TrainingConfig.GRADIENT_SHARING.equals(config.path("strategy").asText())
-                        ? ", " + config.path("exchange").asText("dense") + " exchange"
-                        : ", averaging every " + config.path("averagingFrequency").asText("?") + " steps")
-                + ", seed " + config.path("seed").asText("?"));
+                + " partitions, strategy " + strategy(config) + ", seed " + config.path("seed").asText("?"));
         f.put("held-out accuracy", String.format(Locale.ROOT, "%.4f (%d examples), loss %.4f",
                 metrics.testAccuracy(), metrics.testExamples(), metrics.testLoss()));
         if (metrics.officialTestAccuracy() != null) {

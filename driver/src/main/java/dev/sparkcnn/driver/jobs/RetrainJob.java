@@ -1,10 +1,8 @@
 package dev.sparkcnn.driver.jobs;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sparkcnn.driver.config.ConfigException;
 import dev.sparkcnn.driver.config.Json;
 import dev.sparkcnn.driver.config.TrainingConfig;
-import dev.sparkcnn.driver.data.DatasetLocator;
 import dev.sparkcnn.driver.data.LocatedDataset;
 import dev.sparkcnn.driver.fs.HadoopConf;
 import dev.sparkcnn.driver.eval.EvaluationReport;
@@ -91,14 +89,13 @@ public final class RetrainJob {
         double base = baseLearningRate(championVersion);
         double lr = warm ? base * request.lrFactor() : base;
         TrainingConfig config = request.config();
-        if (warm && !config.model().equals(parent.spec().model())) {
-            throw new ConfigException("--model " + config.model() + " differs from the champion's ("
+        if (warm && !config.model().name().equals(parent.spec().model())) {
+            throw new ConfigException("--model " + config.model().name() + " differs from the champion's ("
                     + parent.spec().model() + "); a warm start continues the same network: use --from-scratch");
         }
-        LocatedDataset dataset = new DatasetLocator(hadoop).locate(config.data(), config.format(), config.labelSet(),
-                config.imageSize());
-        DataFingerprint fingerprint = DataFingerprint.of(hadoop, config.data(), dataset);
-        LOG.info("model {}: data {} ({} files, sha256 {})", registry.name(), config.data(),
+        LocatedDataset dataset = Preflight.input(hadoop, config).dataset();
+        DataFingerprint fingerprint = DataFingerprint.of(hadoop, config.data().path(), dataset);
+        LOG.info("model {}: data {} ({} files, sha256 {})", registry.name(), config.data().path(),
                 fingerprint.files().size(), fingerprint.sha256());
 
         int version = registry.claim();
@@ -136,7 +133,7 @@ public final class RetrainJob {
             }
             Provenance provenance = new Provenance(registry.name(), version, warm ? championVersion : null,
                     warm ? Provenance.WARM_START : Provenance.FROM_SCRATCH, warm ? request.lrFactor() : null, base, lr,
-                    challengerConfig.seed(), fingerprint, Provenance.runningCodeVersion(),
+                    challengerConfig.run().seed(), fingerprint, Provenance.runningCodeVersion(),
                     org.apache.spark.package$.MODULE$.SPARK_VERSION(), train.master(), start.toString(),
                     Instant.now().toString(), decision);
             registry.publish(version, Json.write(provenance));
@@ -174,8 +171,9 @@ public final class RetrainJob {
                                     String master) {
         String format = ModelDirectory.readConfig(hadoop, challengerDir).path("format").asText(null);
         Map<String, EvaluationReport> reports = new EvaluateJob(new EvaluateJob.Request(
-                registry.versionDir(championVersion), config.data(), format, master, config.partitions(),
-                config.seed(), config.testFraction(), config.effectiveBatchSize(), request.sparkConf()),
+                registry.versionDir(championVersion), config.data().path(), format, master,
+                config.run().partitions(), config.run().seed(), config.data().testFraction(),
+                config.model().effectiveBatchSize(), request.sparkConf()),
                 new PrintWriter(java.io.Writer.nullWriter())).run();
         return reports.get("test").accuracy();
     }
@@ -187,21 +185,16 @@ public final class RetrainJob {
     private double baseLearningRate(Integer championVersion) {
         TrainingConfig config = request.config();
         if (request.explicitLearningRate() || championVersion == null) {
-            return config.learningRate() != null ? config.learningRate()
-                    : ModelCatalogue.defaults(config.model()).learningRate();
+            return config.model().learningRate() != null ? config.model().learningRate()
+                    : ModelCatalogue.defaults(config.model().name()).learningRate();
         }
         return registry.provenance(championVersion).baseLearningRate();
     }
 
     private static TrainingConfig with(TrainingConfig config, String out, double learningRate) {
-        ObjectNode node = Json.MAPPER.valueToTree(config);
-        node.put("out", out);
-        node.put("overwrite", false);
-        node.put("learningRate", learningRate);
         // no checkpoints: they would land beside the hidden staging directory, and a retrain that
         // fails is simply run again by its scheduler
-        node.put("checkpointEvery", 0);
-        return Json.read(node.toString(), TrainingConfig.class, "retrain settings");
+        return config.toBuilder().out(out).overwrite(false).learningRate(learningRate).checkpointEvery(0).build();
     }
 
     private void discard(String staging) {

@@ -36,7 +36,7 @@ record StartingPoint(ModelSpec spec, TrainingStart start) {
      * {@code --lr-factor} unless {@code --learning-rate} is given, and its iteration count.
      */
     static StartingPoint warm(HadoopConf hadoop, TrainingConfig config, ModelSpec requested) {
-        String dir = config.initFrom();
+        String dir = config.warmStart().initFrom();
         SavedModel stored = ModelDirectory.read(hadoop, dir);
         ModelSpec s = stored.spec();
         if (!describe(s).equals(describe(requested))) {
@@ -44,22 +44,25 @@ record StartingPoint(ModelSpec spec, TrainingStart start) {
                     + describe(requested) + "; a warm start needs the same model, input shape and classes");
         }
         String optimizer = s.effectiveOptimizer().id();
-        if (config.optimizer() != null && !config.optimizer().equals(optimizer)) {
-            throw new ConfigException("--optimizer " + config.optimizer() + " differs from the --init-from model's ("
+        if (config.model().optimizer() != null && config.model().optimizer() != s.effectiveOptimizer()) {
+            throw new ConfigException("--optimizer " + config.model().optimizer().id()
+                    + " differs from the --init-from model's ("
                     + optimizer + ", in " + dir + "); its updater state fits only " + optimizer
                     + ", so omit --optimizer");
         }
-        double lr = config.learningRate() != null ? config.learningRate()
-                : s.learningRate() * (config.lrFactor() != null ? config.lrFactor() : 1.0);
+        Double lrFactor = config.warmStart().lrFactor();
+        double lr = config.model().learningRate() != null ? config.model().learningRate()
+                : s.learningRate() * (lrFactor != null ? lrFactor : 1.0);
         ModelSpec spec = requested.withOptimizer(s.effectiveOptimizer()).withLearningRate(lr);
-        StartingPoint fresh = fresh(spec, config.engine());
+        StartingPoint fresh = fresh(spec, config.model().engine().id());
         ModelState state = stored.state();
         ModelState shape = fresh.start().state();
         if (state.params().length != shape.params().length
                 || state.updaterState().length != shape.updaterState().length) {
             throw new ConfigException("--init-from " + dir + ": its state has " + state.params().length
                     + " parameters and " + state.updaterState().length + " updater values, but engine "
-                    + config.engine() + " builds " + shape.params().length + " and " + shape.updaterState().length);
+                    + config.model().engine().id() + " builds " + shape.params().length + " and "
+                    + shape.updaterState().length);
         }
         return new StartingPoint(spec, TrainingStart.fresh(state));
     }

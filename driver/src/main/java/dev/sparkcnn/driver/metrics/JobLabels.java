@@ -1,6 +1,5 @@
 package dev.sparkcnn.driver.metrics;
 
-import dev.sparkcnn.kernels.sync.Exchange;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /**
@@ -29,12 +28,6 @@ public final class JobLabels {
         String description = roundDescription(strategy, round, epoch, k);
         sc.setJobGroup(GROUP_PREFIX + "round-" + round, description, false);
         sc.setJobDescription(description);
-    }
-
-    /** The strategy name of a barrier round's exchange: {@code allreduce-averaging} or {@code gradient-sharing <exchange>}. */
-    public static String barrierStrategy(Exchange.Options options) {
-        return options.exchange() == Exchange.AVERAGE ? "allreduce-averaging"
-                : "gradient-sharing " + options.exchange().id();
     }
 
     /** Labels the jobs this thread starts next as a phase outside the rounds (e.g. {@code evaluation}). */

@@ -107,7 +107,7 @@ public final class CnnClassificationModel extends Model<CnnClassificationModel> 
         ImageColumn image = ImageColumn.of(df.schema(), $(imageCol));
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext());
         TrainingRun run = new TrainingRun(saved.spec(), saved.engine(), saved.normalization(),
-                (Integer) $(predictionBatchSize), 1, 1, saved.spec().seed(), SparkRuntime.taskCpus(sc));
+                (Integer) $(predictionBatchSize), 1, saved.spec().seed(), SparkRuntime.taskCpus(sc));
         // Not destroyed: the result is lazy; Spark's ContextCleaner removes it once unreferenced.
         Broadcast<float[]> params = sc.broadcast(saved.state().params());
         return df.mapPartitions(new PartitionPredictor(run, params, image, df.schema().fieldIndex($(imageCol))),

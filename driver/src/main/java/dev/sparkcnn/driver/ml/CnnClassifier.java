@@ -2,11 +2,17 @@ package dev.sparkcnn.driver.ml;
 
 import dev.sparkcnn.datasets.DatasetSpec;
 import dev.sparkcnn.driver.config.ConfigException;
-import dev.sparkcnn.driver.config.TrainingConfig;
+import dev.sparkcnn.driver.config.Engine;
+import dev.sparkcnn.driver.config.GradientExchange;
+import dev.sparkcnn.driver.config.ModelSettings;
+import dev.sparkcnn.driver.config.RunSettings;
+import dev.sparkcnn.driver.config.StrategyFields;
+import dev.sparkcnn.driver.config.StrategyRegistry;
+import dev.sparkcnn.driver.config.StrategySettings;
+import dev.sparkcnn.driver.jobs.Preflight;
 import dev.sparkcnn.driver.spark.SparkRuntime;
 import dev.sparkcnn.driver.store.SavedModel;
-import dev.sparkcnn.driver.train.GradientSharing;
-import dev.sparkcnn.driver.train.ParameterAveraging;
+import dev.sparkcnn.driver.train.Strategies;
 import dev.sparkcnn.driver.train.TrainingResult;
 import dev.sparkcnn.driver.train.TrainingRun;
 import dev.sparkcnn.driver.train.TrainingStrategy;
@@ -16,7 +22,6 @@ import dev.sparkcnn.kernels.ModelState;
 import dev.sparkcnn.kernels.Network;
 import dev.sparkcnn.kernels.NetworkFactory;
 import dev.sparkcnn.kernels.optim.Optimizer;
-import dev.sparkcnn.kernels.sync.Exchange;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.param.DoubleParam;
@@ -77,12 +82,12 @@ public final class CnnClassifier extends Estimator<CnnClassificationModel> imple
         this.uid = uid;
         model = new Param<>(this, "model", "catalogue model: " + String.join(", ", ModelCatalogue.names()),
                 ParamValidators.inArray(ModelCatalogue.names()));
-        engine = new Param<>(this, "engine", "network implementation: " + String.join(", ", NetworkFactory.engines()),
-                ParamValidators.inArray(NetworkFactory.engines()));
-        strategy = new Param<>(this, "strategy", "training strategy: " + String.join(", ", TrainingConfig.STRATEGIES),
-                ParamValidators.inArray(TrainingConfig.STRATEGIES));
+        engine = new Param<>(this, "engine", "network implementation: " + String.join(", ", Engine.ids()),
+                ParamValidators.inArray(Engine.ids()));
+        strategy = new Param<>(this, "strategy", "training strategy: " + String.join(", ", StrategyRegistry.names()),
+                ParamValidators.inArray(StrategyRegistry.names()));
         exchange = new Param<>(this, "exchange", "gradient-sharing: what replicas exchange every step: "
-                + String.join(", ", Exchange.ids()), ParamValidators.inArray(Exchange.ids()));
+                + String.join(", ", GradientExchange.ids()), ParamValidators.inArray(GradientExchange.ids()));
         optimizer = new Param<>(this, "optimizer", "optimizer: " + String.join(", ", Optimizer.ids())
                 + "; unset = the model's default", ParamValidators.inArray(Optimizer.ids()));
         thresholdDensity = new DoubleParam(this, "thresholdDensity", "threshold exchange: fraction of values sent "
@@ -105,14 +110,14 @@ public final class CnnClassifier extends Estimator<CnnClassificationModel> imple
         predictionCol = CnnParams.predictionCol(this);
         probabilityCol = CnnParams.probabilityCol(this);
         predictionBatchSize = CnnParams.predictionBatchSize(this);
-        setDefault(model, ModelCatalogue.CIFAR_CNN);
-        setDefault(engine, NetworkFactory.NATIVE);
-        setDefault(strategy, TrainingConfig.PARAMETER_AVERAGING);
-        setDefault(exchange, TrainingConfig.DEFAULT_EXCHANGE);
-        setDefault(thresholdDensity, TrainingConfig.DEFAULT_THRESHOLD_DENSITY);
-        setDefault(epochs, 5);
-        setDefault(averagingFrequency, 5);
-        setDefault(seed, 42L);
+        setDefault(model, ModelSettings.DEFAULT_NAME);
+        setDefault(engine, ModelSettings.DEFAULT_ENGINE.id());
+        setDefault(strategy, StrategyFields.DEFAULT_STRATEGY);
+        setDefault(exchange, StrategyFields.DEFAULT_EXCHANGE.id());
+        setDefault(thresholdDensity, StrategyFields.DEFAULT_THRESHOLD_DENSITY);
+        setDefault(epochs, RunSettings.DEFAULT_EPOCHS);
+        setDefault(averagingFrequency, StrategyFields.DEFAULT_AVERAGING_FREQUENCY);
+        setDefault(seed, RunSettings.DEFAULT_SEED);
         setDefault(imageCol, CnnParams.DEFAULT_IMAGE_COL);
         setDefault(labelCol, CnnParams.DEFAULT_LABEL_COL);
         setDefault(predictionCol, CnnParams.DEFAULT_PREDICTION_COL);
@@ -154,15 +159,15 @@ public final class CnnClassifier extends Estimator<CnnClassificationModel> imple
     }
 
     public CnnClassifier setEngine(String v) {
-        return put(engine, CnnParams.oneOf("engine", v, NetworkFactory.engines()));
+        return put(engine, CnnParams.oneOf("engine", v, Engine.ids()));
     }
 
     public CnnClassifier setStrategy(String v) {
-        return put(strategy, CnnParams.oneOf("strategy", v, TrainingConfig.STRATEGIES));
+        return put(strategy, CnnParams.oneOf("strategy", v, StrategyRegistry.names()));
     }
 
     public CnnClassifier setExchange(String v) {
-        return put(exchange, CnnParams.oneOf("exchange", v, Exchange.ids()));
+        return put(exchange, CnnParams.oneOf("exchange", v, GradientExchange.ids()));
     }
 
     public CnnClassifier setOptimizer(String v) {
@@ -254,11 +259,13 @@ public final class CnnClassifier extends Estimator<CnnClassificationModel> imple
         ModelSpec spec = modelSpec(data);
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext());
         int tasks = isSet(partitions) ? (Integer) $(partitions) : df.rdd().getNumPartitions();
-        checkSlots(tasks, sc.master());
+        TrainingStrategy strategy = Strategies.create(strategySettings());
+        int threads = SparkRuntime.taskCpus(sc);
+        Preflight.slots("CnnClassifier partitions", strategy, getStrategy(), tasks, threads, sc.master());
         int batch = isSet(batchSize) ? (Integer) $(batchSize) : ModelCatalogue.defaults(getModel()).batchSize();
         TrainingRun run = new TrainingRun(spec, getEngine(),
-                ModelCatalogue.defaults(getModel()).normalization(data.channels()), batch,
-                (Integer) $(averagingFrequency), getEpochs(), getSeed(), SparkRuntime.taskCpus(sc));
+                ModelCatalogue.defaults(getModel()).normalization(data.channels()), batch, getEpochs(), getSeed(),
+                threads);
 
         TrainingRecords records = TrainingRecords.of(df, image, getLabelCol(),
                 new int[] {data.channels(), data.height(), data.width()}, tasks);
@@ -266,7 +273,7 @@ public final class CnnClassifier extends Estimator<CnnClassificationModel> imple
             LOG.info("CnnClassifier: {} rows ({} classes, {}x{}x{}) in {} partitions; model {}, engine {}, "
                             + "strategy {}, batch {}, {} epochs", records.total(), data.numClasses(), data.channels(),
                     data.height(), data.width(), tasks, spec.model(), getEngine(), getStrategy(), batch, getEpochs());
-            TrainingResult result = trainingStrategy().fit(sc, records.rdd(), records.largestPartition(),
+            TrainingResult result = strategy.fit(sc, records.rdd(), records.largestPartition(),
                     initialState(spec), run, (s, total, state) -> LOG.info(String.format(
                             "CnnClassifier round %d/%d epoch %d loss %.4f %.0f img/s", s.round(), total, s.epoch(),
                             s.loss(), s.imagesPerSecond())));
@@ -300,25 +307,10 @@ public final class CnnClassifier extends Estimator<CnnClassificationModel> imple
         }
     }
 
-    private TrainingStrategy trainingStrategy() {
-        if (TrainingConfig.GRADIENT_SHARING.equals(getStrategy())) {
-            return new GradientSharing(new Exchange.Options(Exchange.of($(exchange)), (Double) $(thresholdDensity),
-                    false));
-        }
-        if (TrainingConfig.ALLREDUCE_AVERAGING.equals(getStrategy())) {
-            return new GradientSharing(Exchange.Options.averaging((Integer) $(averagingFrequency), false));
-        }
-        return new ParameterAveraging();
-    }
-
-    /** Gradient sharing runs every partition at once: a local master must have a slot for each. */
-    private void checkSlots(int tasks, String master) {
-        int slots = SparkRuntime.localSlots(master);
-        if (TrainingConfig.runsAllPartitionsAtOnce(getStrategy()) && slots > 0 && tasks > slots) {
-            throw new ConfigException("CnnClassifier partitions " + tasks + " is more than the " + slots
-                    + " task slots of master " + master + "; " + getStrategy() + " runs every partition at once, so set "
-                    + "partitions to at most " + slots);
-        }
+    /** The strategy params as the configured strategy's settings (checked like {@code train}'s options). */
+    private StrategySettings strategySettings() {
+        return StrategyRegistry.settings(new StrategyFields(getStrategy(), (Integer) $(averagingFrequency),
+                GradientExchange.of($(exchange)), (Double) $(thresholdDensity), false));
     }
 
     private ModelState initialState(ModelSpec spec) {

@@ -14,16 +14,19 @@ public final class EpochSchedule {
     private EpochSchedule() {
     }
 
-    /** The records of round {@code round} (0-based, within the epoch); empty when the partition is done. */
-    public static List<ImageRecord> roundRecords(List<ImageRecord> partitionRecords, TrainingRun run, int epoch,
-                                                 int partition, int round) {
-        long from = round * run.recordsPerRound();
+    /**
+     * The records of round {@code round} (0-based, within the epoch) of {@code localSteps} steps;
+     * empty when the partition is done.
+     */
+    public static List<ImageRecord> roundRecords(List<ImageRecord> partitionRecords, TrainingRun run, int localSteps,
+                                                 int epoch, int partition, int round) {
+        long from = round * run.recordsPerRound(localSteps);
         if (from >= partitionRecords.size()) {
             return List.of();
         }
         List<ImageRecord> order = new ArrayList<>(partitionRecords);
         Seeds.shuffle(order, run.seed(), epoch, partition);
-        int to = (int) Math.min(order.size(), from + run.recordsPerRound());
+        int to = (int) Math.min(order.size(), from + run.recordsPerRound(localSteps));
         return order.subList((int) from, to);
     }
 }

@@ -18,6 +18,7 @@ final class LocalSteps implements Function2<Integer, Iterator<ImageRecord>, Iter
     private static final long serialVersionUID = 1L;
 
     private final TrainingRun run;
+    private final int localSteps;
     private final Broadcast<ModelState> state;
     private final int epoch;
     private final int round;
@@ -25,12 +26,14 @@ final class LocalSteps implements Function2<Integer, Iterator<ImageRecord>, Iter
     private final FaultInjection faults;
 
     /**
+     * @param localSteps  steps per round (K)
      * @param round       the round within the epoch (0-based)
      * @param roundNumber the round over the whole run (1-based, as logged)
      */
-    LocalSteps(TrainingRun run, Broadcast<ModelState> state, int epoch, int round, int roundNumber,
+    LocalSteps(TrainingRun run, int localSteps, Broadcast<ModelState> state, int epoch, int round, int roundNumber,
                FaultInjection faults) {
         this.run = run;
+        this.localSteps = localSteps;
         this.state = state;
         this.epoch = epoch;
         this.round = round;
@@ -43,14 +46,14 @@ final class LocalSteps implements Function2<Integer, Iterator<ImageRecord>, Iter
         faults.maybeFail(roundNumber, partition);
         List<ImageRecord> all = new ArrayList<>();
         records.forEachRemaining(all::add);
-        List<ImageRecord> mine = EpochSchedule.roundRecords(all, run, epoch, partition, round);
+        List<ImageRecord> mine = EpochSchedule.roundRecords(all, run, localSteps, epoch, partition, round);
         if (mine.isEmpty()) {
             return List.of(WeightedSum.empty()).iterator();
         }
         try (TaskNetworks.Lease lease = TaskNetworks.borrow(run)) {
             TrainResult result = PartitionTrainer.train(lease.network(), state.value(),
-                    run.trainingBatches(mine, epoch, partition, round * run.recordsPerRound()),
-                    run.averagingFrequency());
+                    run.trainingBatches(mine, epoch, partition, round * run.recordsPerRound(localSteps)),
+                    localSteps);
             return List.of(WeightedSum.of(result)).iterator();
         }
     }

@@ -17,18 +17,23 @@ public final class LocalTrainer {
     private LocalTrainer() {
     }
 
-    /** Trains {@code records} as partition {@code partition} would, round after round. */
-    public static ModelState train(List<ImageRecord> records, int partition, ModelState initial, TrainingRun run) {
+    /**
+     * Trains {@code records} as partition {@code partition} of parameter averaging every
+     * {@code localSteps} steps would, round after round.
+     */
+    public static ModelState train(List<ImageRecord> records, int partition, ModelState initial, TrainingRun run,
+                                   int localSteps) {
         ModelState state = initial;
-        int rounds = run.roundsPerEpoch(records.size());
+        int rounds = run.roundsPerEpoch(localSteps, records.size());
         NativeRuntime.configureThreads(run.threadsPerTask());
         try (Network net = NetworkFactory.create(run.spec(), run.engine())) {
             for (int epoch = 0; epoch < run.epochs(); epoch++) {
                 for (int r = 0; r < rounds; r++) {
-                    List<ImageRecord> mine = EpochSchedule.roundRecords(records, run, epoch, partition, r);
+                    List<ImageRecord> mine = EpochSchedule.roundRecords(records, run, localSteps, epoch, partition,
+                            r);
                     state = PartitionTrainer.train(net, state,
-                            run.trainingBatches(mine, epoch, partition, r * run.recordsPerRound()),
-                            run.averagingFrequency()).state();
+                            run.trainingBatches(mine, epoch, partition, r * run.recordsPerRound(localSteps)),
+                            localSteps).state();
                 }
             }
         }

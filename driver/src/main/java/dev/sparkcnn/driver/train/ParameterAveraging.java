@@ -7,8 +7,8 @@ import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import dev.sparkcnn.driver.spark.RoundBroadcasts;
 import dev.sparkcnn.driver.metrics.JobLabels;
+import dev.sparkcnn.driver.spark.RoundBroadcasts;
 
 /**
  * Parameter averaging (local SGD): every round broadcasts the state, each partition trains K
@@ -18,9 +18,19 @@ import dev.sparkcnn.driver.metrics.JobLabels;
 public final class ParameterAveraging implements TrainingStrategy {
     private static final int TREE_DEPTH = 2;
 
+    private final int averagingFrequency;
+
+    /** @param averagingFrequency local steps per round (K) */
+    public ParameterAveraging(int averagingFrequency) {
+        if (averagingFrequency < 1) {
+            throw new IllegalArgumentException("averagingFrequency must be >= 1, got " + averagingFrequency);
+        }
+        this.averagingFrequency = averagingFrequency;
+    }
+
     @Override
     public int roundsPerEpoch(TrainingRun run, long largestPartition) {
-        return run.roundsPerEpoch(largestPartition);
+        return run.roundsPerEpoch(averagingFrequency, largestPartition);
     }
 
     @Override
@@ -39,9 +49,10 @@ public final class ParameterAveraging implements TrainingStrategy {
             for (int r = history.size() % roundsPerEpoch; r < roundsPerEpoch; r++) {
                 long t0 = System.nanoTime();
                 Broadcast<ModelState> current = broadcasts.next(state);
-                JobLabels.round(sc, "parameter-averaging", history.size() + 1, epoch + 1, run.averagingFrequency());
-                WeightedSum sum = train.mapPartitionsWithIndex(new LocalSteps(run, current, epoch, r, history.size() + 1, faults), true)
-                        .treeReduce(WeightedSum::merge, TREE_DEPTH);
+                JobLabels.round(sc, "parameter-averaging", history.size() + 1, epoch + 1, averagingFrequency);
+                LocalSteps steps = new LocalSteps(run, averagingFrequency, current, epoch, r, history.size() + 1,
+                        faults);
+                WeightedSum sum = train.mapPartitionsWithIndex(steps, true).treeReduce(WeightedSum::merge, TREE_DEPTH);
                 state = sum.average();
                 history.add(RoundStats.of(history.size() + 1, epoch + 1, sum, System.nanoTime() - t0));
                 listener.roundFinished(history.get(history.size() - 1), totalRounds, state);

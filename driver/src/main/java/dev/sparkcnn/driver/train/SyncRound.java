@@ -2,14 +2,10 @@ package dev.sparkcnn.driver.train;
 
 import dev.sparkcnn.datasets.ImageRecord;
 import dev.sparkcnn.datasets.Seeds;
-import dev.sparkcnn.kernels.ModelState;
-import dev.sparkcnn.kernels.sync.Exchange;
 import dev.sparkcnn.kernels.sync.Rendezvous;
 import dev.sparkcnn.kernels.sync.RingCollective;
 import dev.sparkcnn.kernels.sync.RoundCredentials;
-import dev.sparkcnn.kernels.sync.RunSecret;
 import dev.sparkcnn.kernels.sync.SyncResult;
-import dev.sparkcnn.kernels.sync.SyncTrainer;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
@@ -20,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.SparkEnv;
-import org.apache.spark.broadcast.Broadcast;
 import scala.collection.Iterator;
 import scala.collection.JavaConverters;
 import scala.runtime.AbstractFunction1;
@@ -37,58 +32,42 @@ final class SyncRound extends AbstractFunction1<Iterator<ImageRecord>, Iterator<
     private static final long serialVersionUID = 1L;
     private static final Duration TIMEOUT = Duration.ofMinutes(5);
 
-    private final TrainingRun run;
-    private final Broadcast<ModelState> state;
-    private final int epoch;
-    private final int roundNumber;
-    private final int steps;
-    private final RunSecret secret;
-    private final Exchange.Options options;
-    private final FaultInjection faults;
-    private final InetSocketAddress rendezvous;
+    private final BarrierRound round;
+    private final ReplicaSteps replica;
+    private final String strategy;
 
-    /**
-     * @param secret     the run's secret: authenticates registrations and ring connections (and
-     *                   says whether ring traffic is encrypted)
-     * @param rendezvous the driver's {@link Rendezvous.Server}
-     */
-    SyncRound(TrainingRun run, Broadcast<ModelState> state, int epoch, int roundNumber, int steps, RunSecret secret,
-              Exchange.Options options, FaultInjection faults, InetSocketAddress rendezvous) {
-        this.rendezvous = rendezvous;
-        this.run = run;
-        this.state = state;
-        this.epoch = epoch;
-        this.roundNumber = roundNumber;
-        this.steps = steps;
-        this.secret = secret;
-        this.options = options;
-        this.faults = faults;
+    /** @param strategy names the strategy in errors */
+    SyncRound(BarrierRound round, ReplicaSteps replica, String strategy) {
+        this.round = round;
+        this.replica = replica;
+        this.strategy = strategy;
     }
 
     @Override
     public Iterator<SyncResult> apply(Iterator<ImageRecord> records) {
         BarrierTaskContext context = BarrierTaskContext.get();
         int rank = context.partitionId();
+        TrainingRun run = round.run();
         List<ImageRecord> mine = new ArrayList<>();
         JavaConverters.asJavaIterator(records).forEachRemaining(mine::add);
-        Seeds.shuffle(mine, run.seed(), epoch, rank);
+        Seeds.shuffle(mine, run.seed(), round.epoch(), rank);
         String host = SparkEnv.get().blockManager().blockManagerId().host();
-        RoundCredentials credentials = new RoundCredentials(secret, roundNumber, context.stageAttemptNumber());
+        RoundCredentials credentials = new RoundCredentials(round.secret(), round.number(),
+                context.stageAttemptNumber());
         try (ServerSocket server = RingCollective.listen(host)) {
-            List<InetSocketAddress> members = Rendezvous.join(rendezvous, credentials, rank,
+            List<InetSocketAddress> members = Rendezvous.join(round.rendezvous(), credentials, rank,
                     context.getTaskInfos().length, new InetSocketAddress(host, server.getLocalPort()), TIMEOUT,
                     context::isInterrupted);
-            faults.maybeFail(roundNumber, rank);
+            round.faults().maybeFail(round.number(), rank);
             try (TaskNetworks.Lease lease = TaskNetworks.borrow(run);
                  RingCollective ring = RingCollective.join(rank, members, server, credentials, TIMEOUT,
                          context::isInterrupted)) {
-                SyncResult result = SyncTrainer.train(lease.network(), state.value(),
-                        run.trainingBatches(mine, epoch, rank, 0), steps,
-                        ring, options);
+                SyncResult result = replica.take(lease.network(), round.state().value(),
+                        run.trainingBatches(mine, round.epoch(), rank, 0), round.steps(), ring);
                 return JavaConverters.asScalaIterator(List.of(result).iterator());
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("gradient sharing, round " + roundNumber + ", partition " + rank + ": "
+            throw new UncheckedIOException(strategy + ", round " + round.number() + ", partition " + rank + ": "
                     + e.getMessage(), e);
         }
     }

@@ -16,35 +16,33 @@ import java.util.List;
  * @param engine             network implementation
  * @param normalization      pixel scaling applied when batches are built
  * @param batchSize          mini-batch size
- * @param averagingFrequency local steps per round (K)
  * @param epochs             passes over each partition's training records
  * @param seed               seed of the per-(epoch, partition) shuffles and augmentations
  * @param threadsPerTask     native threads each task may use
  * @param augmentation       random transforms of training images at batch time (never for evaluation)
  */
 public record TrainingRun(ModelSpec spec, String engine, Normalization normalization, int batchSize,
-                          int averagingFrequency, int epochs, long seed, int threadsPerTask,
-                          Augmentation augmentation) implements Serializable {
+                          int epochs, long seed, int threadsPerTask, Augmentation augmentation)
+        implements Serializable {
 
     /** A run without augmentation. */
-    public TrainingRun(ModelSpec spec, String engine, Normalization normalization, int batchSize,
-                       int averagingFrequency, int epochs, long seed, int threadsPerTask) {
-        this(spec, engine, normalization, batchSize, averagingFrequency, epochs, seed, threadsPerTask,
-                Augmentation.NONE);
+    public TrainingRun(ModelSpec spec, String engine, Normalization normalization, int batchSize, int epochs,
+                       long seed, int threadsPerTask) {
+        this(spec, engine, normalization, batchSize, epochs, seed, threadsPerTask, Augmentation.NONE);
     }
 
     public TrainingRun {
         augmentation = augmentation == null ? Augmentation.NONE : augmentation;
     }
 
-    /** Records consumed by one partition in one round. */
-    public long recordsPerRound() {
-        return (long) averagingFrequency * batchSize;
+    /** Records one partition consumes in {@code localSteps} steps. */
+    public long recordsPerRound(int localSteps) {
+        return (long) localSteps * batchSize;
     }
 
-    /** Rounds in one epoch: enough for the largest partition to see all its records. */
-    public int roundsPerEpoch(long largestPartition) {
-        return (int) Math.max(1, (largestPartition + recordsPerRound() - 1) / recordsPerRound());
+    /** Rounds of {@code localSteps} steps in one epoch: enough for the largest partition to see all its records. */
+    public int roundsPerEpoch(int localSteps, long largestPartition) {
+        return (int) Math.max(1, (largestPartition + recordsPerRound(localSteps) - 1) / recordsPerRound(localSteps));
     }
 
     /**

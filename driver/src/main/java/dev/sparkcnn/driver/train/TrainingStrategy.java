@@ -1,7 +1,6 @@
 package dev.sparkcnn.driver.train;
 
 import dev.sparkcnn.datasets.ImageRecord;
-import dev.sparkcnn.driver.config.TrainingConfig;
 import dev.sparkcnn.kernels.ModelState;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -9,7 +8,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 /**
  * How rounds of distributed training run. The driver decides (this interface), executors execute
  * ({@link dev.sparkcnn.kernels.PartitionTrainer}); strategies differ only in how the replicas'
- * work is combined.
+ * work is combined. {@link Strategies} makes one from its configured settings.
  */
 public interface TrainingStrategy {
 
@@ -31,21 +30,19 @@ public interface TrainingStrategy {
     /** Rounds in one epoch; a checkpoint records it so a resume can tell that the data changed. */
     int roundsPerEpoch(TrainingRun run, long largestPartition);
 
+    /**
+     * Whether every partition runs at once (a barrier stage), so a local master needs a free task
+     * slot per partition.
+     */
+    default boolean runsAllPartitionsAtOnce() {
+        return false;
+    }
+
     /** Checks that {@code start} lies within this run's {@code totalRounds}. */
     static void checkStart(TrainingStart start, int totalRounds) {
         if (start.completedRounds() > totalRounds) {
             throw new IllegalArgumentException("the start has " + start.completedRounds()
                     + " completed rounds, more than the run's " + totalRounds);
         }
-    }
-
-    /** The strategy a configuration asks for. */
-    static TrainingStrategy of(TrainingConfig config) {
-        return switch (config.strategy()) {
-            case TrainingConfig.PARAMETER_AVERAGING -> new ParameterAveraging();
-            case TrainingConfig.GRADIENT_SHARING, TrainingConfig.ALLREDUCE_AVERAGING ->
-                    new GradientSharing(config.exchangeOptions());
-            default -> throw new IllegalArgumentException("unknown strategy '" + config.strategy() + "'");
-        };
     }
 }

@@ -56,38 +56,43 @@ class ConfigFixturesTest {
 
     /** The loaded configuration's value of every config.json field (the one place that knows the API). */
     static Map<String, Object> fields(TrainingConfig c) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("data", c.data());
-        m.put("format", c.format());
-        m.put("labelSet", c.labelSet());
-        m.put("imageSize", c.imageSize());
-        m.put("onBadRecord", c.onBadRecord());
-        m.put("model", c.model());
-        m.put("engine", c.engine());
-        m.put("strategy", c.strategy());
-        m.put("master", c.master());
-        m.put("partitions", c.partitions());
-        m.put("epochs", c.epochs());
-        m.put("batchSize", c.batchSize());
-        m.put("averagingFrequency", c.averagingFrequency());
-        m.put("testFraction", c.testFraction());
-        m.put("seed", c.seed());
-        m.put("learningRate", c.learningRate());
-        m.put("threadsPerTask", c.threadsPerTask());
-        m.put("out", c.out());
-        m.put("overwrite", c.overwrite());
-        m.put("optimizer", c.optimizer());
-        m.put("exchange", c.exchange());
-        m.put("thresholdDensity", c.thresholdDensity());
-        m.put("verifyReplicas", c.verifyReplicas());
-        m.put("augment", c.augment());
-        m.put("normalize", c.normalize());
-        m.put("checkpointDir", c.checkpointDir());
-        m.put("checkpointEvery", c.checkpointEvery());
-        m.put("initFrom", c.initFrom());
-        m.put("lrFactor", c.lrFactor());
-        m.put("restarts", c.restarts());
-        return m;
+        DataSettings d = c.data();
+        ModelSettings m = c.model();
+        StrategyFields s = c.strategy().fields();
+        RunSettings r = c.run();
+        OutputSettings o = c.output();
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("data", d.path());
+        f.put("format", d.format() == null ? null : d.format().id());
+        f.put("labelSet", d.labelSet() == null ? null : d.labelSet().id());
+        f.put("imageSize", d.imageSize());
+        f.put("onBadRecord", d.onBadRecord() == null ? null : d.onBadRecord().id());
+        f.put("model", m.name());
+        f.put("engine", m.engine().id());
+        f.put("strategy", c.strategy().name());
+        f.put("master", r.master());
+        f.put("partitions", r.partitions());
+        f.put("epochs", r.epochs());
+        f.put("batchSize", m.batchSize());
+        f.put("averagingFrequency", s.averagingFrequency());
+        f.put("testFraction", d.testFraction());
+        f.put("seed", r.seed());
+        f.put("learningRate", m.learningRate());
+        f.put("threadsPerTask", r.threadsPerTask());
+        f.put("out", o.out());
+        f.put("overwrite", o.overwrite());
+        f.put("optimizer", m.optimizer() == null ? null : m.optimizer().id());
+        f.put("exchange", s.exchange().id());
+        f.put("thresholdDensity", s.thresholdDensity());
+        f.put("verifyReplicas", s.verifyReplicas());
+        f.put("augment", d.augmentation().id());
+        f.put("normalize", d.normalize());
+        f.put("checkpointDir", o.checkpointDir());
+        f.put("checkpointEvery", o.checkpointEvery());
+        f.put("initFrom", c.warmStart().initFrom());
+        f.put("lrFactor", c.warmStart().lrFactor());
+        f.put("restarts", r.restarts());
+        return f;
     }
 
     private static Map<String, Object> allReduce(String out) {
@@ -108,12 +113,14 @@ class ConfigFixturesTest {
 
     @Test
     void parameterAveragingWithDefaults() {
-        check("pa.json", base("m-pa"));
+        TrainingConfig c = check("pa.json", base("m-pa"));
+        assertEquals(new ParameterAveragingSettings(5), c.strategy());
     }
 
     @Test
     void allReduceAveragingWithCheckpointsRestartsAndTransforms() {
-        check("ar.json", allReduce("m-ar"));
+        TrainingConfig c = check("ar.json", allReduce("m-ar"));
+        assertEquals(new AllReduceAveragingSettings(3, true), c.strategy());
     }
 
     @Test
@@ -129,7 +136,8 @@ class ConfigFixturesTest {
         m.put("thresholdDensity", 0.05);
         m.put("normalize", "0.5,0.25");
         m.put("checkpointDir", "/tmp/cfgfix/gs-ckpt");
-        check("gs.json", m);
+        TrainingConfig c = check("gs.json", m);
+        assertEquals(new GradientSharingSettings(GradientExchange.THRESHOLD, 0.05, false), c.strategy());
     }
 
     @Test
@@ -140,7 +148,7 @@ class ConfigFixturesTest {
         m.put("initFrom", "/tmp/cfgfix/m-pa");
         m.put("lrFactor", 0.5);
         TrainingConfig c = check("warm.json", m);
-        assertEquals(null, c.effectiveCheckpointDir());
+        assertEquals(null, c.output().effectiveCheckpointDir());
     }
 
     @Test
@@ -168,7 +176,7 @@ class ConfigFixturesTest {
         m.put("onBadRecord", "skip");
         m.put("partitions", 1);
         TrainingConfig c = check("img.json", m);
-        assertEquals(true, c.skipBadRecords());
+        assertEquals(true, c.data().skipBadRecords());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.sparkcnn.driver.data;
 
+import dev.sparkcnn.driver.config.Storage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -84,6 +85,6 @@ class StorageEstimateTest {
     void namesTheLevels() {
         assertEquals(Storage.MEMORY_AND_DISK, Storage.of(null));
         assertEquals(Storage.NONE, Storage.of("none"));
-        assertThrows(IllegalArgumentException.class, () -> Storage.of("disk"));
+        assertThrows(dev.sparkcnn.driver.config.ConfigException.class, () -> Storage.of("disk"));
     }
 }

@@ -12,6 +12,7 @@ import dev.sparkcnn.datasets.InvalidDataException;
 import dev.sparkcnn.datasets.Normalization;
 import dev.sparkcnn.driver.TestData;
 import dev.sparkcnn.driver.config.Json;
+import dev.sparkcnn.driver.config.DatasetFormat;
 import dev.sparkcnn.driver.config.TrainingConfig;
 import dev.sparkcnn.driver.fs.HadoopConf;
 import dev.sparkcnn.driver.eval.EvaluationReport;
@@ -76,8 +77,9 @@ class ReportTest {
         }
         SavedModel saved = new SavedModel(spec, NetworkFactory.NATIVE, CifarFormat.spec(CifarFormat.CIFAR10_CLASSES),
                 Normalization.uniform(0.5f, 0.5f, 3), zero);
-        TrainingConfig config = new TrainingConfig(data.toString(), "cifar10", null, null, null, "simple-cnn", "native",
-                "parameter-averaging", "local[2]", 2, 2, 8, 2, 0.2, 42, null, null, model.toString(), false);
+        TrainingConfig config = TrainingConfig.builder(data.toString(), model.toString())
+                .format(DatasetFormat.CIFAR10).model("simple-cnn").master("local[2]").epochs(2).batchSize(8)
+                .averagingFrequency(2).checkpointEvery(0).build();
         ModelDirectory.write(hadoop, model.toString(), false, saved, Json.write(config),
                 Json.write(metrics(true)));
     }

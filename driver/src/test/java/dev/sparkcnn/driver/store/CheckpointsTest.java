@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sparkcnn.datasets.DatasetSpec;
 import dev.sparkcnn.datasets.InvalidDataException;
 import dev.sparkcnn.driver.config.Json;
+import dev.sparkcnn.driver.config.DatasetFormat;
 import dev.sparkcnn.driver.config.TrainingConfig;
 import dev.sparkcnn.driver.fs.HadoopConf;
 import dev.sparkcnn.driver.train.RoundStats;
@@ -96,9 +97,9 @@ class CheckpointsTest {
     static Checkpoint checkpoint(int round) {
         DatasetSpec data = new DatasetSpec(3, 32, 32, List.of("a", "b"));
         ModelSpec spec = new ModelSpec("simple-cnn", 3, 32, 32, 2, 0.0001, 9L, "adam");
-        TrainingConfig config = new TrainingConfig("d", "cifar10", null, null, null, "simple-cnn", "native",
-                "parameter-averaging", "local[2]", 2, 3, 16, 2, 0.2, 9, null, null, "m", false, null, "dense", 0.03,
-                false, null, 1, "models/old", 0.1);
+        TrainingConfig config = TrainingConfig.builder("d", "m").format(DatasetFormat.CIFAR10).model("simple-cnn")
+                .master("local[2]").epochs(3).batchSize(16).averagingFrequency(2).seed(9L).checkpointEvery(1)
+                .initFrom("models/old").lrFactor(0.1).build();
         List<RoundStats> rounds = new ArrayList<>();
         for (int r = 1; r <= round; r++) {
             rounds.add(new RoundStats(r, (r + 1) / 2, 2.0 / r, 64, 0.5, 128, r % 2 == 0 ? 0.5 : null, null));

@@ -21,6 +21,7 @@ import dev.sparkcnn.kernels.ModelState;
 import dev.sparkcnn.kernels.NativeRuntime;
 import dev.sparkcnn.kernels.Network;
 import dev.sparkcnn.kernels.NetworkFactory;
+import dev.sparkcnn.driver.config.AllReduceAveragingSettings;
 import dev.sparkcnn.kernels.sync.Exchange;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -90,7 +91,7 @@ class GradientSharingSparkTest {
 
     private static TrainingRun sgdRun(int epochs) {
         ModelSpec spec = new ModelSpec("simple-cnn", 3, 32, 32, 10, 0.05, 11, "sgd");
-        return new TrainingRun(spec, "native", ModelCatalogue.defaults("simple-cnn").normalization(3), BATCH, 1,
+        return new TrainingRun(spec, "native", ModelCatalogue.defaults("simple-cnn").normalization(3), BATCH,
                 epochs, 5, 1);
     }
 
@@ -153,14 +154,14 @@ class GradientSharingSparkTest {
         List<ImageRecord> all = records(5 * BATCH + 7 + 3 * BATCH, 4);
         ModelSpec spec = new ModelSpec("simple-cnn", 3, 32, 32, 10, 0.003, 11, "adam");
         TrainingRun run = new TrainingRun(spec, "native", ModelCatalogue.defaults("simple-cnn").normalization(3), BATCH,
-                every, epochs, 5, 1);
+                epochs, 5, 1);
         ModelState initial = initial(spec);
         long largest = 5 * BATCH + 7;
         List<List<ImageRecord>> parts = List.of(all.subList(0, (int) largest), all.subList((int) largest, all.size()));
-        TrainingResult driver = withSpark("local[2]", Map.of(), sc -> new ParameterAveraging().fit(sc,
+        TrainingResult driver = withSpark("local[2]", Map.of(), sc -> new ParameterAveraging(every).fit(sc,
                 partitioned(sc, parts), largest, initial, run, (s, total, state) -> { }));
-        TrainingResult ring = withSpark("local[2]", Map.of(), sc -> new GradientSharing(
-                Exchange.Options.averaging(every, true)).fit(sc, partitioned(sc, parts), largest, initial, run,
+        TrainingResult ring = withSpark("local[2]", Map.of(), sc -> new AllReduceAveraging(
+                new AllReduceAveragingSettings(every, true)).fit(sc, partitioned(sc, parts), largest, initial, run,
                 (s, total, state) -> { }));
         assertEquals(epochs, ring.rounds().size(), "one barrier round per epoch");
         assertEquals(epochs * 3, driver.rounds().size(), "ceil(47 / (2 x 8)) = 3 driver rounds per epoch");
@@ -193,7 +194,7 @@ class GradientSharingSparkTest {
             DataPlan plan = DataPlan.create(sc, hadoop, data, 2, 0.2, 42);
             ModelSpec spec = ModelSpec.of("cifar-cnn", data.spec(), null, 11);
             TrainingRun run = new TrainingRun(spec, "native", ModelCatalogue.defaults("cifar-cnn").normalization(3),
-                    64, 1, 3, 11, 1);
+                    64, 3, 11, 1);
             TrainingResult result = new GradientSharing(new Exchange.Options(Exchange.of(exchange),
                     TrainingConfigDefaults.DENSITY, false)).fit(sc, plan.train(), plan.trainCounts()[0],
                     initial(spec), run, (s, total, state) -> { });
@@ -234,7 +235,7 @@ class GradientSharingSparkTest {
         List<ImageRecord> all = records(2 * 3 * BATCH, 4);
         TrainingRun run = sgdRun(1);
         ModelState initial = initial(run.spec());
-        Function<JavaSparkContext, TrainingResult> train = sc -> new ParameterAveraging().fit(sc,
+        Function<JavaSparkContext, TrainingResult> train = sc -> new ParameterAveraging(1).fit(sc,
                 sc.parallelize(all, 2), 3 * BATCH, initial, run, (s, total, state) -> { });
         TrainingResult undisturbed = withSpark("local[2,4]", Map.of(), train);
         TrainingResult retried = withSpark("local[2,4]", Map.of(FaultInjection.KEY, "2:0"), train);
@@ -244,6 +245,6 @@ class GradientSharingSparkTest {
 
     /** The CLI's default density, so the test exercises what users get. */
     private static final class TrainingConfigDefaults {
-        static final double DENSITY = dev.sparkcnn.driver.config.TrainingConfig.DEFAULT_THRESHOLD_DENSITY;
+        static final double DENSITY = dev.sparkcnn.driver.config.StrategyFields.DEFAULT_THRESHOLD_DENSITY;
     }
 }

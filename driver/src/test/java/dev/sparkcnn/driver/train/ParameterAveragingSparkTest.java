@@ -47,16 +47,17 @@ class ParameterAveragingSparkTest {
     void onePartitionEqualsTheSingleProcessTrainer(String engine) {
         LocatedDataset data = locate("small-" + engine, 2, 60, 10);
         DataPlan plan = DataPlan.create(sc, hadoop, data, 1, 0.2, 5);
-        TrainingRun run = run("cifar-cnn", engine, data, 16, 2, 2, 1);
+        int k = 2;
+        TrainingRun run = run("cifar-cnn", engine, data, 16, 2, 1);
         ModelState initial = initial(run.spec(), engine);
 
         List<ImageRecord> records = new ArrayList<>(plan.train().collect());
-        ModelState local = LocalTrainer.train(records, 0, initial, run);
-        TrainingResult spark = new ParameterAveraging().fit(sc, plan.train(), records.size(), initial, run,
+        ModelState local = LocalTrainer.train(records, 0, initial, run, k);
+        TrainingResult spark = new ParameterAveraging(k).fit(sc, plan.train(), records.size(), initial, run,
                 (s, total, state) -> { });
         plan.release();
 
-        assertEquals(2 * run.roundsPerEpoch(records.size()), spark.rounds().size());
+        assertEquals(2 * run.roundsPerEpoch(k, records.size()), spark.rounds().size());
         assertEquals(local.iteration(), spark.state().iteration());
         assertTrue(local.maxAbsDifference(initial) > 1e-3, "training moved the parameters");
         double diff = local.maxAbsDifference(spark.state());
@@ -67,9 +68,9 @@ class ParameterAveragingSparkTest {
     void cifarCnnLearnsTheGeneratedSetOnTwoPartitions() {
         LocatedDataset data = locate("learnable", 3, 1000, 500);
         DataPlan plan = DataPlan.create(sc, hadoop, data, 2, 0.2, 42);
-        TrainingRun run = run("cifar-cnn", "native", data, 64, 5, 2, 1);
+        TrainingRun run = run("cifar-cnn", "native", data, 64, 2, 1);
         int built = TaskNetworks.built();
-        TrainingResult result = new ParameterAveraging().fit(sc, plan.train(), plan.trainCounts()[0],
+        TrainingResult result = new ParameterAveraging(5).fit(sc, plan.train(), plan.trainCounts()[0],
                 initial(run.spec(), "native"), run, (s, total, state) -> { });
         EvaluationReport report = EvaluationReport.of(Evaluation.countsPerPartition(sc, plan.test(),
                 result.state(), run), data.spec().classNames());
@@ -87,11 +88,11 @@ class ParameterAveragingSparkTest {
         return new DatasetLocator(hadoop).locate(dir.toString(), null);
     }
 
-    private static TrainingRun run(String model, String engine, LocatedDataset data, int batch, int k, int epochs,
+    private static TrainingRun run(String model, String engine, LocatedDataset data, int batch, int epochs,
                                    int threads) {
         ModelSpec spec = ModelSpec.of(model, data.spec(), null, 11);
         return new TrainingRun(spec, engine, ModelCatalogue.defaults(model).normalization(data.spec().channels()),
-                batch, k, epochs, 11, threads);
+                batch, epochs, 11, threads);
     }
 
     private static ModelState initial(ModelSpec spec, String engine) {

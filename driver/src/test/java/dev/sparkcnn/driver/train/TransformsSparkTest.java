@@ -59,18 +59,18 @@ class TransformsSparkTest {
         ModelSpec spec = new ModelSpec("simple-cnn", 3, 32, 32, 10, 0.05, 11, "sgd");
         Normalization norm = ModelCatalogue.defaults("simple-cnn").normalization(3);
         // one round per epoch, so both strategies run the same schedule as LocalTrainer
-        TrainingRun augmented = new TrainingRun(spec, "native", norm, batch, steps, 2, 5, 1,
+        TrainingRun augmented = new TrainingRun(spec, "native", norm, batch, 2, 5, 1,
                 Augmentation.parse("flip,crop,rotate"));
-        TrainingRun plain = new TrainingRun(spec, "native", norm, batch, steps, 2, 5, 1);
+        TrainingRun plain = new TrainingRun(spec, "native", norm, batch, 2, 5, 1);
         ModelState initial = initial(spec);
 
-        ModelState reference = LocalTrainer.train(records, 0, initial, augmented);
-        ModelState averaged = new ParameterAveraging().fit(sc, sc.parallelize(records, 1), records.size(), initial,
+        ModelState reference = LocalTrainer.train(records, 0, initial, augmented, steps);
+        ModelState averaged = new ParameterAveraging(steps).fit(sc, sc.parallelize(records, 1), records.size(), initial,
                 augmented, (s, total, state) -> { }).state();
         ModelState shared = new GradientSharing(new Exchange.Options(Exchange.DENSE, 1, false)).fit(sc,
                 sc.parallelize(records, 1), records.size(), initial, augmented, (s, total, state) -> { }).state();
 
-        assertTrue(reference.maxAbsDifference(LocalTrainer.train(records, 0, initial, plain)) > 1e-3,
+        assertTrue(reference.maxAbsDifference(LocalTrainer.train(records, 0, initial, plain, steps)) > 1e-3,
                 "augmentation changes what is learnt");
         double pa = reference.maxAbsDifference(averaged);
         double gs = reference.maxAbsDifference(shared);
@@ -88,10 +88,10 @@ class TransformsSparkTest {
         double[] accuracy = new double[2];
         double[] seconds = new double[2];
         for (int i = 0; i < 2; i++) {
-            TrainingRun run = new TrainingRun(spec, "native", norm, 64, 5, 3, 11, 1,
+            TrainingRun run = new TrainingRun(spec, "native", norm, 64, 3, 11, 1,
                     i == 0 ? Augmentation.NONE : Augmentation.parse("flip,crop"));
             long t0 = System.nanoTime();
-            TrainingResult result = new ParameterAveraging().fit(sc, plan.train(), plan.trainCounts()[0],
+            TrainingResult result = new ParameterAveraging(5).fit(sc, plan.train(), plan.trainCounts()[0],
                     initial(spec), run, (s, total, state) -> { });
             seconds[i] = (System.nanoTime() - t0) / 1e9;
             accuracy[i] = EvaluationReport.of(Evaluation.countsPerPartition(sc, plan.test(), result.state(), run),

@@ -5,7 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * What synchronous replicas exchange every step.
+ * What gradient-sharing replicas exchange every step. (Averaging replicas every K local steps is
+ * not a gradient exchange: see {@link SyncTrainer#average}.)
  */
 public enum Exchange {
     /**
@@ -17,14 +18,7 @@ public enum Exchange {
      * Each replica's own optimizer update, threshold-encoded with a residual (see
      * {@link ThresholdCodec}); every replica applies the mean of all decoded updates.
      */
-    THRESHOLD("threshold"),
-    /**
-     * Not a gradient exchange: each replica takes {@link Options#averageEvery()} local optimizer
-     * steps, then all replicas replace their parameters and optimizer states with the
-     * example-weighted mean of everyone's, by ring all-reduce. Parameter averaging without a Spark
-     * job per average.
-     */
-    AVERAGE("average");
+    THRESHOLD("threshold");
 
     private final String id;
 
@@ -51,32 +45,17 @@ public enum Exchange {
     }
 
     /**
-     * How a synchronous round exchanges.
+     * How a gradient-sharing round exchanges.
      *
      * @param exchange       what is sent
      * @param density        for {@link #THRESHOLD}: the fraction of elements sent per step, in (0, 1]
      * @param verifyReplicas compare a hash of every replica's parameters after every exchange (a test mode)
-     * @param averageEvery   for {@link #AVERAGE}: local steps between two averages (K); 1 otherwise
      */
-    public record Options(Exchange exchange, double density, boolean verifyReplicas, int averageEvery)
-            implements Serializable {
-
-        /** Options of a gradient exchange ({@link #DENSE} or {@link #THRESHOLD}). */
-        public Options(Exchange exchange, double density, boolean verifyReplicas) {
-            this(exchange, density, verifyReplicas, 1);
-        }
-
-        /** Parameter averaging every {@code averageEvery} local steps. */
-        public static Options averaging(int averageEvery, boolean verifyReplicas) {
-            return new Options(AVERAGE, 1, verifyReplicas, averageEvery);
-        }
+    public record Options(Exchange exchange, double density, boolean verifyReplicas) implements Serializable {
 
         public Options {
             if (exchange == null) {
                 throw new IllegalArgumentException("exchange is required");
-            }
-            if (averageEvery < 1) {
-                throw new IllegalArgumentException("averageEvery must be >= 1, got " + averageEvery);
             }
             if (!(density > 0 && density <= 1)) {
                 throw new IllegalArgumentException("density must be in (0, 1], got " + density);

@@ -5,6 +5,7 @@ import dev.sparkcnn.kernels.ModelState;
 import dev.sparkcnn.kernels.Network;
 import dev.sparkcnn.kernels.StepStats;
 import java.io.IOException;
+import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -23,7 +24,30 @@ public final class SyncTrainer {
     }
 
     /**
-     * Loads {@code start} into {@code net} and runs {@code steps} lockstep steps.
+     * Parameter averaging among the replicas: each takes {@code every} local optimizer steps, then
+     * all replace their parameters and optimizer states with the example-weighted mean of
+     * everyone's, by ring all-reduce (and after the last step).
+     *
+     * @param every          local steps between two averages (K), at least 1
+     * @param verifyReplicas compare a hash of every replica's parameters after every average
+     */
+    public record Averaging(int every, boolean verifyReplicas) implements Serializable {
+        public Averaging {
+            if (every < 1) {
+                throw new IllegalArgumentException("every must be >= 1, got " + every);
+            }
+        }
+    }
+
+    /** What one replica does at one step; true when it exchanged (then replicas may be verified). */
+    @FunctionalInterface
+    private interface Step {
+        boolean take(Replica replica, Batch batch, int step, long iteration) throws IOException;
+    }
+
+    /**
+     * Loads {@code start} into {@code net} and runs {@code steps} lockstep steps, exchanging
+     * gradients (or updates) every step.
      *
      * @throws IllegalStateException if the loss becomes NaN or infinite, or (with
      *                               {@link Exchange.Options#verifyReplicas()}) the replicas' parameters differ
@@ -31,23 +55,44 @@ public final class SyncTrainer {
      */
     public static SyncResult train(Network net, ModelState start, Iterator<Batch> batches, int steps,
                                    Collective collective, Exchange.Options options) throws IOException {
+        Replica replica = new Replica(net, collective, options.density(), options.exchange());
+        return run(replica, start, batches, steps, options.verifyReplicas(), (r, batch, step, iteration) -> {
+            switch (options.exchange()) {
+                case DENSE -> r.denseStep(batch, iteration);
+                case THRESHOLD -> r.thresholdStep(batch, iteration);
+            }
+            return true;
+        });
+    }
+
+    /**
+     * Loads {@code start} into {@code net} and runs {@code steps} local steps, averaging with the
+     * other replicas every {@link Averaging#every()} steps and after the last.
+     *
+     * @throws IllegalStateException as {@link #train}
+     * @throws IOException           if another replica fails or the round is cancelled
+     */
+    public static SyncResult average(Network net, ModelState start, Iterator<Batch> batches, int steps,
+                                     Collective collective, Averaging averaging) throws IOException {
+        Replica replica = new Replica(net, collective, 1, null);
+        return run(replica, start, batches, steps, averaging.verifyReplicas(), (r, batch, step, iteration) -> {
+            r.localStep(batch, iteration);
+            boolean exchanged = (step + 1) % averaging.every() == 0 || step == steps - 1;
+            if (exchanged) {
+                r.average(iteration + 1);
+            }
+            return exchanged;
+        });
+    }
+
+    private static SyncResult run(Replica replica, ModelState start, Iterator<Batch> batches, int steps,
+                                  boolean verify, Step each) throws IOException {
+        Network net = replica.net;
+        Collective collective = replica.collective;
         net.load(start);
-        Replica replica = new Replica(net, collective, options);
         for (int step = 0; step < steps; step++) {
             Batch batch = batches.hasNext() ? batches.next() : null;
-            boolean exchanged = true;
-            switch (options.exchange()) {
-                case DENSE -> replica.denseStep(batch, start.iteration() + step);
-                case THRESHOLD -> replica.thresholdStep(batch, start.iteration() + step);
-                case AVERAGE -> {
-                    replica.localStep(batch, start.iteration() + step);
-                    exchanged = (step + 1) % options.averageEvery() == 0 || step == steps - 1;
-                    if (exchanged) {
-                        replica.average(start.iteration() + step + 1);
-                    }
-                }
-            }
-            if (exchanged && options.verifyReplicas()) {
+            if (each.take(replica, batch, step, start.iteration() + step) && verify) {
                 replica.verify(step);
             }
         }
@@ -60,7 +105,7 @@ public final class SyncTrainer {
     private static final class Replica {
         private final Network net;
         private final Collective collective;
-        private final Exchange.Options options;
+        private final double density;
         private final int n;
         private final float[] gradient;
         private final float[] reduced;
@@ -74,14 +119,15 @@ public final class SyncTrainer {
         int verified;
         long exchangeNanos;
 
-        Replica(Network net, Collective collective, Exchange.Options options) {
+        /** @param exchange the gradient exchange; null when the replicas average instead */
+        Replica(Network net, Collective collective, double density, Exchange exchange) {
             this.net = net;
             this.collective = collective;
-            this.options = options;
+            this.density = density;
             this.n = Math.toIntExact(net.numParams());
-            this.gradient = options.exchange() == Exchange.AVERAGE ? null : new float[n];
+            this.gradient = exchange == null ? null : new float[n];
             // dense: the example-weighted gradient sum, then the example count
-            this.reduced = options.exchange() == Exchange.DENSE ? new float[n + 1] : null;
+            this.reduced = exchange == Exchange.DENSE ? new float[n + 1] : null;
         }
 
         void denseStep(Batch batch, long iteration) throws IOException {
@@ -169,7 +215,7 @@ public final class SyncTrainer {
                     residual[i] += gradient[i];
                 }
             }
-            byte[] message = ThresholdCodec.encode(residual, ThresholdCodec.threshold(residual, options.density()));
+            byte[] message = ThresholdCodec.encode(residual, ThresholdCodec.threshold(residual, density));
             long t0 = System.nanoTime();
             byte[][] all = collective.allGather(message);
             exchangeNanos += System.nanoTime() - t0;

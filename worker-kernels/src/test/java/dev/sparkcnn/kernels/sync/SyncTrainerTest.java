@@ -71,6 +71,18 @@ class SyncTrainerTest {
         });
     }
 
+    private static List<Future<SyncResult>> averagingReplicas(int n, List<List<ImageRecord>> shards, int steps,
+                                                              SyncTrainer.Averaging averaging, String optimizer)
+            throws Exception {
+        return Rings.run(n, 42, TIMEOUT, c -> {
+            NativeRuntime.configureThreads(1);
+            try (Network net = NetworkFactory.create(spec(optimizer), "native")) {
+                return SyncTrainer.average(net, net.initialState(),
+                        batches(shards.get(c.rank()), BATCH, net.spec()).iterator(), steps, c, averaging);
+            }
+        });
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {2, 3})
     void denseSgdOnEqualShardsIsSingleProcessSgdWithNTimesTheBatch(int n) throws Exception {
@@ -185,7 +197,8 @@ class SyncTrainerTest {
         List<List<ImageRecord>> shards = List.of(records(5 * BATCH, 200), records(2 * BATCH + 3, 201));
         List<ModelState> ends = new ArrayList<>();
         List<Integer> hashes = new ArrayList<>();
-        for (Future<SyncResult> f : replicas(2, shards, steps, Exchange.Options.averaging(every, true), "adam")) {
+        SyncTrainer.Averaging averaging = new SyncTrainer.Averaging(every, true);
+        for (Future<SyncResult> f : averagingReplicas(2, shards, steps, averaging, "adam")) {
             SyncResult r = f.get(60, TimeUnit.SECONDS);
             ends.add(r.state());
             hashes.add(r.paramsHash());
