@@ -1,5 +1,6 @@
 package dev.sparkcnn.driver.cli;
 
+import dev.sparkcnn.datasets.format.FormatOptions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sparkcnn.driver.config.ConfigException;
@@ -61,8 +62,14 @@ public final class TrainCommand implements Callable<Integer> {
             + "and counted.")
     String onBadRecord;
 
-    @Option(names = "--model", description = "simple-cnn, mnist-cnn or cifar-cnn (default: "
-            + ModelSettings.DEFAULT_NAME + ").")
+    @Option(names = "--max-image-pixels", paramLabel = "N", description = "Image folders only: an image whose header "
+            + "declares more than N pixels (width x height) is refused before it is decoded, like any bad image "
+            + "(default: 16777216 = 4096 x 4096).")
+    Long maxImagePixels;
+
+    @Option(names = "--model", description = "A catalogue model (simple-cnn, mnist-cnn, cifar-cnn, vgg-bn, resnet20; "
+            + "default: " + ModelSettings.DEFAULT_NAME + ") or a definition file ending in .json (see sparkcnn model "
+            + "summary).")
     String model;
 
     @Option(names = "--engine", description = "Network implementation: native (default; our layers on "
@@ -205,10 +212,10 @@ public final class TrainCommand implements Callable<Integer> {
             // checkpoint: an edited checkpoint.json must not choose what gets replaced
             config = loaded.checkpoint().info().config().resumedAs(out, Boolean.TRUE.equals(overwrite), master,
                     resume);
-            new TrainJob(config, spark.conf(), printed, loaded).run();
+            new TrainJob(config, spark.conf(), printed, loaded).maxImagePixels(maxImagePixels()).run();
         } else {
             config = config();
-            new TrainJob(config, spark.conf(), printed).run();
+            new TrainJob(config, spark.conf(), printed).maxImagePixels(maxImagePixels()).run();
         }
         if (!noReport) {
             try {
@@ -294,6 +301,16 @@ public final class TrainCommand implements Callable<Integer> {
         put(node, "storage", storage);
         return Json.read(node.toString(), TrainingConfig.class, configFile != null ? "--config " + configFile
                 : "options");
+    }
+
+    private long maxImagePixels() {
+        if (maxImagePixels == null) {
+            return FormatOptions.DEFAULT_MAX_IMAGE_PIXELS;
+        }
+        if (maxImagePixels < 1) {
+            throw new ConfigException("--max-image-pixels " + maxImagePixels + " must be at least 1");
+        }
+        return maxImagePixels;
     }
 
     private static void put(ObjectNode node, String field, Object value) {

@@ -8,7 +8,7 @@ import dev.sparkcnn.kernels.optim.Optimizer;
 /**
  * Which network is trained, by which engine and optimizer.
  *
- * @param name         catalogue model name
+ * @param name         catalogue model name, or a definition file (a path ending in .json)
  * @param engine       network implementation
  * @param optimizer    null = the model's default
  * @param learningRate null = the model's default

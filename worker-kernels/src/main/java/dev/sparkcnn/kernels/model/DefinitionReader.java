@@ -253,7 +253,7 @@ public final class DefinitionReader {
             try {
                 return constructor.get();
             } catch (LayerSpec.Invalid e) {
-                throw error(e.field(), e.getMessage());
+                throw error(e.field(), e.problem());
             }
         }
 

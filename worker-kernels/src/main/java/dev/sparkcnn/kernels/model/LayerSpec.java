@@ -38,10 +38,17 @@ public sealed interface LayerSpec extends Serializable
     final class Invalid extends IllegalArgumentException {
         private static final long serialVersionUID = 1L;
         private final String field;
+        private final String problem;
 
         public Invalid(String field, String problem) {
-            super(problem);
+            super(field == null ? problem : field + " " + problem);
             this.field = field;
+            this.problem = problem;
+        }
+
+        /** What is wrong, without the field's name. */
+        public String problem() {
+            return problem;
         }
 
         /** The definition field at fault, or {@code null} for the layer as a whole. */

@@ -67,7 +67,7 @@ final class NetworkFold {
                 shape = layer instanceof Residual block ? residual(block, shape, index) : plain(layer, shape, index);
             } catch (LayerSpec.Invalid e) {
                 throw DefinitionException.at(definition.source(), NetworkDefinition.where(index, layer), e.field(),
-                        e.getMessage());
+                        e.problem());
             }
         }
         return shape;

@@ -167,6 +167,14 @@ class ShapeInferenceTest {
         assertTrue(early.getMessage().startsWith("test.json: layer 0 (dense), field 'activation'"), early.getMessage());
     }
 
+    @Test
+    void layerSpecsBuiltInCodeNameTheField() {
+        assertEquals("filters must be a positive integer, got 0", assertThrows(IllegalArgumentException.class,
+                () -> new Conv2d(0, 3, 1, Padding.VALID, true, Activation.RELU)).getMessage());
+        assertEquals("rate must be in [0, 1), got 1.0",
+                assertThrows(IllegalArgumentException.class, () -> new Dropout(1)).getMessage());
+    }
+
     private static NetworkSummary.Row row(NetworkSummary summary, String index) {
         return summary.rows().stream().filter(r -> r.index().equals(index)).findFirst()
                 .orElseThrow(() -> new AssertionError("no row " + index));
