@@ -27,7 +27,7 @@ class PackageStructureTest {
     @Test
     void everyPackageHasAPackageInfo() throws IOException {
         List<String> missing = new ArrayList<>();
-        for (String module : List.of("datasets", "worker-kernels", "driver", "deploy")) {
+        for (String module : List.of("datasets", "worker-kernels", "driver", "deploy", "peers")) {
             Path main = ROOT.resolve(module).resolve("src/main/java");
             if (!Files.isDirectory(main)) {
                 continue;
