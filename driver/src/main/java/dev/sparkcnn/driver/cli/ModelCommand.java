@@ -1,5 +1,6 @@
 package dev.sparkcnn.driver.cli;
 
+import dev.sparkcnn.driver.config.ConfigException;
 import dev.sparkcnn.kernels.model.ModelCatalogue;
 import dev.sparkcnn.kernels.model.NetworkDefinition;
 import dev.sparkcnn.kernels.model.Shape;
@@ -46,7 +47,7 @@ public final class ModelCommand extends CommandGroup {
             } else if (definition.input() != null) {
                 shape = definition.input();
             } else {
-                throw new IllegalArgumentException("--input is required: " + model + " does not fix its input shape; "
+                throw new ConfigException("--input is required: " + model + " does not fix its input shape; "
                         + "give one, e.g. --input 3x32x32");
             }
             spec.commandLine().getOut().print(definition.summary(shape, classes).table());

@@ -1,10 +1,12 @@
 package dev.sparkcnn.kernels.model;
 
+import dev.sparkcnn.datasets.UsageException;
+
 /**
  * A network definition that cannot be built: the message names the file, the layer (its index, and
  * inside a residual block the index within it) and the field, and says what is wrong.
  */
-public final class DefinitionException extends IllegalArgumentException {
+public final class DefinitionException extends UsageException {
 
     private static final long serialVersionUID = 1L;
 
