@@ -112,9 +112,18 @@ public final class ProjectCommand implements Callable<Integer> {
         }
         checkLists();
         List<Network> networks = new ArrayList<>();
-        for (String model : ModelCatalogue.names()) {
+        for (String model : imagesPerSecond.keySet()) {
+            if (!ModelCatalogue.names().contains(model)) {
+                throw new ConfigException("--images-per-second: '" + model + "' is not a catalogue model; use "
+                        + String.join(", ", ModelCatalogue.names()));
+            }
+        }
+        for (String model : ModelCatalogue.names()) { // the networks measured, in catalogue order
             Double rate = imagesPerSecond.get(model);
-            if (rate == null || !(rate > 0)) {
+            if (rate == null) {
+                continue;
+            }
+            if (!(rate > 0)) {
                 throw new ConfigException("--images-per-second: give a positive value for " + model);
             }
             networks.add(ProjectionReport.network(model, rate));
