@@ -1,11 +1,11 @@
 package dev.sparkcnn.driver.data;
 
+import dev.sparkcnn.driver.SparkTest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparkcnn.datasets.ImageRecord;
 import dev.sparkcnn.datasets.format.DatasetFormats;
-import dev.sparkcnn.driver.TestData;
 import dev.sparkcnn.driver.fs.HadoopConf;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and read through the path training uses: DatasetLocator on the driver, then DataPlan's executors
  * on a local Spark.
  */
+@SparkTest
 class ToyFormatSparkTest {
     @TempDir
     static Path tmp;
@@ -30,15 +30,11 @@ class ToyFormatSparkTest {
     private static HadoopConf hadoop;
 
     @BeforeAll
-    static void start() {
-        sc = TestData.spark();
+    static void start(JavaSparkContext context) {
+        sc = context;
         hadoop = new HadoopConf(sc.hadoopConfiguration());
     }
 
-    @AfterAll
-    static void stop() {
-        sc.stop();
-    }
 
     @Test
     void theToyFormatIsRegisteredBesideTheBuiltInOnes() {

@@ -1,12 +1,12 @@
 package dev.sparkcnn.driver.ml;
 
+import dev.sparkcnn.driver.SparkTest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparkcnn.datasets.ImageRecord;
 import dev.sparkcnn.datasets.SyntheticCifar;
-import dev.sparkcnn.driver.TestData;
 import dev.sparkcnn.driver.config.ConfigException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,11 +19,11 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Labels checked row by row, and handleInvalid (error / skip / keep) for fit and transform. */
+@SparkTest
 class InvalidRowsSparkTest {
     private static JavaSparkContext sc;
     private static SparkSession spark;
@@ -31,8 +31,8 @@ class InvalidRowsSparkTest {
     private static CnnClassificationModel model;
 
     @BeforeAll
-    static void fitOnce() {
-        sc = TestData.spark();
+    static void fitOnce(JavaSparkContext context) {
+        sc = context;
         spark = SparkSession.builder().getOrCreate();
         Random rnd = new Random(5);
         records = new ArrayList<>();
@@ -43,10 +43,6 @@ class InvalidRowsSparkTest {
                 .fit(frame(records, null, -1));
     }
 
-    @AfterAll
-    static void stop() {
-        sc.stop();
-    }
 
     @Test
     void labelsAreCheckedRowByRowWhereTheRecordsAreMade() {
