@@ -1,5 +1,6 @@
 package dev.sparkcnn.driver.spark;
 
+import dev.sparkcnn.driver.SparkTest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +13,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Test;
 
 /** The driver's UI never listens on all interfaces unless asked to. */
+@SparkTest
 class SparkUiBindTest {
 
     @Test

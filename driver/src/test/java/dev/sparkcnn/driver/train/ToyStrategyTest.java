@@ -1,5 +1,6 @@
 package dev.sparkcnn.driver.train;
 
+import dev.sparkcnn.driver.SparkTest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A strategy is one class ({@link EpochAveraging}) plus one registration line: after it, {@code train
  * --strategy epoch-averaging} trains with it end to end, and its {@code config.json} reads back.
  */
+@SparkTest
 class ToyStrategyTest {
     static {
         Strategies.register(EpochAveraging.NAME, EpochAveraging.class, fields -> new EpochAveraging(), s -> s);
