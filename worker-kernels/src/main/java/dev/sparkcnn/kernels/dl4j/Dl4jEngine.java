@@ -4,7 +4,7 @@ import dev.sparkcnn.kernels.Engine;
 import dev.sparkcnn.kernels.Network;
 import dev.sparkcnn.kernels.model.ModelSpec;
 
-/** Engine {@code dl4j}: Deeplearning4j's {@code MultiLayerNetwork} layers on ND4J (NCHW). */
+/** Engine {@code dl4j}: Deeplearning4j layers on ND4J (NCHW), as a {@code ComputationGraph}. */
 public final class Dl4jEngine implements Engine {
 
     /** This engine's name. */

@@ -1,127 +1,166 @@
 package dev.sparkcnn.kernels.dl4j;
 
 import dev.sparkcnn.kernels.model.Activation;
-import dev.sparkcnn.kernels.model.ActivationLayer;
-import dev.sparkcnn.kernels.model.Conv2d;
-import dev.sparkcnn.kernels.model.Dense;
-import dev.sparkcnn.kernels.model.Dropout;
-import dev.sparkcnn.kernels.model.Flatten;
-import dev.sparkcnn.kernels.model.GlobalAvgPool;
+import dev.sparkcnn.kernels.model.BatchNorm;
 import dev.sparkcnn.kernels.model.LayerSpec;
 import dev.sparkcnn.kernels.model.ModelSpec;
 import dev.sparkcnn.kernels.model.Padding;
-import dev.sparkcnn.kernels.model.Pool2d;
+import dev.sparkcnn.kernels.model.Residual;
+import dev.sparkcnn.kernels.model.Shape;
 import dev.sparkcnn.kernels.model.WeightInit;
 import dev.sparkcnn.kernels.optim.Optimizer;
+import java.util.ArrayList;
 import java.util.List;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration.ListBuilder;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.DropoutLayer;
-import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.conf.layers.PoolingType;
-import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.learning.config.Sgd;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
- * Compiles a network definition into a DL4J {@link MultiLayerConfiguration} (NCHW, float32), one
- * case per layer type. DL4J's parameter layout per layer is the one the definition declares
- * (convolution bias then weights, dense weights 'f' then bias), and its initialisers are the
- * definition's ({@code UNIFORM} or {@code XAVIER_UNIFORM}, biases 0), so the initial state equals
- * the native engine's. Layers DL4J has but whose state would not fit the definition's layout (batch
- * normalization: DL4J keeps its running statistics outside the one optimizer block) and residual
- * blocks (a {@code ComputationGraph}) are refused, naming the layer.
+ * Compiles a network definition into DL4J configurations (NCHW, float32): a
+ * {@link MultiLayerConfiguration} for a plain stack, a {@link ComputationGraphConfiguration} for
+ * any network (residual blocks become a main branch, a shortcut and an {@code Add} vertex, then an
+ * activation layer). Every DL4J layer is named after its definition index ({@code 3}, {@code 4.1},
+ * {@code 4.shortcut}, {@code 4.shortcut.bn}), and {@link #params} names, for each array of the
+ * definition's {@linkplain ModelSpec#layout() layout} in its order, the DL4J layer and parameter
+ * key holding it, so {@link Dl4jLayout} can move states between the layout and DL4J's own order.
  */
 public final class Dl4jModels {
+
+    /** The graph's input vertex. */
+    static final String INPUT = "input";
 
     private Dl4jModels() {
     }
 
+    /** Where one array of the layout lives in a DL4J network: the layer's name and the parameter's key. */
+    public record ParamRef(String layer, String key) {
+    }
+
+    /** Whether the spec's network is a plain stack (no residual block), which a MultiLayerNetwork can hold. */
+    public static boolean sequential(ModelSpec spec) {
+        return spec.definition().layers().stream().noneMatch(l -> l instanceof Residual);
+    }
+
     /**
-     * The network configuration of a spec (exporters and peer benchmarks build the same network).
+     * The plain stack as a MultiLayerConfiguration (exporters and peer benchmarks build the same network).
      *
-     * @throws IllegalArgumentException naming the first layer this engine cannot build
+     * @throws IllegalArgumentException naming the first residual block (it needs a ComputationGraph: {@link #graph})
      */
     public static MultiLayerConfiguration configuration(ModelSpec spec) {
         ListBuilder builder = base(spec).list();
         List<LayerSpec> layers = spec.definition().layers();
         for (int i = 0; i < layers.size(); i++) {
-            Layer layer = layer(layers.get(i), spec, String.valueOf(i));
-            if (layer != null) {
-                builder.layer(layer);
+            LayerSpec layer = layers.get(i);
+            if (layer instanceof Residual) {
+                throw new IllegalArgumentException("a DL4J MultiLayerNetwork cannot hold layer " + i + " ("
+                        + layer.describe() + ") of model '" + spec.model() + "': a residual block needs a "
+                        + "ComputationGraph");
+            }
+            Layer conf = Dl4jLayers.layer(layer, spec.numClasses());
+            if (conf != null) {
+                builder.layer(named(conf, String.valueOf(i)));
             }
         }
         return builder.setInputType(InputType.convolutional(spec.height(), spec.width(), spec.channels())).build();
     }
 
-    private static Layer layer(LayerSpec layer, ModelSpec spec, String index) {
-        if (layer instanceof Conv2d c) {
-            return new ConvolutionLayer.Builder(c.kernel(), c.kernel()).stride(c.stride(), c.stride())
-                    .padding(c.padding().amount(), c.padding().amount()).convolutionMode(mode(c.padding()))
-                    .nOut(c.filters()).hasBias(c.bias()).activation(activation(c.activation())).build();
+    /** Any network of the spec as a ComputationGraphConfiguration, one input and one output. */
+    public static ComputationGraphConfiguration graph(ModelSpec spec) {
+        GraphBuilder graph = base(spec).graphBuilder().addInputs(INPUT);
+        String last = new Walk(spec, graph, null).layers(spec.definition().layers(), "", INPUT);
+        return graph.setOutputs(last)
+                .setInputTypes(InputType.convolutional(spec.height(), spec.width(), spec.channels())).build();
+    }
+
+    /** For each array of the spec's layout, in order, the DL4J layer and key holding it. */
+    public static List<ParamRef> params(ModelSpec spec) {
+        List<ParamRef> refs = new ArrayList<>();
+        new Walk(spec, null, refs).layers(spec.definition().layers(), "", INPUT);
+        return refs;
+    }
+
+    /**
+     * The definition's layers in order: adds them to a graph builder (if any) and records the
+     * parameter references (if asked). Returns the last vertex's name.
+     */
+    private static final class Walk {
+        private final ModelSpec spec;
+        private final GraphBuilder graph;
+        private final List<ParamRef> refs;
+        private Shape shape; // the current layer's input
+
+        Walk(ModelSpec spec, GraphBuilder graph, List<ParamRef> refs) {
+            this.spec = spec;
+            this.graph = graph;
+            this.refs = refs;
+            this.shape = spec.input();
         }
-        if (layer instanceof Pool2d p) {
-            return new SubsamplingLayer.Builder(p.max() ? PoolingType.MAX : PoolingType.AVG)
-                    .kernelSize(p.size(), p.size()).stride(p.stride(), p.stride())
-                    .padding(p.padding().amount(), p.padding().amount()).convolutionMode(mode(p.padding()))
-                    .avgPoolIncludePadInDivisor(false).build();
-        }
-        if (layer instanceof GlobalAvgPool) {
-            return new GlobalPoolingLayer.Builder(PoolingType.AVG).build();
-        }
-        if (layer instanceof Flatten) {
-            return null; // DL4J inserts the CNN-to-dense preprocessor itself, flattening (c, h, w)
-        }
-        if (layer instanceof Dropout d) {
-            return new DropoutLayer.Builder(1 - d.rate()).build(); // DL4J's argument is the retain probability
-        }
-        if (layer instanceof ActivationLayer a) {
-            return new org.deeplearning4j.nn.conf.layers.ActivationLayer.Builder()
-                    .activation(activation(a.function())).build();
-        }
-        if (layer instanceof Dense d) {
-            int units = d.units(spec.numClasses());
-            if (d.activation() == Activation.SOFTMAX) {
-                return new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(units).hasBias(d.bias())
-                        .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build();
+
+        String layers(List<LayerSpec> layers, String prefix, String input) {
+            String previous = input;
+            for (int i = 0; i < layers.size(); i++) {
+                LayerSpec layer = layers.get(i);
+                String name = prefix + i;
+                if (layer instanceof Residual r) {
+                    previous = residual(r, name, previous);
+                } else {
+                    shape = layer.outputShape(shape, spec.numClasses());
+                    Layer conf = Dl4jLayers.layer(layer, spec.numClasses());
+                    if (conf != null) {
+                        previous = add(name, conf, Dl4jLayers.keys(layer), previous);
+                    }
+                }
             }
-            return new DenseLayer.Builder().nOut(units).hasBias(d.bias()).activation(activation(d.activation()))
-                    .build();
+            return previous;
         }
-        String why = layer.type().equals("batchnorm")
-                ? "DL4J keeps batch-norm running statistics outside its optimizer's single state block, so the state "
-                        + "would not match the definition's layout"
-                : "a " + layer.type() + " layer needs a ComputationGraph, which this engine does not build";
-        throw new IllegalArgumentException("engine dl4j cannot build layer " + index + " (" + layer.describe()
-                + ") of model '" + spec.model() + "': " + why + "; use --engine native");
+
+        private String residual(Residual block, String name, String input) {
+            Shape in = shape;
+            String main = layers(block.layers(), name + ".", input);
+            String shortcut = input;
+            if (block.projection()) {
+                int filters = block.outputShape(in, spec.numClasses()).channels();
+                shortcut = add(name + ".shortcut", Dl4jLayers.conv(filters, 1, block.stride(), Padding.VALID, false,
+                        Activation.IDENTITY), List.of("W"), shortcut);
+                shortcut = add(name + ".shortcut.bn", Dl4jLayers.batchNorm(BatchNorm.DEFAULT),
+                        Dl4jLayers.BATCH_NORM_KEYS, shortcut);
+            }
+            String sum = name + ".add";
+            if (graph != null) {
+                graph.addVertex(sum, new ElementWiseVertex(ElementWiseVertex.Op.Add), main, shortcut);
+            }
+            if (block.activation() == Activation.IDENTITY) {
+                return sum;
+            }
+            return add(name + ".activation", Dl4jLayers.activationLayer(block.activation()), List.of(), sum);
+        }
+
+        private String add(String name, Layer conf, List<String> keys, String input) {
+            if (graph != null) {
+                graph.addLayer(name, named(conf, name), input);
+            }
+            if (refs != null) {
+                keys.forEach(key -> refs.add(new ParamRef(name, key)));
+            }
+            return name;
+        }
     }
 
-    private static ConvolutionMode mode(Padding padding) {
-        return padding.same() ? ConvolutionMode.Same : ConvolutionMode.Truncate;
-    }
-
-    private static org.nd4j.linalg.activations.Activation activation(Activation activation) {
-        return switch (activation) {
-            case IDENTITY -> org.nd4j.linalg.activations.Activation.IDENTITY;
-            case RELU -> org.nd4j.linalg.activations.Activation.RELU;
-            case LEAKY_RELU -> org.nd4j.linalg.activations.Activation.LEAKYRELU;
-            case ELU -> org.nd4j.linalg.activations.Activation.ELU;
-            case SIGMOID -> org.nd4j.linalg.activations.Activation.SIGMOID;
-            case TANH -> org.nd4j.linalg.activations.Activation.TANH;
-            case SOFTMAX -> org.nd4j.linalg.activations.Activation.SOFTMAX;
-        };
+    private static Layer named(Layer conf, String name) {
+        conf.setLayerName(name);
+        return conf;
     }
 
     /** The spec's optimizer as a DL4J updater. */

@@ -2,40 +2,48 @@ package dev.sparkcnn.kernels.dl4j;
 
 import dev.sparkcnn.kernels.Batch;
 import dev.sparkcnn.kernels.ModelState;
+import dev.sparkcnn.kernels.NativeRuntime;
 import dev.sparkcnn.kernels.Network;
 import dev.sparkcnn.kernels.StepStats;
 import dev.sparkcnn.kernels.model.ModelSpec;
-import dev.sparkcnn.kernels.NativeRuntime;
 import dev.sparkcnn.kernels.optim.UpdaterRule;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Engine {@code dl4j}: a catalogue model as a DL4J {@link MultiLayerNetwork}, built once and reused.
- * Parameters are DL4J's flattened parameter view, updater state its updater's state view (one
- * block for all layers: e.g. Adam's first then second moments), iteration the configuration's
+ * Engine {@code dl4j}: a network definition as a DL4J {@link ComputationGraph} (a plain stack is a
+ * chain of vertices), built once and reused. The state crosses the seam in the definition's
+ * layout ({@link Dl4jLayout} maps it to and from DL4J's own order); iteration is the graph's
  * iteration count, which Adam's bias correction reads.
+ *
+ * <p>Batch norm's running statistics: DL4J updates them through its updater (a NoOp updater
+ * subtracting a "gradient" of {@code (1 - decay) (running - batch)}, not divided by the batch
+ * size). {@link #fit} lets DL4J do that; {@link #computeGradient} applies that step to the
+ * parameters at once and returns 0 in those slots, as the native engine's training forward pass
+ * does, so the optimizer leaves them alone on both engines.
  */
 final class Dl4jNetwork implements Network {
 
     static final String ENGINE = Dl4jEngine.NAME;
 
     private final ModelSpec spec;
-    private final MultiLayerNetwork net;
+    private final ComputationGraph net;
+    private final Dl4jLayout layout;
+    private final int[] fixed;
     private final float[] initialParams;
-    private final long updaterStateSize;
     private final UpdaterRule optimizer;
     private boolean closed;
 
     Dl4jNetwork(ModelSpec spec) {
         NativeRuntime.ensureFloatDefaults();
         this.spec = spec;
-        this.net = new MultiLayerNetwork(Dl4jModels.configuration(spec));
-        net.init(); // draws the initial parameters from spec.seed()
-        this.initialParams = net.params().toFloatVector();
-        INDArray updaterView = updaterView();
-        this.updaterStateSize = updaterView == null ? 0 : updaterView.length();
+        this.net = Dl4jNets.graph(spec);
+        this.layout = Dl4jNets.layout(spec, net);
+        this.fixed = layout.fixed();
+        // the layout's draw (DL4J's MultiLayerNetwork.init order); a graph may order its arrays otherwise
+        this.initialParams = spec.layout().initialParams(spec.seed());
+        layout.paramsToDl4j(initialParams, net.params());
         this.optimizer = UpdaterRule.of(spec);
     }
 
@@ -56,49 +64,43 @@ final class Dl4jNetwork implements Network {
 
     @Override
     public long updaterStateSize() {
-        return updaterStateSize;
+        return layout.stateSize();
     }
 
     @Override
     public ModelState initialState() {
-        return new ModelState(initialParams.clone(), new float[(int) updaterStateSize], 0);
+        return new ModelState(initialParams.clone(), new float[layout.stateSize()], 0);
     }
 
     @Override
     public void load(ModelState state) {
         checkOpen();
-        if (state.params().length != initialParams.length || state.updaterState().length != updaterStateSize) {
+        if (state.params().length != initialParams.length || state.updaterState().length != layout.stateSize()) {
             throw new IllegalArgumentException("state has " + state.params().length + " parameters and "
                     + state.updaterState().length + " updater values, but model '" + spec.model() + "' (engine "
                     + ENGINE + ") for " + spec.channels() + "x" + spec.height() + "x" + spec.width() + " and "
-                    + spec.numClasses() + " classes has " + initialParams.length + " and " + updaterStateSize);
+                    + spec.numClasses() + " classes has " + initialParams.length + " and " + layout.stateSize());
         }
         if (state.iteration() > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("iteration " + state.iteration() + " exceeds DL4J's int counter");
         }
-        assign(net.params(), state.params());
-        INDArray updaterView = updaterView();
-        if (updaterView != null) {
-            assign(updaterView, state.updaterState());
-        }
-        net.setIterationCount((int) state.iteration());
-        net.setEpochCount(0);
+        layout.paramsToDl4j(state.params(), net.params());
+        layout.stateToDl4j(state.updaterState(), updaterView());
+        net.getConfiguration().setIterationCount((int) state.iteration());
+        net.getConfiguration().setEpochCount(0);
     }
 
     @Override
     public ModelState state() {
         checkOpen();
-        INDArray updaterView = updaterView();
-        float[] updater = updaterView == null ? new float[0] : updaterView.toFloatVector();
-        return new ModelState(net.params().toFloatVector(), updater, net.getIterationCount());
+        return new ModelState(layout.paramsToLayout(net.params()), layout.stateToLayout(updaterView()),
+                net.getIterationCount());
     }
 
     @Override
     public StepStats fit(Batch batch) {
         checkOpen();
-        INDArray features = features(batch);
-        INDArray labels = oneHot(batch);
-        net.fit(features, labels);
+        net.fit(new INDArray[]{features(batch)}, new INDArray[]{oneHot(batch)});
         // DL4J's score: mean loss over the batch, computed in the forward pass before the update;
         // our models have no regularisation, so it is exactly the mean cross-entropy.
         return new StepStats(net.score() * batch.size(), batch.size());
@@ -106,41 +108,45 @@ final class Dl4jNetwork implements Network {
 
     /**
      * DL4J's backward pass; its flattened gradient is the sum over the batch (DL4J's updater
-     * divides by the batch size), so it is divided here to give the seam's mean.
+     * divides by the batch size), so it is divided here to give the seam's mean. Batch norm's
+     * running-statistics slots are applied to the parameters and zeroed (see the class comment).
      */
     @Override
     public StepStats computeGradient(Batch batch, float[] gradient) {
         checkOpen();
         checkLength(gradient);
-        net.setInput(features(batch));
+        net.setInputs(features(batch));
         net.setLabels(oneHot(batch));
         net.computeGradientAndScore();
-        INDArray flat = net.getFlattenedGradients();
-        float[] values = flat.toFloatVector();
+        float[] values = layout.paramsToLayout(net.getFlattenedGradients());
         float scale = 1f / batch.size();
         for (int i = 0; i < values.length; i++) {
             gradient[i] = values[i] * scale;
         }
+        if (fixed.length > 0) {
+            float[] params = net.params().toFloatVector();
+            for (int i : fixed) {
+                params[layout.position(i)] -= values[i];
+                gradient[i] = 0f;
+            }
+            net.params().assign(Nd4j.create(params, net.params().shape(), 'c'));
+        }
         return new StepStats(net.score() * batch.size(), batch.size());
     }
 
-    /**
-     * The same libnd4j updater op DL4J's updater runs, on DL4J's own updater state view (one block
-     * for all layers, as {@link #fit} uses it).
-     */
+    /** The same libnd4j updater op DL4J's updater runs, on the state in the layout's order (one block). */
     @Override
     public void toUpdate(float[] gradient) {
         checkOpen();
         checkLength(gradient);
         INDArray g = Nd4j.createFromArray(gradient);
-        INDArray updaterView = updaterView();
-        if (updaterView != null && updaterView.offset() != 0) {
-            throw new IllegalStateException("DL4J's updater state view starts at offset " + updaterView.offset()
-                    + "; expected its own buffer");
+        INDArray view = updaterView();
+        INDArray state = view == null ? null : Nd4j.createFromArray(layout.stateToLayout(view));
+        optimizer.apply(g, state, net.getIterationCount());
+        if (state != null) {
+            layout.stateToDl4j(state.toFloatVector(), view);
         }
-        optimizer.apply(g, updaterView == null ? null : updaterView.reshape(updaterView.length()),
-                net.getIterationCount());
-        net.setIterationCount(net.getIterationCount() + 1);
+        net.getConfiguration().setIterationCount(net.getIterationCount() + 1);
         System.arraycopy(g.toFloatVector(), 0, gradient, 0, gradient.length);
     }
 
@@ -148,20 +154,24 @@ final class Dl4jNetwork implements Network {
     public void applyUpdate(float[] update) {
         checkOpen();
         checkLength(update);
-        net.params().subi(Nd4j.create(update, net.params().shape(), 'c'));
+        float[] params = params();
+        for (int i = 0; i < params.length; i++) {
+            params[i] -= update[i];
+        }
+        layout.paramsToDl4j(params, net.params());
     }
 
     @Override
     public float[] params() {
         checkOpen();
-        return net.params().toFloatVector();
+        return layout.paramsToLayout(net.params());
     }
 
     @Override
     public void loadParams(float[] values) {
         checkOpen();
         checkLength(values);
-        assign(net.params(), values);
+        layout.paramsToDl4j(values, net.params());
     }
 
     private void checkLength(float[] vector) {
@@ -174,7 +184,7 @@ final class Dl4jNetwork implements Network {
     @Override
     public float[] predict(Batch batch) {
         checkOpen();
-        INDArray out = net.output(features(batch), false);
+        INDArray out = net.output(false, features(batch))[0];
         return out.reshape('c', new long[]{out.length()}).toFloatVector();
     }
 
@@ -188,10 +198,6 @@ final class Dl4jNetwork implements Network {
 
     private INDArray updaterView() {
         return net.getUpdater(true).getStateViewArray();
-    }
-
-    private static void assign(INDArray target, float[] values) {
-        target.assign(Nd4j.create(values, target.shape(), 'c'));
     }
 
     /** The batch as NCHW features; first applies the thread's requested native threads (a native network may have lowered them). */

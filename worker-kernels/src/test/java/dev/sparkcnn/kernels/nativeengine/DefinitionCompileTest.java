@@ -74,26 +74,11 @@ class DefinitionCompileTest {
     @CsvSource(delimiter = '|', textBlock = """
             vgg-bn   | native | engine native cannot build layer 1 (batchnorm) of model 'vgg-bn' yet: it has no batchnorm layer
             resnet20 | native | engine native cannot build layer 0 (conv2d 16 3x3 pad 1 no-bias) of model 'resnet20' yet: it has no convolution without bias
-            vgg-bn   | dl4j   | engine dl4j cannot build layer 1 (batchnorm) of model 'vgg-bn': DL4J keeps batch-norm running statistics outside its optimizer's single state block, so the state would not match the definition's layout; use --engine native
             """)
     void enginesRefuseLayersTheyCannotBuildNamingThem(String model, String engine, String message) {
         ModelSpec spec = new ModelSpec(model, 3, 32, 32, 10, 1e-3, 1);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> NetworkFactory.create(spec, engine));
         assertEquals(message, e.getMessage());
-    }
-
-    @Test
-    void dl4jRefusesAResidualBlock() {
-        NetworkDefinition residual = DefinitionReader.read("""
-                {"layers": [{"type": "residual", "layers": [{"type": "conv2d", "filters": 2, "kernel": 3,
-                  "padding": 1}], "shortcut": "identity"},
-                  {"type": "dense", "units": "classes", "activation": "softmax"}]}
-                """, "res.json", "res");
-        ModelSpec spec = new ModelSpec(residual, 2, 6, 6, 2, 1e-3, 1, null);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> NetworkFactory.create(spec, "dl4j"));
-        assertEquals("engine dl4j cannot build layer 0 (residual (identity) relu) of model 'res': a residual layer "
-                + "needs a ComputationGraph, which this engine does not build; use --engine native", e.getMessage());
     }
 }
