@@ -2,56 +2,42 @@ package dev.sparkcnn.driver.export;
 
 import dev.sparkcnn.driver.store.SavedModel;
 import dev.sparkcnn.kernels.dl4j.Dl4jModels;
-import dev.sparkcnn.kernels.ModelState;
+import dev.sparkcnn.kernels.dl4j.Dl4jNets;
 import java.io.IOException;
 import java.io.OutputStream;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.util.ModelSerializer;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A stored model as a DL4J {@link ModelSerializer} zip: the DL4J engine's {@code MultiLayerNetwork}
- * for the model's spec with the stored parameters, updater state and iteration (both engines keep
- * DL4J's flat layout, so the state loads as it is). Input: NCHW floats, normalized as in training.
+ * A stored model as a DL4J {@link ModelSerializer} zip: the DL4J network for the model's spec (a
+ * {@code MultiLayerNetwork} for a plain stack, a {@code ComputationGraph} when it has residual
+ * blocks) holding the stored parameters, updater state and iteration, moved from the definition's
+ * layout into DL4J's order. Input: NCHW floats, normalized as in training. Batch norm uses its
+ * running statistics in {@code output(x)} (inference).
  */
 final class Dl4jExporter implements ModelExporter {
+    static final String FORMAT = "DL4J export";
 
     @Override
     public void check(SavedModel model) {
-        MultiLayerNetwork net = network(model);
-        try {
-            if (net.numParams() != model.state().params().length) {
-                throw new IllegalArgumentException("the DL4J network for model '" + model.spec().model() + "' has "
-                        + net.numParams() + " parameters but the model directory holds "
-                        + model.state().params().length);
-            }
-        } finally {
-            net.close();
-        }
+        network(model).close();
     }
 
     @Override
     public void write(SavedModel model, OutputStream out) throws IOException {
-        MultiLayerNetwork net = network(model);
+        Model net = network(model);
         try {
-            ModelState state = model.state();
-            net.params().assign(Nd4j.createFromArray(state.params()).reshape(net.params().shape()));
-            INDArray updater = net.getUpdater(true).getStateViewArray();
-            boolean withUpdater = updater != null && updater.length() == state.updaterState().length;
-            if (withUpdater) {
-                updater.assign(Nd4j.createFromArray(state.updaterState()).reshape(updater.shape()));
-            }
-            net.setIterationCount((int) Math.min(Integer.MAX_VALUE, state.iteration()));
-            ModelSerializer.writeModel(net, out, withUpdater);
+            ModelSerializer.writeModel(net, out, true);
         } finally {
             net.close();
         }
     }
 
-    private static MultiLayerNetwork network(SavedModel model) {
-        MultiLayerNetwork net = new MultiLayerNetwork(Dl4jModels.configuration(model.spec()));
-        net.init();
-        return net;
+    private static Model network(SavedModel model) {
+        try {
+            return Dl4jNets.withState(model.spec(), model.state());
+        } catch (Dl4jModels.UnsupportedLayer e) {
+            throw new LayerRefused(FORMAT, e.index(), e.layer(), e.why());
+        }
     }
 }

@@ -8,11 +8,13 @@ import dev.sparkcnn.datasets.CifarFormat;
 import dev.sparkcnn.datasets.DatasetSpec;
 import dev.sparkcnn.datasets.Normalization;
 import dev.sparkcnn.driver.Main;
+import dev.sparkcnn.driver.cli.Failures;
 import dev.sparkcnn.driver.export.onnx.OnnxExporter;
 import dev.sparkcnn.driver.fs.HadoopConf;
 import dev.sparkcnn.driver.store.ModelDirectory;
 import dev.sparkcnn.driver.store.SavedModel;
 import dev.sparkcnn.kernels.model.ModelSpec;
+import dev.sparkcnn.kernels.model.Pool2d;
 import dev.sparkcnn.kernels.Network;
 import dev.sparkcnn.kernels.NetworkFactory;
 import java.io.ByteArrayOutputStream;
@@ -23,12 +25,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,28 +83,12 @@ class ExportBadInputTest {
     }
 
     @Test
-    void aLayerOnnxCannotExpressIsRefusedByName() {
-        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().list()
-                .layer(new ConvolutionLayer.Builder(3, 3).nOut(4).build())
-                .layer(new BatchNormalization.Builder().build())
-                .layer(new OutputLayer.Builder().nOut(10).build())
-                .setInputType(InputType.convolutional(32, 32, 3)).build();
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new OnnxExporter().build(conf, read()));
-        assertTrue(e.getMessage().startsWith("ONNX export: layer 1 (BatchNormalization): ONNX export has no "
-                + "emitter for this layer kind"), e.getMessage());
-    }
-
-    @Test
-    void aSettingOnnxCannotExpressIsRefusedByName() {
-        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().list()
-                .layer(new ConvolutionLayer.Builder(3, 3).dilation(2, 2).nOut(4).build())
-                .layer(new OutputLayer.Builder().nOut(10).build())
-                .setInputType(InputType.convolutional(32, 32, 3)).build();
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new OnnxExporter().build(conf, read()));
-        assertEquals("ONNX export: layer 0 (ConvolutionLayer): dilation 2 (only 1) cannot be expressed",
-                e.getMessage());
+    void aLayerWithoutAnEmitterIsRefusedByIndexAndTypeAsBadInput() {
+        OnnxExporter withoutPooling = new OnnxExporter(List.of(Pool2d.class));
+        LayerRefused e = assertThrows(LayerRefused.class, () -> withoutPooling.build(read()));
+        assertTrue(e.getMessage().startsWith("ONNX export: layer 1 (maxpool 2x2): ONNX export has no emitter for "
+                + "layer type 'maxpool' (it exports Conv2d, GlobalAvgPool, BatchNorm"), e.getMessage());
+        assertEquals(Failures.BAD_INPUT, Failures.report(e, new PrintStream(new ByteArrayOutputStream())));
     }
 
     private SavedModel read() {

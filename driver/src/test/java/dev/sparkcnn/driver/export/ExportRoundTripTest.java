@@ -18,7 +18,9 @@ import dev.sparkcnn.driver.predict.Predictor;
 import dev.sparkcnn.driver.store.ModelDirectory;
 import dev.sparkcnn.driver.store.SavedModel;
 import dev.sparkcnn.kernels.Batch;
+import dev.sparkcnn.kernels.dl4j.Dl4jModels;
 import dev.sparkcnn.kernels.model.ModelCatalogue;
+import dev.sparkcnn.kernels.model.ParamLayout;
 import dev.sparkcnn.kernels.model.ModelSpec;
 import dev.sparkcnn.kernels.Network;
 import dev.sparkcnn.kernels.NetworkFactory;
@@ -32,17 +34,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.apache.hadoop.conf.Configuration;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Acceptance of {@code sparkcnn export}: for every catalogue model, trained briefly here on
- * generated data (engine native, the model's own normalization), the exported ONNX file run by
+ * generated data (the model's own normalization; batch norm's running statistics moved away from
+ * their initial values), the exported ONNX file run by
  * ONNX Runtime and the exported DL4J zip restored by {@code ModelSerializer} give the class
  * probabilities of {@code predict}'s code path ({@link Predictor}) within 1e-4 on 100 records.
  */
@@ -54,16 +58,23 @@ class ExportRoundTripTest {
     Path tmp;
 
     @ParameterizedTest
-    @ValueSource(strings = {ModelCatalogue.SIMPLE_CNN, ModelCatalogue.MNIST_CNN, ModelCatalogue.CIFAR_CNN})
-    void onnxAndDl4jGiveThePredictorsProbabilities(String modelName) throws Exception {
-        SavedModel model = trainedModel(modelName);
+    @CsvSource({"vgg-bn,dl4j,8,40",
+        "resnet20,dl4j,8,40"})
+    void onnxAndDl4jGiveThePredictorsProbabilities(String modelName, String engine, int side, int steps)
+            throws Exception {
+        long t0 = System.nanoTime();
+        SavedModel model = trainedModel(modelName, engine, side, steps);
+        System.out.printf("trained in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        assertTrue(runningStatisticsMoved(model), "batch norm's running statistics are not their initial values");
         Path dir = tmp.resolve("model");
         ModelDirectory.write(new HadoopConf(new Configuration()), dir.toString(), false, model, "{}", "{}");
-        List<ImageRecord> records = records(RECORDS, new Random(99));
+        List<ImageRecord> records = records(RECORDS, new Random(99), side);
         float[][] expected;
         try (Predictor predictor = new Predictor(model)) {
             expected = predictor.predict(records).stream().map(Prediction::probabilities).toArray(float[][]::new);
         }
+        System.out.printf("%s: %d distinct top classes, spread %.3g, first %s%n", modelName,
+                distinctTopClasses(expected), spread(expected), java.util.Arrays.toString(expected[0]));
         assertTrue(distinctTopClasses(expected) > 1, "the briefly trained model tells classes apart");
 
         Path onnx = tmp.resolve(modelName + ".onnx");
@@ -75,16 +86,16 @@ class ExportRoundTripTest {
         assertClose(expected, runDl4j(zip, records, model), "DL4J ModelSerializer");
     }
 
-    /** A catalogue model after 12 Adam/Nesterov steps on generated CIFAR-like images. */
-    private static SavedModel trainedModel(String modelName) {
-        DatasetSpec data = new DatasetSpec(3, 32, 32, CifarFormat.CIFAR10_CLASSES);
+    /** A catalogue model after a few steps of its optimizer on generated CIFAR-like images. */
+    private static SavedModel trainedModel(String modelName, String engine, int side, int steps) {
+        DatasetSpec data = new DatasetSpec(3, side, side, CifarFormat.CIFAR10_CLASSES);
         ModelSpec spec = ModelSpec.of(modelName, data, null, 7);
         Normalization normalization = ModelCatalogue.defaults(modelName).normalization(3);
-        try (Network network = NetworkFactory.create(spec, NetworkFactory.NATIVE)) {
+        try (Network network = NetworkFactory.create(spec, engine)) {
             network.load(network.initialState());
             Random rnd = new Random(3);
-            for (int step = 0; step < 12; step++) {
-                List<ImageRecord> batch = records(32, rnd);
+            for (int step = 0; step < steps; step++) {
+                List<ImageRecord> batch = records(32, rnd, side);
                 float[] features = new float[32 * spec.imageSize()];
                 int[] labels = new int[32];
                 for (int i = 0; i < 32; i++) {
@@ -93,14 +104,49 @@ class ExportRoundTripTest {
                 }
                 network.fit(new Batch(features, labels, 32));
             }
-            return new SavedModel(spec, NetworkFactory.NATIVE, data, normalization, network.state());
+            return new SavedModel(spec, engine, data, normalization, network.state());
         }
     }
 
-    private static List<ImageRecord> records(int n, Random rnd) {
+    /** True if the model has no batch norm, or over 90% of its running means and variances left 0 and 1. */
+    private static boolean runningStatisticsMoved(SavedModel model) {
+        ParamLayout layout = model.spec().layout();
+        float[] params = model.state().params();
+        int running = 0;
+        int moved = 0;
+        for (int a = 0; a < layout.arrays().size(); a++) {
+            String name = layout.arrays().get(a).name();
+            if (!layout.arrays().get(a).trainable()) {
+                float initial = name.endsWith(".var") ? 1f : 0f;
+                int from = (int) layout.offset(a);
+                for (int k = 0; k < layout.arrays().get(a).length(); k++) {
+                    running++;
+                    moved += Math.abs(params[from + k] - initial) > 1e-3 ? 1 : 0;
+                }
+            }
+        }
+        return moved >= 0.9 * running;
+    }
+
+    /** Generated 32x32 images, averaged down to {@code side x side} (a divisor of 32) to keep the big networks fast. */
+    private static List<ImageRecord> records(int n, Random rnd, int side) {
+        int f = 32 / side;
         List<ImageRecord> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            out.add(SyntheticCifar.generate(i % 10, rnd));
+            ImageRecord full = SyntheticCifar.generate(i % 10, rnd);
+            byte[] pixels = new byte[3 * side * side];
+            for (int c = 0; c < 3; c++) {
+                for (int y = 0; y < side; y++) {
+                    for (int x = 0; x < side; x++) {
+                        int sum = 0;
+                        for (int k = 0; k < f * f; k++) {
+                            sum += full.pixel(c, y * f + k / f, x * f + k % f, 32, 32);
+                        }
+                        pixels[(c * side + y) * side + x] = (byte) Math.round((float) sum / (f * f));
+                    }
+                }
+            }
+            out.add(new ImageRecord(full.label(), pixels));
         }
         return out;
     }
@@ -142,15 +188,23 @@ class ExportRoundTripTest {
     /** The restored network on NCHW features normalized as in training. */
     private static float[][] runDl4j(Path file, List<ImageRecord> records, SavedModel model) throws Exception {
         ModelSpec spec = model.spec();
-        MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(file.toFile());
-        try {
-            float[] features = new float[records.size() * spec.imageSize()];
-            for (int i = 0; i < records.size(); i++) {
-                model.normalization().apply(records.get(i).pixels(), features, i * spec.imageSize());
+        float[] features = new float[records.size() * spec.imageSize()];
+        for (int i = 0; i < records.size(); i++) {
+            model.normalization().apply(records.get(i).pixels(), features, i * spec.imageSize());
+        }
+        INDArray x = Nd4j.create(features, new long[]{records.size(), spec.channels(), spec.height(),
+                spec.width()}, 'c');
+        if (Dl4jModels.sequential(spec)) {
+            MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(file.toFile());
+            try {
+                return net.output(x).toFloatMatrix();
+            } finally {
+                net.close();
             }
-            INDArray x = Nd4j.create(features, new long[]{records.size(), spec.channels(), spec.height(),
-                    spec.width()}, 'c');
-            return net.output(x).toFloatMatrix();
+        }
+        ComputationGraph net = ModelSerializer.restoreComputationGraph(file.toFile());
+        try {
+            return net.outputSingle(x).toFloatMatrix();
         } finally {
             net.close();
         }
@@ -167,6 +221,17 @@ class ExportRoundTripTest {
         }
         System.out.printf("%s: largest probability difference to predict's %.3g%n", runtime, max);
         assertTrue(max <= TOLERANCE, runtime + ": largest probability difference " + max + " > " + TOLERANCE);
+    }
+
+    /** The largest difference of a probability between two records. */
+    private static double spread(float[][] probabilities) {
+        double max = 0;
+        for (float[] p : probabilities) {
+            for (int k = 0; k < p.length; k++) {
+                max = Math.max(max, Math.abs(p[k] - probabilities[0][k]));
+            }
+        }
+        return max;
     }
 
     private static long distinctTopClasses(float[][] probabilities) {

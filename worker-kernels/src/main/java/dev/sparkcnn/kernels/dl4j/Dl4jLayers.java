@@ -6,6 +6,7 @@ import dev.sparkcnn.kernels.model.BatchNorm;
 import dev.sparkcnn.kernels.model.Conv2d;
 import dev.sparkcnn.kernels.model.Dense;
 import dev.sparkcnn.kernels.model.Dropout;
+import dev.sparkcnn.kernels.model.Flatten;
 import dev.sparkcnn.kernels.model.GlobalAvgPool;
 import dev.sparkcnn.kernels.model.LayerSpec;
 import dev.sparkcnn.kernels.model.Padding;
@@ -75,7 +76,10 @@ final class Dl4jLayers {
             return new DenseLayer.Builder().nOut(units).hasBias(d.bias()).activation(activation(d.activation()))
                     .build();
         }
-        return null; // flatten
+        if (layer instanceof Flatten) {
+            return null;
+        }
+        throw new IllegalArgumentException("DL4J has no layer for type '" + layer.type() + "' here");
     }
 
     /** The DL4J keys of the arrays {@link LayerSpec#params} declares for a plain spec, in that order. */

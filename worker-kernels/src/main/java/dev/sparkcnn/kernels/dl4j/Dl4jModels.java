@@ -44,6 +44,43 @@ public final class Dl4jModels {
     private Dl4jModels() {
     }
 
+    /** A layer DL4J cannot build: its index in the definition, its description and why. */
+    public static final class UnsupportedLayer extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+        private final String index;
+        private final String layer;
+        private final String why;
+
+        UnsupportedLayer(ModelSpec spec, String index, LayerSpec layer, String why) {
+            super("DL4J cannot build layer " + index + " (" + layer.describe() + ") of model '" + spec.model()
+                    + "': " + why);
+            this.index = index;
+            this.layer = layer.describe();
+            this.why = why;
+        }
+
+        public String index() {
+            return index;
+        }
+
+        public String layer() {
+            return layer;
+        }
+
+        public String why() {
+            return why;
+        }
+    }
+
+    /** The DL4J layer of a plain spec, or {@link UnsupportedLayer} naming it. */
+    private static Layer layer(ModelSpec spec, LayerSpec layer, String index) {
+        try {
+            return Dl4jLayers.layer(layer, spec.numClasses());
+        } catch (IllegalArgumentException e) {
+            throw new UnsupportedLayer(spec, index, layer, e.getMessage());
+        }
+    }
+
     /** Where one array of the layout lives in a DL4J network: the layer's name and the parameter's key. */
     public record ParamRef(String layer, String key) {
     }
@@ -64,11 +101,10 @@ public final class Dl4jModels {
         for (int i = 0; i < layers.size(); i++) {
             LayerSpec layer = layers.get(i);
             if (layer instanceof Residual) {
-                throw new IllegalArgumentException("a DL4J MultiLayerNetwork cannot hold layer " + i + " ("
-                        + layer.describe() + ") of model '" + spec.model() + "': a residual block needs a "
-                        + "ComputationGraph");
+                throw new UnsupportedLayer(spec, String.valueOf(i), layer, "a MultiLayerNetwork cannot hold a "
+                        + "residual block (it needs a ComputationGraph)");
             }
-            Layer conf = Dl4jLayers.layer(layer, spec.numClasses());
+            Layer conf = layer(spec, layer, String.valueOf(i));
             if (conf != null) {
                 builder.layer(named(conf, String.valueOf(i)));
             }
@@ -117,7 +153,7 @@ public final class Dl4jModels {
                     previous = residual(r, name, previous);
                 } else {
                     shape = layer.outputShape(shape, spec.numClasses());
-                    Layer conf = Dl4jLayers.layer(layer, spec.numClasses());
+                    Layer conf = layer(spec, layer, name);
                     if (conf != null) {
                         previous = add(name, conf, Dl4jLayers.keys(layer), previous);
                     }

@@ -261,8 +261,8 @@ class Dl4jDefinitionTest {
         ModelSpec spec = spec(RESIDUAL, 2, 4, null);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Dl4jModels.configuration(spec));
-        assertEquals("a DL4J MultiLayerNetwork cannot hold layer 0 (residual (projection stride 2) relu) of model "
-                + "'res': a residual block needs a ComputationGraph", e.getMessage());
+        assertEquals("DL4J cannot build layer 0 (residual (projection stride 2) relu) of model 'res': a "
+                + "MultiLayerNetwork cannot hold a residual block (it needs a ComputationGraph)", e.getMessage());
     }
 
     private static float[] concat(float[] a, float[] b) {

@@ -1,51 +1,42 @@
 package dev.sparkcnn.driver.export.onnx;
 
+import dev.sparkcnn.kernels.model.Conv2d;
 import java.util.ArrayList;
 import java.util.List;
-import org.deeplearning4j.nn.conf.CNN2DFormat;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 
 /**
- * A 2-d convolution as ONNX {@code Conv} (NCHW; weights {@code [out, in, kh, kw]} as DL4J stores
- * them after the bias) followed by its activation. Padding is explicit, or DL4J's 'same' mode
- * (total padding split with the smaller half at the top/left).
+ * A 2-d convolution as ONNX {@code Conv} (NCHW; weights {@code [out, in, k, k]} 'c' after the bias,
+ * as the layout stores them; no bias input for a convolution without one), with its stride and
+ * padding, followed by its activation.
  */
-final class ConvEmitter implements LayerEmitter<ConvolutionLayer> {
+final class ConvEmitter implements LayerEmitter<Conv2d> {
 
     @Override
-    public Class<ConvolutionLayer> kind() {
-        return ConvolutionLayer.class;
+    public Class<Conv2d> kind() {
+        return Conv2d.class;
     }
 
     @Override
-    public void emit(ConvolutionLayer layer, OnnxGraph graph) {
-        if (layer.getCnn2dDataFormat() != null && layer.getCnn2dDataFormat() != CNN2DFormat.NCHW) {
-            throw new IllegalArgumentException("data format " + layer.getCnn2dDataFormat() + " (only NCHW)");
-        }
-        for (int d : layer.getDilation()) {
-            if (d != 1) {
-                throw new IllegalArgumentException("dilation " + d + " (only 1)");
-            }
-        }
-        long[] in = graph.shape();
-        if (in.length != 3 || in[0] != layer.getNIn()) {
-            throw new IllegalArgumentException("input of shape " + java.util.Arrays.toString(in) + " for "
-                    + layer.getNIn() + " channels");
-        }
-        int[] k = layer.getKernelSize();
-        int[] s = layer.getStride();
-        Spatial spatial = Spatial.of(layer.getConvolutionMode(), in, k, s, layer.getPadding());
-        long out = layer.getNOut();
+    public void emit(Conv2d layer, String index, OnnxGraph graph) {
+        long[] in = graph.image();
+        int k = layer.kernel();
+        Spatial spatial = Spatial.of(layer.padding(), in, k, layer.stride());
+        long out = layer.filters();
         List<String> inputs = new ArrayList<>(List.of(graph.current()));
-        float[] bias = layer.hasBias() ? graph.take(out, "the bias") : null;
-        float[] weights = graph.take(out * in[0] * k[0] * k[1], "the weights");
-        inputs.add(graph.constant("conv_w", weights, out, in[0], k[0], k[1]));
+        float[] bias = layer.bias() ? graph.take(out, "the bias") : null;
+        float[] weights = graph.take(out * in[0] * k * k, "the weights");
+        inputs.add(graph.constant("conv_w", weights, out, in[0], k, k));
         if (bias != null) {
             inputs.add(graph.constant("conv_b", bias, out));
         }
         graph.node("Conv", inputs, new long[]{out, spatial.outHeight(), spatial.outWidth()},
-                OnnxGraph.ints("kernel_shape", k[0], k[1]), OnnxGraph.ints("strides", s[0], s[1]),
-                OnnxGraph.ints("pads", spatial.pads()), OnnxGraph.ints("dilations", 1, 1));
-        Activations.emit(layer.getActivationFn(), graph);
+                append(spatial.window(k, layer.stride()), OnnxGraph.ints("dilations", 1, 1)));
+        Activations.emit(layer.activation(), graph);
+    }
+
+    private static onnx.Onnx.AttributeProto[] append(onnx.Onnx.AttributeProto[] a, onnx.Onnx.AttributeProto b) {
+        onnx.Onnx.AttributeProto[] all = java.util.Arrays.copyOf(a, a.length + 1);
+        all[a.length] = b;
+        return all;
     }
 }

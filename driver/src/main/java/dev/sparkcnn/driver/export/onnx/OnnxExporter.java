@@ -1,9 +1,10 @@
 package dev.sparkcnn.driver.export.onnx;
 
 import dev.sparkcnn.datasets.Normalization;
+import dev.sparkcnn.driver.export.LayerRefused;
 import dev.sparkcnn.driver.export.ModelExporter;
 import dev.sparkcnn.driver.store.SavedModel;
-import dev.sparkcnn.kernels.dl4j.Dl4jModels;
+import dev.sparkcnn.kernels.model.LayerSpec;
 import dev.sparkcnn.kernels.model.ModelSpec;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -17,23 +18,17 @@ import onnx.Onnx.TensorProto;
 import onnx.Onnx.TensorShapeProto;
 import onnx.Onnx.TypeProto;
 import onnx.Onnx.ValueInfoProto;
-import org.deeplearning4j.nn.conf.InputPreProcessor;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.Layer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 
 /**
  * A stored model as an ONNX model (opset 13), built with the ONNX protobuf classes that ND4J ships
  * ({@code onnx.Onnx}, generated from the official {@code onnx.proto}). The graph takes
  * {@code pixels}: {@code [batch, height, width, channels]} floats holding the raw 0-255 pixel
  * values; it applies the model's input normalization ({@code x * scale[c] + shift[c]}, as
- * training did), transposes to NCHW and runs the layers; it returns {@code probabilities}:
- * {@code [batch, classes]}. The layers are those of the DL4J engine's configuration for the
- * model's spec, whose flat parameter layout both engines share; each layer kind has one
- * {@link LayerEmitter}, and a layer without one is refused by name before anything is written.
+ * training did), transposes to NCHW and runs the layers in inference mode (batch norm on its
+ * running statistics, no dropout); it returns {@code probabilities}: {@code [batch, classes]}.
+ * The layers are the model definition's, read with the stored state in the definition's layout;
+ * each layer spec type has one {@link LayerEmitter}, and a layer without one is refused by index
+ * and type before anything is written.
  */
 public final class OnnxExporter implements ModelExporter {
     /** The ONNX operator set the graph uses; IR version 7 is the first that carries opset 13. */
@@ -41,14 +36,27 @@ public final class OnnxExporter implements ModelExporter {
     private static final int IR_VERSION = 7;
     public static final String INPUT = "pixels";
     public static final String OUTPUT = "probabilities";
+    static final String FORMAT = "ONNX export";
 
-    private final Map<Class<?>, LayerEmitter<?>> emitters = new LinkedHashMap<>();
+    private final Map<Class<? extends LayerSpec>, LayerEmitter<?>> emitters = new LinkedHashMap<>();
 
+    /** The exporter of every layer type. */
     public OnnxExporter() {
+        this(List.of());
+    }
+
+    /** The exporter without the emitters of some layer types (to show how a layer without one is refused). */
+    public OnnxExporter(List<Class<? extends LayerSpec>> without) {
         register(new ConvEmitter());
         register(new PoolEmitter());
-        register(new DenseEmitter<>(DenseLayer.class, DenseLayer::hasBias));
-        register(new DenseEmitter<>(OutputLayer.class, OutputLayer::hasBias));
+        register(new GlobalAvgPoolEmitter());
+        register(new BatchNormEmitter());
+        register(new DropoutEmitter());
+        register(new FlattenEmitter());
+        register(new DenseEmitter());
+        register(new ActivationEmitter());
+        register(new ResidualEmitter(this::emitAll));
+        without.forEach(emitters::remove);
     }
 
     private void register(LayerEmitter<?> emitter) {
@@ -65,28 +73,22 @@ public final class OnnxExporter implements ModelExporter {
         build(model).writeTo(out);
     }
 
-    /** The ONNX model for a stored model. */
+    /**
+     * The ONNX model for a stored model.
+     *
+     * @throws LayerRefused naming the first layer ONNX export cannot express
+     */
     public ModelProto build(SavedModel model) {
-        return build(Dl4jModels.configuration(model.spec()), model);
-    }
-
-    /** The ONNX model for a stored model's state laid out as the layers of {@code conf}. */
-    public ModelProto build(MultiLayerConfiguration conf, SavedModel model) {
         ModelSpec spec = model.spec();
-        OnnxGraph graph = new OnnxGraph(model.state().params(), INPUT, new long[]{spec.height(), spec.width(),
+        float[] params = model.state().params();
+        OnnxGraph graph = new OnnxGraph(params, spec.numClasses(), INPUT, new long[]{spec.height(), spec.width(),
                 spec.channels()});
         normalizeAndTranspose(model.normalization(), spec, graph);
-        for (int i = 0; i < conf.getConfs().size(); i++) {
-            InputPreProcessor pre = conf.getInputPreProcess(i);
-            if (pre != null && !(pre instanceof CnnToFeedForwardPreProcessor)) {
-                throw refused(i, pre.getClass().getSimpleName(), "this input preprocessor has no ONNX emitter");
-            }
-            emit(i, conf.getConf(i).getLayer(), graph);
-        }
+        emitAll(spec.definition().layers(), "", graph);
         if (graph.remaining() != 0) {
-            throw new IllegalArgumentException("ONNX export: the layers took " + (model.state().params().length
-                    - graph.remaining()) + " of " + model.state().params().length + " stored parameters; the model "
-                    + "directory does not match model '" + spec.model() + "'");
+            throw new IllegalArgumentException("ONNX export: the layers took " + (params.length - graph.remaining())
+                    + " of " + params.length + " stored parameters; the model directory does not match model '"
+                    + spec.model() + "'");
         }
         graph.node("Identity", List.of(graph.current()), graph.shape());
         graph.proto().setName(spec.model())
@@ -102,23 +104,28 @@ public final class OnnxExporter implements ModelExporter {
                 .setGraph(graph.proto()).build();
     }
 
-    @SuppressWarnings("unchecked")
-    private <L extends Layer> void emit(int index, Layer layer, OnnxGraph graph) {
-        LayerEmitter<L> emitter = (LayerEmitter<L>) emitters.get(layer.getClass());
-        if (emitter == null) {
-            throw refused(index, layer.getClass().getSimpleName(), "ONNX export has no emitter for this layer kind "
-                    + "(it exports " + String.join(", ", emitters.keySet().stream().map(Class::getSimpleName)
-                    .toList()) + ")");
-        }
-        try {
-            emitter.emit((L) layer, graph);
-        } catch (IllegalArgumentException e) {
-            throw refused(index, layer.getClass().getSimpleName(), e.getMessage() + " cannot be expressed");
+    /** Emits layers in order, each named by {@code prefix} and its index. */
+    private void emitAll(List<LayerSpec> layers, String prefix, OnnxGraph graph) {
+        for (int i = 0; i < layers.size(); i++) {
+            emit(layers.get(i), prefix + i, graph);
         }
     }
 
-    private static IllegalArgumentException refused(int index, String kind, String why) {
-        return new IllegalArgumentException("ONNX export: layer " + index + " (" + kind + "): " + why);
+    @SuppressWarnings("unchecked")
+    private <L extends LayerSpec> void emit(LayerSpec layer, String index, OnnxGraph graph) {
+        LayerEmitter<L> emitter = (LayerEmitter<L>) emitters.get(layer.getClass());
+        if (emitter == null) {
+            throw new LayerRefused(FORMAT, index, layer.describe(), "ONNX export has no emitter for layer type '"
+                    + layer.type() + "' (it exports " + String.join(", ", emitters.keySet().stream()
+                    .map(Class::getSimpleName).toList()) + ")");
+        }
+        try {
+            emitter.emit((L) layer, index, graph);
+        } catch (LayerRefused e) {
+            throw e; // a layer inside a residual block, already named
+        } catch (IllegalArgumentException e) {
+            throw new LayerRefused(FORMAT, index, layer.describe(), e.getMessage() + " cannot be expressed");
+        }
     }
 
     /** pixels [N,H,W,C] * scale[c] + shift[c] (broadcast over the last axis), then NHWC to NCHW. */

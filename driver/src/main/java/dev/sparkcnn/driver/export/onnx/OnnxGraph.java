@@ -19,13 +19,15 @@ import org.nd4j.shade.protobuf.ByteString;
 final class OnnxGraph {
     private final GraphProto.Builder graph = GraphProto.newBuilder();
     private final float[] params;
+    private final int classes;
     private int cursor;
     private int counter;
     private String current;
     private long[] shape;
 
-    OnnxGraph(float[] params, String input, long[] shape) {
+    OnnxGraph(float[] params, int classes, String input, long[] shape) {
         this.params = params;
+        this.classes = classes;
         this.current = input;
         this.shape = shape.clone();
     }
@@ -42,6 +44,25 @@ final class OnnxGraph {
     /** The current tensor's per-example shape. */
     long[] shape() {
         return shape.clone();
+    }
+
+    /** The current tensor's per-example {@code [c, h, w]}; refuses flat features. */
+    long[] image() {
+        if (shape.length != 3) {
+            throw new IllegalArgumentException("an input of " + shape[0] + " flat features (it needs an image)");
+        }
+        return shape.clone();
+    }
+
+    /** The data's class count (the output layer's units). */
+    int classes() {
+        return classes;
+    }
+
+    /** Makes an earlier tensor current again (a second branch from the same input). */
+    void resume(String tensor, long[] tensorShape) {
+        current = tensor;
+        shape = tensorShape.clone();
     }
 
     /** The next {@code n} parameters; the message names {@code what} if there are fewer left. */
@@ -89,6 +110,10 @@ final class OnnxGraph {
     static AttributeProto ints(String name, long... values) {
         return AttributeProto.newBuilder().setName(name).setType(AttributeType.INTS)
                 .addAllInts(Arrays.stream(values).boxed().toList()).build();
+    }
+
+    static AttributeProto real(String name, float value) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeType.FLOAT).setF(value).build();
     }
 
     static AttributeProto integer(String name, long value) {
