@@ -10,7 +10,7 @@ import java.util.Map;
 /** Builds a {@link Network} for a spec on a named engine: the registry of {@link Engine}s. */
 public final class NetworkFactory {
 
-    /** Deeplearning4j's {@code MultiLayerNetwork} layers on ND4J. */
+    /** Deeplearning4j layers on ND4J, as a {@code ComputationGraph}. */
     public static final String DL4J = Dl4jEngine.NAME;
 
     /** Hand-written layers calling libnd4j's (oneDNN) ops directly; the same state layout as {@link #DL4J}. */

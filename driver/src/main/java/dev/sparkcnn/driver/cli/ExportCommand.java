@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
         description = {"Write a trained model in a format other runtimes serve (no Spark).",
                 "onnx: ONNX opset 13; input 'pixels' [batch, height, width, channels] float, raw 0-255 values "
                         + "(the model's normalization is part of the graph); output 'probabilities' [batch, classes].",
-                "dl4j: a Deeplearning4j ModelSerializer zip (MultiLayerNetwork); input NCHW floats normalized as "
+                "dl4j: a Deeplearning4j ModelSerializer zip (MultiLayerNetwork, or ComputationGraph for residual "
+                        + "networks); input NCHW floats normalized as "
                         + "in training.",
                 "Example: sparkcnn export --model-dir models/demo --format onnx --out demo.onnx"})
 public final class ExportCommand implements Callable<Integer> {

@@ -11,7 +11,7 @@ import java.util.stream.Collectors;
 public enum ExportFormat {
     /** ONNX (opset 13): NHWC float pixels in, class probabilities out, the input normalization folded in. */
     ONNX("onnx", OnnxExporter::new),
-    /** A DL4J {@code ModelSerializer} zip of the DL4J engine's {@code MultiLayerNetwork}: NCHW normalized input. */
+    /** A DL4J {@code ModelSerializer} zip (a {@code MultiLayerNetwork}, or a {@code ComputationGraph} with residual blocks): NCHW normalized input. */
     DL4J("dl4j", Dl4jExporter::new);
 
     private final String id;
