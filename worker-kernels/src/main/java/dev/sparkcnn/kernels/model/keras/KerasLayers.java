@@ -95,7 +95,7 @@ final class KerasLayers {
                 c.expect("threshold", 0, "plain ReLU");
                 yield new ActivationLayer(Activation.RELU);
             }
-            default -> throw layer.error(null, "the Keras layer class " + layer.className() + " is not imported; "
+            default -> throw layer.error("class_name", "the Keras layer class " + layer.className() + " is not imported; "
                     + "sparkcnn imports " + String.join(", ", CLASSES));
         };
         c.finish();
