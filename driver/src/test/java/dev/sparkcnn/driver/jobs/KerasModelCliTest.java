@@ -81,6 +81,14 @@ class KerasModelCliTest {
         assertEquals(2, train.code);
         assertTrue(train.err.contains(notJson + ": not a Keras model JSON file"), train.err);
         assertFalse(Files.exists(out), "nothing written");
+        // the MNIST convnet takes 1x28x28 images; the generated set is 3x32x32
+        Result mismatch = run("train", "--data", generate().toString(), "--model", "keras:"
+                + fixture("mnist_convnet.json"), "--epochs", "1", "--master", "local[2]", "--out", out.toString(),
+                "--conf", "spark.ui.enabled=false");
+        assertEquals(2, mismatch.code, mismatch.err);
+        assertTrue(mismatch.err.contains("the network is defined for 1x28x28 input but the data is 3x32x32"),
+                mismatch.err);
+        assertFalse(Files.exists(out), "nothing written");
     }
 
     private static Path fixture(String name) {

@@ -95,8 +95,8 @@ public final class KerasImporter {
         Shape input = input(layers, config, source).orElse(null);
         List<LayerSpec> specs = translate(steps);
         String model = config.isObject() && config.path("name").isTextual() ? config.get("name").textValue() : "?";
-        String version = root.path("keras_version").asText(root.has("module") ? "3" : "?");
-        String description = "imported from Keras (" + version + ") " + modelClass + " model '" + model + "'";
+        String version = root.path("keras_version").asText(root.has("module") ? "Keras 3" : "version not given");
+        String description = "the architecture of Keras " + modelClass + " '" + model + "' (" + version + ")";
         return new NetworkDefinition(name, description, input, WeightInit.XAVIER_UNIFORM, TrainingDefaults.STANDARD,
                 specs, source);
     }

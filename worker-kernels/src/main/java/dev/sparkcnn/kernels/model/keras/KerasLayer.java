@@ -64,17 +64,15 @@ record KerasLayer(int index, String className, String name, JsonNode config, Lis
             JsonNode node = nodes.get(0);
             if (node.isObject()) {
                 collectKeras3(node.get("args"), names);
+            } else if (node.isArray() && node.size() > 0 && node.get(0).isTextual()) {
+                names.add(node.get(0).textValue()); // one input written without the list around it: [name, 0, 0]
             } else if (node.isArray()) {
                 for (JsonNode input : node) {
-                    if (input.isArray() && input.size() >= 1 && input.get(0).isTextual()) {
-                        names.add(input.get(0).textValue());
-                    } else if (input.isTextual() && node.size() >= 1 && node.get(0).isTextual()) {
-                        names.add(input.textValue()); // a single [name, node, tensor] without the outer list
-                        break;
-                    } else {
+                    if (!input.isArray() || input.size() < 1 || !input.get(0).isTextual()) {
                         throw DefinitionException.at(source, where, "inbound_nodes", "an input must be [layer name, "
                                 + "node index, tensor index, kwargs], got " + input);
                     }
+                    names.add(input.get(0).textValue());
                 }
             }
             if (names.isEmpty()) {
@@ -90,7 +88,8 @@ record KerasLayer(int index, String className, String name, JsonNode config, Lis
             return;
         }
         if (args.isObject()) {
-            JsonNode history = args.path("config").get("keras_history");
+            JsonNode history = args.has("keras_history") ? args.get("keras_history")
+                    : args.path("config").get("keras_history");
             if (history != null && history.isArray() && history.size() >= 1 && history.get(0).isTextual()) {
                 names.add(history.get(0).textValue());
                 return;

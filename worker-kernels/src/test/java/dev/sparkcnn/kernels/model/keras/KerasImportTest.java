@@ -7,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sparkcnn.kernels.model.Activation;
+import dev.sparkcnn.kernels.model.DefinitionException;
 import dev.sparkcnn.kernels.model.DefinitionReader;
 import dev.sparkcnn.kernels.model.DefinitionWriter;
 import dev.sparkcnn.kernels.model.Dense;
 import dev.sparkcnn.kernels.model.ModelCatalogue;
+import dev.sparkcnn.kernels.model.ModelSpec;
 import dev.sparkcnn.kernels.model.NetworkDefinition;
 import dev.sparkcnn.kernels.model.NetworkSummary;
 import dev.sparkcnn.kernels.model.Residual;
@@ -54,6 +56,19 @@ class KerasImportTest {
         assertEquals(catalogue.summary(Shape.image(3, 32, 32), 10).layout(),
                 imported.summary(Shape.image(3, 32, 32), 10).layout());
         assertEquals(catalogue.layers().subList(0, 6), imported.layers().subList(0, 6));
+    }
+
+    @Test
+    void theDataMustFitTheImportedInputAndOutput() {
+        NetworkDefinition mnist = KerasImporter.read(KerasFixtures.path("mnist_convnet.json"));
+        DefinitionException classes = assertThrows(DefinitionException.class,
+                () -> new ModelSpec(mnist, 1, 28, 28, 5, 1e-3, 1, null));
+        assertTrue(classes.getMessage().contains("layer 6 (dense), field 'units': the output layer has 10 units but the "
+                + "data has 5 classes"), classes.getMessage());
+        DefinitionException input = assertThrows(DefinitionException.class,
+                () -> new ModelSpec(mnist, 3, 28, 28, 10, 1e-3, 1, null));
+        assertTrue(input.getMessage().contains("field 'input': the network is defined for 1x28x28 input but the data "
+                + "is 3x28x28"), input.getMessage());
     }
 
     @Test
