@@ -75,7 +75,7 @@ function allConvGap() {
 
 // A small ResNet (functional): stem, an identity block, a projection block (stride 2), GAP, softmax.
 function resnetMini() {
-  const bn = () => L.batchNormalization({momentum: 0.9, epsilon: 1e-5});
+  const bn = () => L.batchNormalization(); // Keras' defaults: momentum 0.99, epsilon 0.001
   const conv = (filters, strides) => L.conv2d({filters, kernelSize: 3, strides: strides || 1, padding: 'same',
     useBias: false});
   const input = tf.input({shape: [32, 32, 3], name: 'image'});

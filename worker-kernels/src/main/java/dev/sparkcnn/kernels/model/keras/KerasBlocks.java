@@ -30,23 +30,24 @@ final class KerasBlocks {
                     + "anything");
         }
         int stride = 1;
+        BatchNorm norm = BatchNorm.DEFAULT;
         boolean projection = !block.shortcut().isEmpty();
         if (projection) {
-            stride = projectionStride(block.shortcut().get(0), block.shortcut().get(1));
+            stride = projectionStride(block.shortcut().get(0));
+            norm = (BatchNorm) KerasLayers.convert(block.shortcut().get(1)).orElseThrow();
         }
         new KerasConfig(block.add()).finish();
         Activation activation = block.activation() == null ? Activation.IDENTITY
                 : KerasLayers.activationOf(block.activation());
-        int s = stride;
         try {
-            return new Residual(layers, projection, s, activation);
+            return new Residual(layers, projection, stride, activation, norm);
         } catch (LayerSpec.Invalid e) {
             throw block.add().error(e.field(), e.problem());
         }
     }
 
-    /** Checks a shortcut's Conv2D and BatchNormalization against sparkcnn's projection; returns its stride. */
-    private static int projectionStride(KerasLayer conv, KerasLayer norm) {
+    /** Checks a shortcut's Conv2D against sparkcnn's projection; returns its stride. */
+    private static int projectionStride(KerasLayer conv) {
         LayerSpec convSpec = KerasLayers.convert(conv).orElseThrow();
         if (!(convSpec instanceof Conv2d c)) {
             throw conv.error(null, "a projection shortcut starts with a Conv2D");
@@ -62,14 +63,6 @@ final class KerasBlocks {
         if (c.activation() != Activation.IDENTITY) {
             throw conv.error("activation", "is " + c.activation().id() + "; a projection shortcut's convolution is "
                     + "linear");
-        }
-        BatchNorm bn = (BatchNorm) KerasLayers.convert(norm).orElseThrow();
-        BatchNorm ours = BatchNorm.DEFAULT;
-        if (Math.abs(bn.momentum() - ours.momentum()) > 1e-9 || Math.abs(bn.epsilon() - ours.epsilon()) > 1e-12) {
-            throw norm.error(bn.momentum() != ours.momentum() ? "momentum" : "epsilon", "is momentum " + bn.momentum()
-                    + ", epsilon " + bn.epsilon() + "; sparkcnn's projection shortcut normalizes with momentum "
-                    + ours.momentum() + " and epsilon " + ours.epsilon() + ": set those in the shortcut's "
-                    + "BatchNormalization");
         }
         return c.stride();
     }

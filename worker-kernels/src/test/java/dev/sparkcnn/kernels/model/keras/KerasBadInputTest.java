@@ -81,10 +81,10 @@ class KerasBadInputTest {
     }
 
     @Test
-    void aProjectionShortcutWithOtherBatchNormSettingsIsRefused() {
-        refused(RESNET, layers -> config(layers, 17).put("momentum", 0.99),
-                "Keras layer 17 (BatchNormalization 'batch_normalization_BatchNormalization9'), field 'momentum'",
-                "momentum 0.9");
+    void aBatchNormalizationWithoutItsShiftIsRefused() {
+        refused(RESNET, layers -> config(layers, 17).put("center", false),
+                "Keras layer 17 (BatchNormalization 'batch_normalization_BatchNormalization9'), field 'center'",
+                "sparkcnn imports only center = true");
     }
 
     @Test

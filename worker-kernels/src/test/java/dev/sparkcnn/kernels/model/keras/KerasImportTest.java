@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sparkcnn.kernels.model.Activation;
+import dev.sparkcnn.kernels.model.BatchNorm;
 import dev.sparkcnn.kernels.model.DefinitionException;
 import dev.sparkcnn.kernels.model.DefinitionReader;
 import dev.sparkcnn.kernels.model.DefinitionWriter;
@@ -91,6 +92,8 @@ class KerasImportTest {
         assertEquals(Activation.RELU, identity.activation());
         assertEquals(true, projection.projection());
         assertEquals(2, projection.stride());
+        assertEquals(new BatchNorm(0.99, 1e-3), projection.shortcutNorm(), "Keras' defaults, as the file gives them");
+        assertEquals(new BatchNorm(0.99, 1e-3), identity.layers().get(1));
         assertEquals(Activation.RELU, projection.activation());
         NetworkSummary summary = d.summary(d.input(), 10);
         NetworkSummary.Row block = summary.rows().stream().filter(r -> r.index().equals("4")).findFirst().orElseThrow();
