@@ -9,7 +9,7 @@ const path = require('path');
 const out = process.argv[2] || __dirname;
 const L = tf.layers;
 
-// The TensorFlow "Convolutional Neural Network" tutorial (CIFAR-10), with a softmax output.
+// The TensorFlow "Convolutional Neural Network" tutorial (CIFAR-10): logits out (from_logits=True loss).
 function tfCnnTutorial() {
   const m = tf.sequential({name: 'tf_cnn_tutorial'});
   m.add(L.conv2d({inputShape: [32, 32, 3], filters: 32, kernelSize: 3, activation: 'relu'}));
@@ -19,7 +19,7 @@ function tfCnnTutorial() {
   m.add(L.conv2d({filters: 64, kernelSize: 3, activation: 'relu'}));
   m.add(L.flatten());
   m.add(L.dense({units: 64, activation: 'relu'}));
-  m.add(L.dense({units: 10, activation: 'softmax'}));
+  m.add(L.dense({units: 10}));
   return m;
 }
 

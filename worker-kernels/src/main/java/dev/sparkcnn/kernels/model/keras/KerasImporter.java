@@ -139,7 +139,11 @@ public final class KerasImporter {
         return Optional.empty();
     }
 
-    /** The steps as layer specs; the output is a Dense with softmax (or a Dense followed by {@code Activation('softmax')}). */
+    /**
+     * The steps as layer specs. The output is a Dense with softmax, a Dense followed by {@code
+     * Activation('softmax')}, or a linear Dense (logits, for a {@code from_logits=True} loss), which
+     * becomes the softmax output layer sparkcnn trains with cross-entropy.
+     */
     private static List<LayerSpec> translate(List<Step> steps) {
         List<LayerSpec> specs = new ArrayList<>();
         boolean flat = false;
@@ -175,12 +179,21 @@ public final class KerasImporter {
             specs.add(s);
         }
         LayerSpec output = specs.isEmpty() ? null : specs.get(specs.size() - 1);
+        if (output instanceof Dense d && d.activation() == Activation.IDENTITY && lastIsDense(steps)) {
+            // logits, which Keras trains with a from_logits=True loss: the same as sparkcnn's softmax output
+            output = new Dense(d.units(), Activation.SOFTMAX, d.bias());
+            specs.set(specs.size() - 1, output);
+        }
         if (!(output instanceof Dense d && d.activation() == Activation.SOFTMAX)) {
             KerasLayer lastLayer = lastLayer(steps.get(steps.size() - 1));
             throw lastLayer.error(lastLayer.className().equals("Dense") ? "activation" : null, "the model must end "
                     + "in a Dense layer with softmax (the output layer sparkcnn trains with cross-entropy)");
         }
         return specs;
+    }
+
+    private static boolean lastIsDense(List<Step> steps) {
+        return steps.get(steps.size() - 1) instanceof Single s && s.layer().className().equals("Dense");
     }
 
     private static KerasLayer lastLayer(Step step) {

@@ -57,6 +57,8 @@ class KerasImportTest {
         assertEquals(catalogue.summary(Shape.image(3, 32, 32), 10).layout(),
                 imported.summary(Shape.image(3, 32, 32), 10).layout());
         assertEquals(catalogue.layers().subList(0, 6), imported.layers().subList(0, 6));
+        // the tutorial's logits (a linear Dense, from_logits=True) are sparkcnn's softmax output layer
+        assertEquals(new Dense(10, Activation.SOFTMAX, true), imported.layers().get(7));
     }
 
     @Test
