@@ -130,11 +130,8 @@ public final class KerasImporter {
         }
         JsonNode build = config.isObject() ? config.get("build_input_shape") : null;
         if (build != null && !build.isNull()) {
-            JsonNode shape = build.isObject() && build.has("items") ? build.get("items") : build;
-            if (shape.isArray() && shape.size() == 4 && shape.get(1).canConvertToInt() && shape.get(3).canConvertToInt()
-                    && shape.get(1).intValue() > 0 && shape.get(2).intValue() > 0 && shape.get(3).intValue() > 0) {
-                return Optional.of(Shape.image(shape.get(3).intValue(), shape.get(1).intValue(), shape.get(2).intValue()));
-            }
+            return KerasLayers.imageShape(build, problem -> DefinitionException.at(source, "model",
+                    "config.build_input_shape", problem));
         }
         return Optional.empty();
     }

@@ -5,6 +5,7 @@ import dev.sparkcnn.kernels.model.Activation;
 import dev.sparkcnn.kernels.model.ActivationLayer;
 import dev.sparkcnn.kernels.model.BatchNorm;
 import dev.sparkcnn.kernels.model.Conv2d;
+import dev.sparkcnn.kernels.model.DefinitionException;
 import dev.sparkcnn.kernels.model.Dense;
 import dev.sparkcnn.kernels.model.Dropout;
 import dev.sparkcnn.kernels.model.Flatten;
@@ -14,6 +15,7 @@ import dev.sparkcnn.kernels.model.Pool2d;
 import dev.sparkcnn.kernels.model.Shape;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -142,11 +144,19 @@ final class KerasLayers {
             }
             return Optional.empty();
         }
+        return imageShape(shape, problem -> c.error(field, problem));
+    }
+
+    /**
+     * The per-example shape of a batch shape {@code [batch, height, width, channels]} (or Keras'
+     * tuple object around it); empty if a size is open ({@code null}).
+     */
+    static Optional<Shape> imageShape(JsonNode shape, Function<String, DefinitionException> error) {
         if (shape.isObject() && shape.has("items")) {
             shape = shape.get("items");
         }
         if (!shape.isArray() || shape.size() != 4) {
-            throw c.error(field, "is " + shape + "; sparkcnn imports image inputs [batch, height, width, channels]");
+            throw error.apply("is " + shape + "; sparkcnn imports image inputs [batch, height, width, channels]");
         }
         int[] hwc = new int[3];
         for (int i = 0; i < 3; i++) {
@@ -155,7 +165,7 @@ final class KerasLayers {
                 return Optional.empty();
             }
             if (!size.isIntegralNumber() || size.intValue() < 1) {
-                throw c.error(field, "must hold positive sizes or null, got " + shape);
+                throw error.apply("must hold positive sizes or null, got " + shape);
             }
             hwc[i] = size.intValue();
         }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sparkcnn.kernels.model.Activation;
 import dev.sparkcnn.kernels.model.BatchNorm;
 import dev.sparkcnn.kernels.model.DefinitionException;
@@ -118,5 +120,20 @@ class KerasImportTest {
         NetworkDefinition imported = KerasImporter.read(keras3, "cifar_keras3.json", "cifar10_cnn_bn");
         assertEquals(keras2.layers(), imported.layers());
         assertEquals(keras2.input(), imported.input());
+    }
+
+    @Test
+    void theInputShapeComesFromTheInputLayerOrKeras3BuildShapeAndMayBeOpen() {
+        ObjectNode keras3 = Keras3Form.of(KerasFixtures.tree("cifar10_cnn_bn.json"));
+        ArrayNode layers = (ArrayNode) keras3.get("config").get("layers");
+        JsonNode input = layers.remove(0);
+        ((ObjectNode) keras3.get("config")).set("build_input_shape", input.get("config").get("batch_shape"));
+        assertEquals(Shape.image(3, 32, 32), KerasImporter.read(keras3.toString(), "k3.json", "k3").input());
+        ObjectNode open = KerasFixtures.tree("allconv_gap.json");
+        ((ObjectNode) open.get("config").get("layers").get(0).get("config")).putArray("batch_input_shape").addNull()
+                .addNull().addNull().add(1);
+        NetworkDefinition any = KerasImporter.read(open.toString(), "open.json", "open");
+        assertEquals(null, any.input(), "an open size takes the data's shape");
+        assertEquals(5386, any.summary(Shape.image(1, 28, 28), 10).layout().numParams());
     }
 }
