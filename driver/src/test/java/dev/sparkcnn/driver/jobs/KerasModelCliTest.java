@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code --model keras:FILE} on the command line: {@code model summary} of a Keras fixture (the
  * generated {@code to_json()} files of worker-kernels' test resources), {@code train} storing the
  * imported network as a definition in the model directory (so {@code evaluate} needs the Keras file
- * no more), and a file Keras import refuses failing with status 2 before anything is written.
+ * no more) and resuming from its checkpoints, and a file Keras import refuses, or data that does not
+ * fit it, failing with status 2 before anything is written.
  */
 @SparkTest
 class KerasModelCliTest {
@@ -52,8 +53,13 @@ class KerasModelCliTest {
         Path out = tmp.resolve("model");
         Result train = run("train", "--data", data.toString(), "--model", "keras:" + keras, "--epochs", "1",
                 "--batch-size", "16", "--partitions", "2", "--master", "local[2]", "--out", out.toString(),
-                "--no-report", "--conf", "spark.ui.enabled=false");
+                "--no-report", "--checkpoint-every", "1", "--conf", "spark.ui.enabled=false");
         assertEquals(0, train.code, train.err);
+        // --resume reads the configuration's model again, so it needs the Keras file (as for definition files)
+        Result resume = run("train", "--resume", tmp.resolve("model.checkpoints").toString(), "--out",
+                tmp.resolve("resumed").toString(), "--conf", "spark.ui.enabled=false");
+        assertEquals(0, resume.code, resume.err);
+        assertTrue(resume.err.contains("resuming from"), resume.err);
         JsonNode spec = Json.MAPPER.readTree(out.resolve("model.json").toFile()).get("spec");
         assertEquals("tutorial", spec.get("model").asText());
         assertEquals("xavier_uniform", spec.get("network").get("weightInit").asText());
