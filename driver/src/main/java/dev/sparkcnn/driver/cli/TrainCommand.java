@@ -68,8 +68,8 @@ public final class TrainCommand implements Callable<Integer> {
     Long maxImagePixels;
 
     @Option(names = "--model", description = "A catalogue model (simple-cnn, mnist-cnn, cifar-cnn, vgg-bn, resnet20; "
-            + "default: " + ModelSettings.DEFAULT_NAME + ") or a definition file ending in .json (see sparkcnn model "
-            + "summary).")
+            + "default: " + ModelSettings.DEFAULT_NAME + "), a definition file ending in .json, or keras:FILE.json, a "
+            + "Keras model.to_json() file whose architecture is imported (see sparkcnn model summary).")
     String model;
 
     @Option(names = "--engine", description = "Network implementation: native (default; our layers on "

@@ -3,6 +3,7 @@ package dev.sparkcnn.kernels.model;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import dev.sparkcnn.kernels.model.keras.KerasImporter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -38,19 +39,28 @@ public final class ModelCatalogue {
         return NAMES;
     }
 
-    /** Whether {@code model} names a definition file (a local path ending in {@code .json}) rather than a catalogue model. */
+    /** The prefix of a Keras {@code model.to_json()} file given as a model: {@code keras:FILE.json}. */
+    public static final String KERAS_PREFIX = "keras:";
+
+    /**
+     * Whether {@code model} names a file rather than a catalogue model: a definition file (a local
+     * path ending in {@code .json}) or a Keras file ({@code keras:FILE}).
+     */
     public static boolean isDefinitionFile(String model) {
-        return model != null && model.endsWith(".json");
+        return model != null && (model.endsWith(".json") || model.startsWith(KERAS_PREFIX));
     }
 
     /**
-     * The definition of a catalogue model, or of a definition file ({@link #isDefinitionFile}),
-     * read afresh on every call.
+     * The definition of a catalogue model, of a definition file, or imported from a Keras file
+     * ({@code keras:FILE}, see {@link KerasImporter}), files read afresh on every call.
      *
      * @throws IllegalArgumentException if the name is not in the catalogue
      * @throws DefinitionException      if the file cannot be read or is not a valid definition
      */
     public static NetworkDefinition definition(String nameOrFile) {
+        if (nameOrFile != null && nameOrFile.startsWith(KERAS_PREFIX)) {
+            return KerasImporter.read(Path.of(nameOrFile.substring(KERAS_PREFIX.length())));
+        }
         if (isDefinitionFile(nameOrFile)) {
             return DefinitionReader.read(Path.of(nameOrFile));
         }
