@@ -1,9 +1,12 @@
 package dev.sparkcnn.driver.store;
 
+
 import dev.sparkcnn.datasets.InvalidDataException;
 import dev.sparkcnn.driver.config.ConfigException;
 import dev.sparkcnn.driver.config.Json;
 import dev.sparkcnn.driver.fs.HadoopConf;
+import dev.sparkcnn.kernels.model.ModelCatalogue;
+import dev.sparkcnn.kernels.model.ModelSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -81,6 +84,7 @@ public final class Checkpoints {
     public static Checkpoint read(HadoopConf hadoop, String path) {
         String text = StoreFiles.text(hadoop, path + "/" + INFO, INCOMPLETE);
         InfoChecksum.verify(hadoop, path, text);
+        restoreNetwork(text, path);
         Checkpoint.Info info = Json.read(text, Checkpoint.Info.class, path + "/" + INFO);
         if (info.formatVersion() != FORMAT_VERSION) {
             throw new InvalidDataException(path + "/" + INFO + ": checkpoint format version " + info.formatVersion()
@@ -190,4 +194,22 @@ public final class Checkpoints {
         return Integer.parseInt(name.substring(PREFIX.length()));
     }
 
+
+    /**
+     * A run trained on a definition file resumes with the network it stored, whatever the file holds
+     * now (or if it is gone): the stored definition is restored under the file's name before the
+     * configuration, which names the file, is read.
+     */
+    private static void restoreNetwork(String text, String path) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode root = Json.MAPPER.readTree(text);
+            String model = root.path("config").path("model").asText(null);
+            com.fasterxml.jackson.databind.JsonNode spec = root.path("spec");
+            if (model != null && spec.hasNonNull("network") && ModelCatalogue.isDefinitionFile(model)) {
+                ModelCatalogue.restore(model, Json.MAPPER.treeToValue(spec, ModelSpec.class).definition());
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // left to the full read below, which names the file and what is wrong
+        }
+    }
 }

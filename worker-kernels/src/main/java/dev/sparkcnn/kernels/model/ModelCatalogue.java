@@ -24,6 +24,9 @@ public final class ModelCatalogue {
     public static final String RESNET20 = "resnet20";
 
     /** Catalogue order; a new model is its resource file plus its name here. */
+    /** Definition files' networks as a resumed run stored them (see {@link #restore}). */
+    private static final java.util.Map<String, NetworkDefinition> RESTORED =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private static final List<String> NAMES = List.of(SIMPLE_CNN, MNIST_CNN, CIFAR_CNN, VGG_BN, RESNET20);
 
     /** The three tutorial networks, which every engine builds (the default of {@code bench kernels}). */
@@ -58,6 +61,10 @@ public final class ModelCatalogue {
      * @throws DefinitionException      if the file cannot be read or is not a valid definition
      */
     public static NetworkDefinition definition(String nameOrFile) {
+        NetworkDefinition restored = nameOrFile == null ? null : RESTORED.get(nameOrFile);
+        if (restored != null) {
+            return restored;
+        }
         if (nameOrFile != null && nameOrFile.startsWith(KERAS_PREFIX)) {
             return KerasImporter.read(Path.of(nameOrFile.substring(KERAS_PREFIX.length())));
         }
@@ -69,6 +76,17 @@ public final class ModelCatalogue {
                     "unknown model '" + nameOrFile + "'; known models: " + String.join(", ", NAMES));
         }
         return DEFINITIONS.computeIfAbsent(nameOrFile, ModelCatalogue::load);
+    }
+
+    /**
+     * Makes a definition file's name resolve, in this JVM, to the network a run stored (a checkpoint's
+     * or a model directory's), not to what the file holds now: a resumed or retrained run keeps its
+     * network when the file has since changed, moved or been deleted.
+     */
+    public static void restore(String file, NetworkDefinition definition) {
+        if (isDefinitionFile(file)) {
+            RESTORED.put(file, definition);
+        }
     }
 
     /**
