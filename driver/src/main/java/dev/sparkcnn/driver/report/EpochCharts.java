@@ -22,7 +22,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * epoch's end state). With {@code --keep-best} the kept epoch is marked on the held-out line.
  */
 public final class EpochCharts {
-    private static final Color KEPT = new Color(0x2E7D32);
+    /** The kept epoch's line and label. */
+    public static final Color KEPT = new Color(0x2E7D32);
 
     private EpochCharts() {
     }

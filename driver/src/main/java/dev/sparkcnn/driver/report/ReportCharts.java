@@ -30,8 +30,10 @@ public final class ReportCharts {
     public static final int WIDTH = 900;
     public static final int HEIGHT = 420;
     public static final int HEATMAP_SIDE = 760;
-    static final Color BAR = new Color(0x1565C0);
-    static final Color SECOND = new Color(0xEF6C00);
+    /** The first series' colour (bars; the training line). */
+    public static final Color BAR = new Color(0x1565C0);
+    /** The second series' colour (the held-out line). */
+    public static final Color SECOND = new Color(0xEF6C00);
 
     private ReportCharts() {
     }
