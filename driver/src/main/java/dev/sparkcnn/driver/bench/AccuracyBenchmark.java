@@ -87,6 +87,9 @@ public record AccuracyBenchmark(Recipe recipe, String data, String master, Integ
         if (epochs != null) {
             node.put("epochs", epochs);
         }
+        if (!node.hasNonNull("validateEvery")) {
+            node.put("validateEvery", 0); // one evaluation, after training, unless the recipe asks for more
+        }
         if (strategy.equals(SINGLE)) {
             node.put("strategy", "parameter-averaging");
             node.put("partitions", 1);

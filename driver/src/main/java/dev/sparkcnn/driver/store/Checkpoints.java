@@ -28,6 +28,8 @@ import org.apache.hadoop.fs.Path;
  */
 public final class Checkpoints {
     public static final String STATE = "state.bin";
+    /** {@code --keep-best}: the best epoch's state so far, present when {@code checkpoint.json} names a kept epoch. */
+    public static final String KEPT = "kept.bin";
     public static final String INFO = "checkpoint.json";
     /** The SHA-256 of {@code checkpoint.json}, in {@code sha256sum} format. */
     public static final String INFO_SUM = INFO + ".sha256";
@@ -47,6 +49,12 @@ public final class Checkpoints {
     public static String write(HadoopConf hadoop, String dir, Checkpoint checkpoint) {
         Map<String, byte[]> files = new LinkedHashMap<>();
         files.put(STATE, StateFile.encode(checkpoint.state()));
+        if ((checkpoint.kept() == null) != (checkpoint.info().kept() == null)) {
+            throw new IllegalArgumentException("a checkpoint has a kept state exactly when its info names the kept epoch");
+        }
+        if (checkpoint.kept() != null) {
+            files.put(KEPT, StateFile.encode(checkpoint.kept()));
+        }
         byte[] info = Json.write(checkpoint.info()).getBytes(StandardCharsets.UTF_8);
         files.put(INFO, info);
         files.put(INFO_SUM, InfoChecksum.line(info).getBytes(StandardCharsets.UTF_8));
@@ -93,13 +101,32 @@ public final class Checkpoints {
         if (info.rounds() == null || info.rounds().size() != info.round() || !new Path(path).getName()
                 .equals(name(info.round())) || info.config() == null || info.spec() == null || info.data() == null
                 || info.rounds().contains(null) || info.epoch() < 1 || info.roundsPerEpoch() < 1
-                || info.totalRounds() < info.round()) {
+                || info.totalRounds() < info.round() || !epochsConsistent(info)) {
             throw new InvalidDataException(path + "/" + INFO + ": inconsistent (round " + info.round()
                     + ", " + (info.rounds() == null ? "no" : info.rounds().size()) + " rounds of history)");
         }
         ModelBounds.check(info.spec(), path + "/" + INFO, "spec");
         ModelBounds.check(info.data(), path + "/" + INFO, "data");
-        return new Checkpoint(info, StoreFiles.state(hadoop, path + "/" + STATE, INCOMPLETE));
+        return new Checkpoint(info, StoreFiles.state(hadoop, path + "/" + STATE, INCOMPLETE),
+                info.kept() == null ? null : StoreFiles.state(hadoop, path + "/" + KEPT, INCOMPLETE));
+    }
+
+    /** One entry per completed epoch (when recorded), and a kept epoch among them. */
+    private static boolean epochsConsistent(Checkpoint.Info info) {
+        if (info.epochs() == null) {
+            return info.kept() == null;
+        }
+        int completed = info.round() / info.roundsPerEpoch();
+        if (info.epochs().size() != completed || info.epochs().contains(null)) {
+            return false;
+        }
+        for (int i = 0; i < completed; i++) {
+            if (info.epochs().get(i).epoch() != i + 1) {
+                return false;
+            }
+        }
+        return info.kept() == null || (info.kept().epoch() >= 1 && info.kept().epoch() <= completed
+                && info.epochs().get(info.kept().epoch() - 1).validated());
     }
 
     /** True when {@code dir} holds at least one checkpoint (readable or not). */
