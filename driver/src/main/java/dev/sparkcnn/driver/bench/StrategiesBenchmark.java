@@ -102,7 +102,8 @@ public final class StrategiesBenchmark {
         Path modelDir = scratch.resolve("model-" + strategy.name() + "-" + strategy.fields().exchange().id());
         TrainingConfig config = TrainingConfig.builder(dataDir, modelDir.toString()).model(model)
                 .engine(Engine.NATIVE).strategy(strategy).master(master).partitions(workers).epochs(epochs)
-                .threadsPerTask(1).overwrite(true).checkpointEvery(0).build();
+                .threadsPerTask(1).overwrite(true).checkpointEvery(0)
+                .validateEvery(0).build(); // a benchmark evaluates once, after training
         Metrics m = new TrainJob(config, Map.of("spark.ui.enabled", "false"),
                 new PrintWriter(OutputStream.nullOutputStream())).run();
         List<RoundStats> steady = m.rounds().subList(Math.min(1, m.rounds().size() - 1), m.rounds().size());

@@ -39,6 +39,8 @@ public final class TrainingConfigBuilder {
     private Integer checkpointEvery;
     private String initFrom;
     private Double lrFactor;
+    private Integer validateEvery;
+    private Boolean keepBest;
 
     TrainingConfigBuilder() {
     }
@@ -93,6 +95,10 @@ public final class TrainingConfigBuilder {
     public TrainingConfigBuilder initFrom(String v) { initFrom = v; return this; }
     public TrainingConfigBuilder lrFactor(Double v) { lrFactor = v; return this; }
 
+    // ---- validation
+    public TrainingConfigBuilder validateEvery(Integer v) { validateEvery = v; return this; }
+    public TrainingConfigBuilder keepBest(Boolean v) { keepBest = v; return this; }
+
     /** @throws ConfigException naming the first option whose value is wrong */
     public TrainingConfig build() {
         DataSettings d = new DataSettings(data, format, labelSet, imageSize, onBadRecord,
@@ -108,7 +114,8 @@ public final class TrainingConfigBuilder {
                 or(partitions, RunSettings.DEFAULT_PARTITIONS), or(epochs, RunSettings.DEFAULT_EPOCHS),
                 or(seed, RunSettings.DEFAULT_SEED), threadsPerTask, restarts, storage);
         OutputSettings o = new OutputSettings(out, or(overwrite, false), checkpointDir, checkpointEvery);
-        return new TrainingConfig(d, m, s, r, o, new WarmStart(initFrom, lrFactor));
+        return new TrainingConfig(d, m, s, r, o, new WarmStart(initFrom, lrFactor),
+                new ValidationSettings(validateEvery, keepBest));
     }
 
     private static <T> T or(T value, T otherwise) {
