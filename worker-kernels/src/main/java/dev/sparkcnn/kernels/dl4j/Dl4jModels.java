@@ -1,7 +1,6 @@
 package dev.sparkcnn.kernels.dl4j;
 
 import dev.sparkcnn.kernels.model.Activation;
-import dev.sparkcnn.kernels.model.BatchNorm;
 import dev.sparkcnn.kernels.model.LayerSpec;
 import dev.sparkcnn.kernels.model.ModelSpec;
 import dev.sparkcnn.kernels.model.Padding;
@@ -170,7 +169,7 @@ public final class Dl4jModels {
                 int filters = block.outputShape(in, spec.numClasses()).channels();
                 shortcut = add(name + ".shortcut", Dl4jLayers.conv(filters, 1, block.stride(), Padding.VALID, false,
                         Activation.IDENTITY), List.of("W"), shortcut);
-                shortcut = add(name + ".shortcut.bn", Dl4jLayers.batchNorm(BatchNorm.DEFAULT),
+                shortcut = add(name + ".shortcut.bn", Dl4jLayers.batchNorm(block.shortcutNorm()),
                         Dl4jLayers.BATCH_NORM_KEYS, shortcut);
             }
             String sum = name + ".add";

@@ -41,7 +41,7 @@ class Dl4jNativeAgreementTest {
               {"type": "dense", "units": "classes", "activation": "softmax"}]}
             """;
 
-    /** A stem, an identity residual block and a strided projection block, as in resnet20. */
+    /** A stem, an identity residual block and a strided projection block (its batch norm not the default), as in resnet20. */
     static final String RESIDUAL = """
             {"name": "residual", "layers": [
               {"type": "conv2d", "filters": 4, "kernel": 3, "padding": 1, "bias": false},
@@ -58,7 +58,8 @@ class Dl4jNativeAgreementTest {
                 {"type": "batchnorm"},
                 {"type": "activation", "function": "relu"},
                 {"type": "conv2d", "filters": 6, "kernel": 3, "padding": 1, "bias": false},
-                {"type": "batchnorm"}], "shortcut": {"type": "projection", "stride": 2}, "activation": "relu"},
+                {"type": "batchnorm"}], "shortcut": {"type": "projection", "stride": 2, "momentum": 0.7, "epsilon": 0.01},
+               "activation": "relu"},
               {"type": "globalavgpool"},
               {"type": "flatten"},
               {"type": "dense", "units": "classes", "activation": "softmax"}]}

@@ -1,7 +1,6 @@
 package dev.sparkcnn.driver.export.onnx;
 
 import dev.sparkcnn.kernels.model.Activation;
-import dev.sparkcnn.kernels.model.BatchNorm;
 import dev.sparkcnn.kernels.model.Conv2d;
 import dev.sparkcnn.kernels.model.LayerSpec;
 import dev.sparkcnn.kernels.model.Padding;
@@ -45,7 +44,7 @@ final class ResidualEmitter implements LayerEmitter<Residual> {
         if (block.projection()) {
             conv.emit(new Conv2d((int) out[0], 1, block.stride(), Padding.VALID, false, Activation.IDENTITY),
                     index + ".shortcut", graph);
-            batchNorm.emit(BatchNorm.DEFAULT, index + ".shortcut", graph);
+            batchNorm.emit(block.shortcutNorm(), index + ".shortcut", graph);
         }
         if (!java.util.Arrays.equals(graph.shape(), out)) {
             throw new IllegalArgumentException("branches of shapes " + java.util.Arrays.toString(out) + " and "
