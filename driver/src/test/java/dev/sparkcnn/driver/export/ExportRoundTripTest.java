@@ -51,51 +51,55 @@ import org.nd4j.linalg.factory.Nd4j;
  * ({@link Predictor}) within 1e-4 on 100 records. vgg-bn and resnet20 run on small images (16x16
  * and 8x8, for speed) and train for 40 steps, so that batch norm's running statistics (momentum
  * 0.9) have moved well away from 0 and 1 towards the activations' own: inference then tells the
- * records apart.
+ * records apart. Two Keras-imported models (fixtures of the Keras import) export the same way.
  */
 class ExportRoundTripTest {
     private static final int RECORDS = 100;
     private static final double TOLERANCE = 1e-4;
+    private static final Path KERAS_FIXTURES = Path.of("..", "worker-kernels", "src", "test", "resources", "keras");
 
     @TempDir
     Path tmp;
 
     @ParameterizedTest
-    @CsvSource({"simple-cnn,native,32,12,32", "mnist-cnn,native,32,12,32", "cifar-cnn,native,32,12,32",
-        "vgg-bn,native,16,40,16", "resnet20,native,8,40,8"})
-    void onnxAndDl4jGiveThePredictorsProbabilities(String modelName, String engine, int side, int steps, int batch)
-            throws Exception {
-        SavedModel model = trainedModel(modelName, engine, side, steps, batch);
+    @CsvSource({"simple-cnn,3,32,12,32,", "mnist-cnn,3,32,12,32,", "cifar-cnn,3,32,12,32,", "vgg-bn,3,16,40,16,",
+        "resnet20,3,8,40,8,", "keras:allconv_gap.json,1,28,40,32,0.01", "keras:resnet_mini.json,3,32,40,16,"})
+    void onnxAndDl4jGiveThePredictorsProbabilities(String name, int channels, int side, int steps, int batch,
+                                                   Double learningRate) throws Exception {
+        String modelName = name.startsWith("keras:") ? "keras:" + KERAS_FIXTURES.resolve(name.substring(6)) : name;
+        SavedModel model = trainedModel(modelName, channels, side, steps, batch, learningRate);
         assertTrue(runningStatisticsMoved(model), "batch norm's running statistics are not their initial values");
         Path dir = tmp.resolve("model");
         ModelDirectory.write(new HadoopConf(new Configuration()), dir.toString(), false, model, "{}", "{}");
-        List<ImageRecord> records = records(RECORDS, new Random(99), side);
+        List<ImageRecord> records = records(RECORDS, new Random(99), channels, side);
         float[][] expected;
         try (Predictor predictor = new Predictor(model)) {
             expected = predictor.predict(records).stream().map(Prediction::probabilities).toArray(float[][]::new);
         }
         assertTrue(distinctTopClasses(expected) > 1 && spread(expected) > 100 * TOLERANCE,
-                "the briefly trained model tells classes apart");
+                () -> "the briefly trained model tells classes apart: " + distinctTopClasses(expected)
+                        + " distinct top classes, probabilities spread " + spread(expected));
 
-        Path onnx = tmp.resolve(modelName + ".onnx");
+        Path onnx = tmp.resolve("model.onnx");
         assertEquals(0, export(dir, "onnx", onnx), "export onnx");
         assertClose(expected, runOnnx(onnx, records, model.spec()), "ONNX Runtime");
 
-        Path zip = tmp.resolve(modelName + ".zip");
+        Path zip = tmp.resolve("model.zip");
         assertEquals(0, export(dir, "dl4j", zip), "export dl4j");
         assertClose(expected, runDl4j(zip, records, model), "DL4J ModelSerializer");
     }
 
-    /** A catalogue model after a few steps of its optimizer on generated CIFAR-like images. */
-    private static SavedModel trainedModel(String modelName, String engine, int side, int steps, int size) {
-        DatasetSpec data = new DatasetSpec(3, side, side, CifarFormat.CIFAR10_CLASSES);
-        ModelSpec spec = ModelSpec.of(modelName, data, null, 7);
-        Normalization normalization = ModelCatalogue.defaults(modelName).normalization(3);
-        try (Network network = NetworkFactory.create(spec, engine)) {
+    /** A model after a few steps of its optimizer (its learning rate unless given) on generated CIFAR-like images. */
+    private static SavedModel trainedModel(String modelName, int channels, int side, int steps, int size,
+                                           Double learningRate) {
+        DatasetSpec data = new DatasetSpec(channels, side, side, CifarFormat.CIFAR10_CLASSES);
+        ModelSpec spec = ModelSpec.of(modelName, data, learningRate, 7);
+        Normalization normalization = ModelCatalogue.defaults(modelName).normalization(channels);
+        try (Network network = NetworkFactory.create(spec, NetworkFactory.NATIVE)) {
             network.load(network.initialState());
             Random rnd = new Random(3);
             for (int step = 0; step < steps; step++) {
-                List<ImageRecord> batch = records(size, rnd, side);
+                List<ImageRecord> batch = records(size, rnd, channels, side);
                 float[] features = new float[size * spec.imageSize()];
                 int[] labels = new int[size];
                 for (int i = 0; i < size; i++) {
@@ -104,7 +108,7 @@ class ExportRoundTripTest {
                 }
                 network.fit(new Batch(features, labels, size));
             }
-            return new SavedModel(spec, engine, data, normalization, network.state());
+            return new SavedModel(spec, NetworkFactory.NATIVE, data, normalization, network.state());
         }
     }
 
@@ -128,21 +132,29 @@ class ExportRoundTripTest {
         return moved >= 0.9 * running;
     }
 
-    /** Generated 32x32 images, averaged down to {@code side x side} (a divisor of 32) to keep the big networks fast. */
-    private static List<ImageRecord> records(int n, Random rnd, int side) {
-        int f = 32 / side;
+    /**
+     * Generated 32x32 RGB images as {@code channels x side x side}: averaged down by {@code 32 / side}
+     * (a divisor of 32) or cropped at the centre (28), and averaged to grey for one channel.
+     */
+    private static List<ImageRecord> records(int n, Random rnd, int channels, int side) {
+        int f = 32 % side == 0 ? 32 / side : 1;
+        int crop = (32 - side * f) / 2;
         List<ImageRecord> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             ImageRecord full = SyntheticCifar.generate(i % 10, rnd);
-            byte[] pixels = new byte[3 * side * side];
-            for (int c = 0; c < 3; c++) {
+            byte[] pixels = new byte[channels * side * side];
+            for (int c = 0; c < channels; c++) {
                 for (int y = 0; y < side; y++) {
                     for (int x = 0; x < side; x++) {
                         int sum = 0;
-                        for (int k = 0; k < f * f; k++) {
-                            sum += full.pixel(c, y * f + k / f, x * f + k % f, 32, 32);
+                        int count = 0;
+                        for (int from = channels == 1 ? 0 : c; from < (channels == 1 ? 3 : c + 1); from++) {
+                            for (int k = 0; k < f * f; k++) {
+                                sum += full.pixel(from, crop + y * f + k / f, crop + x * f + k % f, 32, 32);
+                                count++;
+                            }
                         }
-                        pixels[(c * side + y) * side + x] = (byte) Math.round((float) sum / (f * f));
+                        pixels[(c * side + y) * side + x] = (byte) Math.round((float) sum / count);
                     }
                 }
             }
