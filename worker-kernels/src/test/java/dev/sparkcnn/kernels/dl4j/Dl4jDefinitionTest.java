@@ -18,6 +18,8 @@ import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The DL4J engine builds batch normalization, dropout and residual blocks (as a ComputationGraph)
@@ -253,6 +255,36 @@ class Dl4jDefinitionTest {
             net.load(state);
             assertEquals(state, net.state(), "the state comes back as it went in");
             assertArrayEquals(expected, net.predict(batch), 1e-5f);
+        }
+    }
+
+    /**
+     * Dropout's rate is the probability of dropping a value (DL4J's argument is the probability of
+     * keeping one): with rate 0.8 about 80% of a single example's 400 inputs to the output layer are
+     * zeroed in training, so 80% of the rows of that layer's weight gradient are 0, on both engines.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dl4j", "native"})
+    void dropoutDropsItsRateInTraining(String engine) {
+        ModelSpec spec = spec("""
+                {"name": "drop", "layers": [{"type": "flatten"}, {"type": "dropout", "rate": 0.8},
+                  {"type": "dense", "units": "classes", "activation": "softmax"}]}
+                """, 1, 20, "sgd");
+        try (Network net = NetworkFactory.create(spec, engine)) {
+            net.load(new ModelState(randomParams(spec.layout(), 4), new float[(int) net.updaterStateSize()], 0));
+            float[] gradient = new float[(int) net.numParams()];
+            net.computeGradient(randomBatch(spec, 1, 5), gradient);
+            int inputs = 400;
+            int dropped = 0;
+            for (int i = 0; i < inputs; i++) {
+                boolean zero = true;
+                for (int o = 0; o < 3; o++) {
+                    zero &= gradient[i + o * inputs] == 0f; // W [in, out] in 'f' order
+                }
+                dropped += zero ? 1 : 0;
+            }
+            assertTrue(dropped > 0.7 * inputs && dropped < 0.9 * inputs, engine + " dropped " + dropped + " of "
+                    + inputs + " inputs at rate 0.8");
         }
     }
 
