@@ -190,7 +190,8 @@ public final class BenchCommand extends CommandGroup {
                 description = "Threshold exchange's density (default: ${DEFAULT-VALUE}).")
         double density;
 
-        @Option(names = "--json", paramLabel = "FILE", description = "Also write the rows as JSON.")
+        @Option(names = "--json", paramLabel = "FILE", description = "Also write the rows as JSON: "
+                + "{\"rows\": [sparkcnn's], \"peers\": [--peers' rows]}.")
         java.nio.file.Path json;
 
         @Option(names = "--peers", paramLabel = "LIST", split = ",", description = "Also train with these "
@@ -208,11 +209,11 @@ public final class BenchCommand extends CommandGroup {
                 throw new ConfigException("--epochs must be at least 2 (the first round is not timed), --partitions "
                         + "and --averaging-frequency at least 1, --threshold-density in (0, 1]");
             }
-            List<dev.sparkcnn.driver.bench.StrategiesBenchmark.Row> rows = new dev.sparkcnn.driver.bench
+            dev.sparkcnn.driver.bench.StrategiesBenchmark.Result result = new dev.sparkcnn.driver.bench
                     .StrategiesBenchmark(data, model, master, partitions, epochs, averagingFrequency, density)
                     .withPeers(peers).run(command.commandLine().getOut());
             if (json != null) {
-                dev.sparkcnn.driver.store.AtomicFiles.writeString(json, dev.sparkcnn.driver.config.Json.write(rows));
+                dev.sparkcnn.driver.store.AtomicFiles.writeString(json, dev.sparkcnn.driver.config.Json.write(result));
             }
             return 0;
         }
