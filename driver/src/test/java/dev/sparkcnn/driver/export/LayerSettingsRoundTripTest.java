@@ -17,24 +17,29 @@ import dev.sparkcnn.kernels.ModelState;
 import dev.sparkcnn.kernels.model.DefinitionReader;
 import dev.sparkcnn.kernels.model.ModelSpec;
 import dev.sparkcnn.kernels.model.ParamLayout;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The ONNX emitters of the layer settings no catalogue model uses, from a random state (running
  * variances positive) on both engines: a strided 5x5 'same' convolution without bias, batch norm
  * with its own momentum and epsilon, leaky ReLU, ELU, sigmoid and tanh layers, average pooling with
  * padding and stride (padded cells not counted), 'same' max-pooling with stride, dropout, a residual
- * block without activation, and a normalization other than the identity. ONNX Runtime gives
- * {@link Predictor}'s probabilities within 1e-4.
+ * block without activation, and a normalization other than the identity. ONNX Runtime, and the
+ * DL4J export restored by {@code ModelSerializer} (a ComputationGraph), give {@link Predictor}'s
+ * probabilities within 1e-4.
  */
-class OnnxLayersRoundTripTest {
+class LayerSettingsRoundTripTest {
 
     private static final String DEFINITION = """
             {"name": "settings",
@@ -98,6 +103,27 @@ class OnnxLayersRoundTripTest {
         }
         assertTrue(spread > 0.01, "the probabilities depend on the image: spread " + spread);
         assertTrue(max <= 1e-4, engine + ": ONNX Runtime differs from predict by " + max);
+
+        ByteArrayOutputStream zip = new ByteArrayOutputStream();
+        new Dl4jExporter().write(model, zip);
+        float[] features = new float[records.size() * spec.imageSize()];
+        for (int i = 0; i < records.size(); i++) {
+            normalization.apply(records.get(i).pixels(), features, i * spec.imageSize());
+        }
+        ComputationGraph graph = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(zip.toByteArray()));
+        try {
+            float[][] restored = graph.outputSingle(Nd4j.create(features, new long[]{records.size(), 3, 13, 13}, 'c'))
+                    .toFloatMatrix();
+            double dl4jMax = 0;
+            for (int i = 0; i < expected.length; i++) {
+                for (int k = 0; k < 3; k++) {
+                    dl4jMax = Math.max(dl4jMax, Math.abs(expected[i][k] - restored[i][k]));
+                }
+            }
+            assertTrue(dl4jMax <= 1e-4, engine + ": the restored DL4J graph differs from predict by " + dl4jMax);
+        } finally {
+            graph.close();
+        }
     }
 
     private static float[][] run(byte[] model, List<ImageRecord> records) throws Exception {
