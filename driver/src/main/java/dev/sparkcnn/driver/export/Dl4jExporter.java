@@ -50,7 +50,7 @@ final class Dl4jExporter implements ModelExporter {
     }
 
     private static MultiLayerNetwork network(SavedModel model) {
-        MultiLayerNetwork net = new MultiLayerNetwork(Dl4jModels.configuration(model.spec()));
+        MultiLayerNetwork net = new MultiLayerNetwork(Dl4jModels.portableConfiguration(model.spec()));
         net.init();
         return net;
     }

@@ -12,7 +12,9 @@ import dev.sparkcnn.kernels.model.ModelSpec;
 import dev.sparkcnn.kernels.model.Padding;
 import dev.sparkcnn.kernels.model.Pool2d;
 import dev.sparkcnn.kernels.model.WeightInit;
+import dev.sparkcnn.kernels.optim.LrSchedule;
 import dev.sparkcnn.kernels.optim.Optimizer;
+import dev.sparkcnn.kernels.optim.TrainingOptions;
 import java.util.List;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -124,18 +126,55 @@ public final class Dl4jModels {
         };
     }
 
-    /** The spec's optimizer as a DL4J updater. */
+    /**
+     * The configuration with a constant learning rate (the spec's base rate) in place of a schedule,
+     * for files read without sparkcnn's classes (DL4J zip and ONNX exports); the rest is
+     * {@link #configuration}'s.
+     */
+    public static MultiLayerConfiguration portableConfiguration(ModelSpec spec) {
+        TrainingOptions t = spec.training();
+        return configuration(spec.withTraining(new TrainingOptions(t.weightDecay(), t.labelSmoothing(),
+                LrSchedule.CONSTANT, null)));
+    }
+
+    /**
+     * The spec's optimizer as a DL4J updater; a schedule (or a learning rate scaled for the workers)
+     * as {@link Dl4jSchedule}.
+     */
     static IUpdater updater(ModelSpec spec) {
+        TrainingOptions t = spec.training();
+        boolean fixed = t.schedule().constant() && (t.run() == null || t.run().lrScale() == 1);
+        if (fixed) {
+            return switch (spec.effectiveOptimizer()) {
+                case ADAM -> new Adam(spec.learningRate());
+                // DL4J has no classic (PyTorch-style) momentum updater; Nesterovs is the closest built-in.
+                case NESTEROVS -> new Nesterovs(spec.learningRate(), Optimizer.MOMENTUM);
+                case SGD -> new Sgd(spec.learningRate());
+            };
+        }
+        Dl4jSchedule schedule = new Dl4jSchedule(spec);
         return switch (spec.effectiveOptimizer()) {
-            case ADAM -> new Adam(spec.learningRate());
-            // DL4J has no classic (PyTorch-style) momentum updater; Nesterovs is the closest built-in.
-            case NESTEROVS -> new Nesterovs(spec.learningRate(), Optimizer.MOMENTUM);
-            case SGD -> new Sgd(spec.learningRate());
+            case ADAM -> new Adam(schedule);
+            case NESTEROVS -> new Nesterovs(schedule, Optimizer.MOMENTUM);
+            case SGD -> new Sgd(schedule);
         };
     }
 
+    /**
+     * Weight decay as DL4J applies it to the weights only (its {@code l2Bias} and
+     * {@code weightDecayBias} stay 0): L2 on the gradient for SGD and Nesterov momentum, decoupled
+     * and scaled by the step's learning rate for Adam (AdamW), as {@link dev.sparkcnn.kernels.optim.UpdaterRule} does.
+     */
+    private static NeuralNetConfiguration.Builder decay(NeuralNetConfiguration.Builder builder, ModelSpec spec) {
+        double wd = spec.training().weightDecay();
+        if (wd == 0) {
+            return builder;
+        }
+        return spec.effectiveOptimizer() == Optimizer.ADAM ? builder.weightDecay(wd, true) : builder.l2(wd);
+    }
+
     private static NeuralNetConfiguration.Builder base(ModelSpec spec) {
-        return new NeuralNetConfiguration.Builder()
+        return decay(new NeuralNetConfiguration.Builder(), spec)
                 .seed(spec.seed())
                 .dataType(DataType.FLOAT)
                 .updater(updater(spec))

@@ -1,6 +1,7 @@
 package dev.sparkcnn.kernels.dl4j;
 
 import dev.sparkcnn.kernels.Batch;
+import dev.sparkcnn.kernels.LabelSmoothing;
 import dev.sparkcnn.kernels.ModelState;
 import dev.sparkcnn.kernels.Network;
 import dev.sparkcnn.kernels.StepStats;
@@ -98,10 +99,12 @@ final class Dl4jNetwork implements Network {
         checkOpen();
         INDArray features = features(batch);
         INDArray labels = oneHot(batch);
+        // DL4J's score: mean loss over the batch, computed in the forward pass before the update, plus
+        // the weight-decay term at the parameters before the update, which is taken off again: the
+        // loss reported is the cross-entropy (against the smoothed targets), as engine native reports it.
+        double regularization = spec.training().weightDecay() == 0 ? 0 : net.calcRegularizationScore(true);
         net.fit(features, labels);
-        // DL4J's score: mean loss over the batch, computed in the forward pass before the update;
-        // our models have no regularisation, so it is exactly the mean cross-entropy.
-        return new StepStats(net.score() * batch.size(), batch.size());
+        return new StepStats((net.score() - regularization) * batch.size(), batch.size());
     }
 
     /**
@@ -138,7 +141,7 @@ final class Dl4jNetwork implements Network {
             throw new IllegalStateException("DL4J's updater state view starts at offset " + updaterView.offset()
                     + "; expected its own buffer");
         }
-        optimizer.apply(g, updaterView == null ? null : updaterView.reshape(updaterView.length()),
+        optimizer.apply(g, net.params(), updaterView == null ? null : updaterView.reshape(updaterView.length()),
                 net.getIterationCount());
         net.setIterationCount(net.getIterationCount() + 1);
         System.arraycopy(g.toFloatVector(), 0, gradient, 0, gradient.length);
@@ -206,18 +209,12 @@ final class Dl4jNetwork implements Network {
                 'c');
     }
 
+    /** The batch's targets: one-hot, or label-smoothed (DL4J's MCXENT with softmax takes any distribution). */
     private INDArray oneHot(Batch batch) {
         int classes = spec.numClasses();
-        float[] oneHot = new float[batch.size() * classes];
         int[] labels = batch.labels();
-        for (int i = 0; i < batch.size(); i++) {
-            if (labels[i] < 0 || labels[i] >= classes) {
-                throw new IllegalArgumentException("label " + labels[i] + " of batch row " + i + " is not in [0, "
-                        + classes + ")");
-            }
-            oneHot[i * classes + labels[i]] = 1f;
-        }
-        return Nd4j.create(oneHot, new long[]{batch.size(), classes}, 'c');
+        return Nd4j.create(LabelSmoothing.targets(labels, classes, spec.training().labelSmoothing()),
+                new long[]{batch.size(), classes}, 'c');
     }
 
     private void checkOpen() {

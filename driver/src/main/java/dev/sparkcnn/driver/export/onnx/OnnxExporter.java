@@ -67,7 +67,7 @@ public final class OnnxExporter implements ModelExporter {
 
     /** The ONNX model for a stored model. */
     public ModelProto build(SavedModel model) {
-        return build(Dl4jModels.configuration(model.spec()), model);
+        return build(Dl4jModels.portableConfiguration(model.spec()), model);
     }
 
     /** The ONNX model for a stored model's state laid out as the layers of {@code conf}. */
