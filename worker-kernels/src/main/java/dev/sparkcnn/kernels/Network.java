@@ -40,6 +40,14 @@ public interface Network extends AutoCloseable {
     /** A copy of the current parameters, updater state and iteration count. */
     ModelState state();
 
+    /**
+     * Keys this network's random draws (dropout masks) to a data partition: a step's masks are drawn
+     * from (the spec's seed, partition, iteration count), so runs are reproducible, partitions draw
+     * different masks, and one partition draws what the single-process trainer draws. 0 until set.
+     */
+    default void partition(int index) {
+    }
+
     /** One optimizer step on one batch; increments the iteration count. */
     StepStats fit(Batch batch);
 

@@ -50,7 +50,7 @@ final class LocalSteps implements Function2<Integer, Iterator<ImageRecord>, Iter
         if (mine.isEmpty()) {
             return List.of(WeightedSum.empty()).iterator();
         }
-        try (TaskNetworks.Lease lease = TaskNetworks.borrow(run)) {
+        try (TaskNetworks.Lease lease = TaskNetworks.borrow(run, partition)) {
             TrainResult result = PartitionTrainer.train(lease.network(), state.value(),
                     run.trainingBatches(mine, epoch, partition, round * run.recordsPerRound(localSteps)),
                     localSteps);

@@ -27,6 +27,7 @@ public final class LocalTrainer {
         int rounds = run.roundsPerEpoch(localSteps, records.size());
         NativeRuntime.configureThreads(run.threadsPerTask());
         try (Network net = NetworkFactory.create(run.spec(), run.engine())) {
+            net.partition(partition);
             for (int epoch = 0; epoch < run.epochs(); epoch++) {
                 for (int r = 0; r < rounds; r++) {
                     List<ImageRecord> mine = EpochSchedule.roundRecords(records, run, localSteps, epoch, partition,

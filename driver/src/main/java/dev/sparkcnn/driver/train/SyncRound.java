@@ -59,7 +59,7 @@ final class SyncRound extends AbstractFunction1<Iterator<ImageRecord>, Iterator<
                     context.getTaskInfos().length, new InetSocketAddress(host, server.getLocalPort()), TIMEOUT,
                     context::isInterrupted);
             round.faults().maybeFail(round.number(), rank);
-            try (TaskNetworks.Lease lease = TaskNetworks.borrow(run);
+            try (TaskNetworks.Lease lease = TaskNetworks.borrow(run, rank);
                  RingCollective ring = RingCollective.join(rank, members, server, credentials, TIMEOUT,
                          context::isInterrupted)) {
                 SyncResult result = replica.take(lease.network(), round.state().value(),

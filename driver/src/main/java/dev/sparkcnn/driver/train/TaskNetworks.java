@@ -47,10 +47,20 @@ public final class TaskNetworks {
         }
     }
 
-    /** Borrows a network for this run, with the calling task thread's native threads set. */
+    /** Borrows a network for inference (evaluation, prediction): no random draws. */
     public static Lease borrow(TrainingRun run) {
+        return borrow(run, 0);
+    }
+
+    /**
+     * Borrows a network for this run, with the calling task thread's native threads set and its
+     * random draws (dropout masks) keyed to data partition {@code partition}.
+     */
+    public static Lease borrow(TrainingRun run, int partition) {
         NativeRuntime.configureThreads(run.threadsPerTask());
-        return new Lease(take(run));
+        Network network = take(run);
+        network.partition(partition);
+        return new Lease(network);
     }
 
     /** Networks built in this JVM so far (tests check that the pool bounds it). */

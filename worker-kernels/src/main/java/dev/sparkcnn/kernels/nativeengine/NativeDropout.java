@@ -13,7 +13,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code 1 / (1 - rate)}, else zeroed; in inference the identity (the input array itself is
  * returned, and the gradient passed straight back). The mask of batch row {@code r} is drawn from a
  * {@link SplittableRandom} seeded by {@link StepContext#rowSeed}{@code (firstRow + r)}: the same
- * (seed, epoch, partition, step) gives the same masks, whatever the slicing of the batch. Each
+ * (seed, partition, step) gives the same masks, whatever the slicing of the batch. Each
  * 64-bit draw decides four values, by 16-bit uniforms against {@code round((1 - rate) 65536)} (the
  * keep probability to 1/65536): one generator call per four values.
  */

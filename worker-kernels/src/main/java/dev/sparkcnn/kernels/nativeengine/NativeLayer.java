@@ -28,16 +28,16 @@ import org.nd4j.linalg.factory.Nd4j;
  *   buffer so that it is averaged and checkpointed with the parameters: the training forward pass
  *   updates it in place, and {@link #backward} writes zeros to its gradient positions, so the
  *   optimizer (which runs over the whole flat vector) leaves it unchanged.</li>
- *   <li><b>Training and inference.</b> {@link #forward} serves both today. A layer that behaves
- *   differently (batch norm, dropout) needs the mode: add a {@code training(boolean)} method here
- *   with a no-op default, and call it from {@code NativeNetwork} (training in {@code fit} and
- *   {@code computeGradient}, inference in {@code predict} and {@code evaluate}). Dropout masks
- *   must come from a generator seeded by (seed, epoch, partition, step), never a global one.</li>
+ *   <li><b>Training and inference.</b> A layer that behaves differently in the two (batch norm,
+ *   dropout) reads the mode from the {@link StepContext} that {@code NativeNetwork} hands every
+ *   layer through {@link #begin} before each forward pass (training in {@code fit} and
+ *   {@code computeGradient}, inference in {@code predict}). Dropout masks come from generators
+ *   seeded by the context's key (seed, partition, step, row), never a global one.</li>
  *   <li><b>Batch slices.</b> Each of {@code NativeNetwork}'s batch slices has its own instance of
  *   every layer (its own arrays, the shared parameter buffer), run on its own thread; state a
  *   layer writes into the parameter buffer must therefore be written by one slice only, or
- *   combined deterministically (slice order), and batch statistics are per slice unless the
- *   layer combines them.</li>
+ *   combined deterministically (slice order). A network with batch normalization is not sliced:
+ *   its batch statistics span the whole batch, as in every other framework.</li>
  *   <li><b>Memory.</b> {@link #allocate} (re)creates every array for a batch size and
  *   {@link #release} frees them; {@link #forward} and {@link #backward} allocate nothing and return
  *   reused arrays (prepared ops, {@link PreparedOp}, bound once in {@code allocate}).</li>

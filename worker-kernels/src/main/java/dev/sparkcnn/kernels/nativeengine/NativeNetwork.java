@@ -21,7 +21,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Engine {@code native}: a catalogue model as hand-written layers calling libnd4j ops directly
+ * Engine {@code native}: a network definition as hand-written layers calling libnd4j ops directly
  * (oneDNN convolution and pooling in NHWC, gemm for dense layers), parameters, gradients and
  * updater state in one flat buffer each, arrays allocated once per batch size and reused.
  *
@@ -37,7 +37,13 @@ import org.nd4j.linalg.factory.Nd4j;
  * gradients are summed in slice order, so a step is deterministic for a given thread count. On the
  * catalogue models' small layers this beats giving each op all threads (2 cores, batch 64:
  * cifar-cnn 1.2x, simple-cnn 1.3x, mnist-cnn 1.1x), because per-op threading of these layers scales
- * poorly. The slices' sum equals the whole batch's gradient up to float rounding.
+ * poorly. The slices' sum equals the whole batch's gradient up to float rounding. A network with
+ * batch normalization runs each batch as one slice, all threads on each op: its batch statistics
+ * span the whole batch, as in PyTorch and DL4J.
+ *
+ * <p><b>Training and inference.</b> Before each forward pass every layer is told the
+ * {@link StepContext}: training in {@link #fit} and {@link #computeGradient}, keyed by (seed,
+ * {@linkplain #partition partition}, iteration) for dropout; inference in {@link #predict}.
  */
 final class NativeNetwork implements Network {
 
@@ -57,6 +63,9 @@ final class NativeNetwork implements Network {
     private final INDArray gradients;
     private final INDArray updaterState;
     private long iteration;
+    private int partition;
+    /** Batch statistics must span the whole batch: such a network is never cut into slices. */
+    private final boolean batchNorm;
     private boolean closed;
 
     NativeNetwork(ModelSpec spec) {
@@ -69,6 +78,7 @@ final class NativeNetwork implements Network {
         this.spec = spec;
         this.dataType = dataType;
         List<NativeLayer> layers = NativeCompiler.layers(spec, dataType);
+        this.batchNorm = NativeCompiler.hasBatchNorm(spec.definition().layers());
         this.updater = UpdaterRule.of(spec);
         ParamLayout layout = spec.layout();
         this.initialParams = layout.initialParams(spec.seed());
@@ -134,6 +144,14 @@ final class NativeNetwork implements Network {
         checkOpen();
         return new ModelState(params.toFloatVector(),
                 updaterState == null ? new float[0] : updaterState.toFloatVector(), iteration);
+    }
+
+    @Override
+    public void partition(int index) {
+        if (index < 0) {
+            throw new IllegalArgumentException("partition must be >= 0, got " + index);
+        }
+        partition = index;
     }
 
     @Override
@@ -210,7 +228,7 @@ final class NativeNetwork implements Network {
         float[] out = new float[batch.size() * classes];
         int[] bounds = sliceBounds(batch.size());
         runSlices(bounds, (slice, from, count) -> {
-            INDArray probabilities = slice.forward(batch, from, count);
+            INDArray probabilities = slice.forward(batch, from, count, StepContext.INFERENCE);
             copyOut(probabilities, out, from * classes);
             return null;
         });
@@ -249,7 +267,7 @@ final class NativeNetwork implements Network {
 
     /** Slice boundaries {@code [0, b1, ..., size]} for the calling thread's native threads (see the class comment). */
     private int[] sliceBounds(int size) {
-        int count = slices(size, NativeRuntime.requestedThreads());
+        int count = batchNorm ? 1 : slices(size, NativeRuntime.requestedThreads());
         int[] bounds = new int[count + 1];
         for (int i = 0; i <= count; i++) {
             bounds[i] = (int) ((long) size * i / count);
@@ -349,11 +367,20 @@ final class NativeNetwork implements Network {
         slices.add(new Slice(layers, Nd4j.create(dataType, params.length())));
     }
 
-    /** The summed cross-entropy of the batch at the current parameters, in this network's precision. */
+    /**
+     * The summed cross-entropy of the batch at the current parameters, in this network's precision, as
+     * the training forward pass of the next step sees it (batch statistics, the step's dropout masks).
+     */
     double lossSum(Batch batch) {
         checkOpen();
         checkImageSize(batch);
-        return crossEntropy(slices.get(0).forward(batch, 0, batch.size()), batch.labels());
+        return crossEntropy(slices.get(0).forward(batch, 0, batch.size(), training(0, batch.size(), batch.size())),
+                batch.labels());
+    }
+
+    /** The training context of rows {@code [from, from + count)} of the next step's batch of {@code total}. */
+    private StepContext training(int from, int count, int total) {
+        return new StepContext(true, spec.seed(), partition, iteration, from, count, total);
     }
 
     /** The flat gradient buffer, as filled by the last {@link #computeGradient} or turned into an update by {@link #fit}. */
@@ -485,10 +512,11 @@ final class NativeNetwork implements Network {
         }
 
         /** The output probabilities of rows {@code [from, from + count)} of the batch; the array is reused. */
-        INDArray forward(Batch batch, int from, int count) {
+        INDArray forward(Batch batch, int from, int count, StepContext context) {
             prepare(batch, from, count);
             INDArray activation = input;
             for (NativeLayer layer : layers) {
+                layer.begin(context);
                 activation = layer.forward(activation);
             }
             return activation;
@@ -499,7 +527,7 @@ final class NativeNetwork implements Network {
          * buffer the gradient of their summed cross-entropy divided by {@code batchTotal}.
          */
         Score forwardBackward(Batch batch, int from, int count, int batchTotal) {
-            INDArray probabilities = forward(batch, from, count);
+            INDArray probabilities = forward(batch, from, count, training(from, count, batchTotal));
             int[] classOf = java.util.Arrays.copyOfRange(batch.labels(), from, from + count);
             Score score = score(probabilities, classOf, from);
             double smoothing = spec.training().labelSmoothing();

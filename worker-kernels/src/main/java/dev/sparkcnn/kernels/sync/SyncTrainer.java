@@ -56,13 +56,14 @@ public final class SyncTrainer {
     public static SyncResult train(Network net, ModelState start, Iterator<Batch> batches, int steps,
                                    Collective collective, Exchange.Options options) throws IOException {
         Replica replica = new Replica(net, collective, options.density(), options.exchange());
-        return run(replica, start, batches, steps, options.verifyReplicas(), (r, batch, step, iteration) -> {
-            switch (options.exchange()) {
-                case DENSE -> r.denseStep(batch, iteration);
-                case THRESHOLD -> r.thresholdStep(batch, iteration);
-            }
-            return true;
-        });
+        return run(replica, start, batches, steps, options.verifyReplicas(),
+                (r, batch, step, iteration) -> {
+                    switch (options.exchange()) {
+                        case DENSE -> r.denseStep(batch, iteration);
+                        case THRESHOLD -> r.thresholdStep(batch, iteration);
+                    }
+                    return true;
+                });
     }
 
     /**
@@ -96,6 +97,9 @@ public final class SyncTrainer {
                 replica.verify(step);
             }
         }
+        if (replica.threshold && replica.stats.any()) {
+            replica.averageRunningStats();
+        }
         float[] params = net.params();
         return new SyncResult(collective.rank(), net.state(), replica.lossSum, replica.examples, replica.correct, steps,
                 collective.bytesSent(),
@@ -109,6 +113,9 @@ public final class SyncTrainer {
         private final int n;
         private final float[] gradient;
         private final float[] reduced;
+        private final boolean threshold;
+        private final RunningStats stats; // batch norm's running statistics: averaged, never exchanged as gradients
+        private float[] statsPacked;
         private float[] residual;
         private float[] view; // threshold: the look-ahead parameters, reused every step
         private float[] averaged; // average: weighted parameters, optimizer state and weight, reused
@@ -128,6 +135,9 @@ public final class SyncTrainer {
             this.gradient = exchange == null ? null : new float[n];
             // dense: the example-weighted gradient sum, then the example count
             this.reduced = exchange == Exchange.DENSE ? new float[n + 1] : null;
+            this.threshold = exchange == Exchange.THRESHOLD;
+            this.stats = RunningStats.of(net.spec().layout());
+            this.statsPacked = new float[stats.size() + 1];
         }
 
         void denseStep(Batch batch, long iteration) throws IOException {
@@ -139,6 +149,9 @@ public final class SyncTrainer {
                     reduced[i] = gradient[i] * weight;
                 }
                 reduced[n] = weight;
+                if (stats.any()) { // their gradient is zero: the same sum carries the running statistics' mean
+                    stats.putWeighted(net.params(), weight, reduced);
+                }
             }
             long t0 = System.nanoTime();
             collective.allReduceSum(reduced);
@@ -151,8 +164,30 @@ public final class SyncTrainer {
             for (int i = 0; i < n; i++) {
                 gradient[i] = reduced[i] / total;
             }
+            if (stats.any()) {
+                stats.gather(gradient, statsPacked);
+                stats.zero(gradient);
+            }
             net.toUpdate(gradient);
             net.applyUpdate(gradient);
+            if (stats.any()) {
+                float[] params = net.params();
+                stats.scatter(statsPacked, 1f, params);
+                net.loadParams(params);
+            }
+        }
+
+        /**
+         * Replaces every replica's running statistics with their mean over the replicas (threshold
+         * exchange, at the end of a round: its sparse messages cannot carry them every step).
+         */
+        void averageRunningStats() throws IOException {
+            float[] params = net.params();
+            stats.gather(params, statsPacked);
+            statsPacked[stats.size()] = 0f;
+            collective.allReduceSum(statsPacked);
+            stats.scatter(statsPacked, 1f / collective.size(), params);
+            net.loadParams(params);
         }
 
         /** One optimizer step of this replica alone (parameter averaging); none once its batches ran out. */
@@ -251,6 +286,9 @@ public final class SyncTrainer {
             }
             net.loadParams(view);
             localGradient(batch, iteration);
+            if (stats.any()) { // keep the running statistics this forward pass moved
+                stats.copy(net.params(), shared);
+            }
             net.loadParams(shared);
         }
 
@@ -271,7 +309,7 @@ public final class SyncTrainer {
         }
 
         void verify(int step) throws IOException {
-            int hash = Arrays.hashCode(net.params());
+            int hash = stats.trainedHash(net.params()); // threshold: running statistics differ until the round ends
             byte[][] all = collective.allGather(ByteBuffer.allocate(Integer.BYTES).putInt(hash).array());
             for (int r = 0; r < all.length; r++) {
                 int theirs = ByteBuffer.wrap(all[r]).getInt();

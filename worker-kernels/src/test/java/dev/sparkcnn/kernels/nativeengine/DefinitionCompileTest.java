@@ -72,8 +72,6 @@ class DefinitionCompileTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', textBlock = """
-            vgg-bn   | native | engine native cannot build layer 1 (batchnorm) of model 'vgg-bn' yet: it has no batchnorm layer
-            resnet20 | native | engine native cannot build layer 0 (conv2d 16 3x3 pad 1 no-bias) of model 'resnet20' yet: it has no convolution without bias
             vgg-bn   | dl4j   | engine dl4j cannot build layer 1 (batchnorm) of model 'vgg-bn': DL4J keeps batch-norm running statistics outside its optimizer's single state block, so the state would not match the definition's layout; use --engine native
             """)
     void enginesRefuseLayersTheyCannotBuildNamingThem(String model, String engine, String message) {
@@ -81,6 +79,26 @@ class DefinitionCompileTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> NetworkFactory.create(spec, engine));
         assertEquals(message, e.getMessage());
+    }
+
+    @Test
+    void nativeRefusesADenseLayerWithoutBiasAndABatchNormAfterFlatten() {
+        NetworkDefinition noBias = DefinitionReader.read("""
+                {"layers": [{"type": "flatten"}, {"type": "dense", "units": 4, "bias": false},
+                  {"type": "dense", "units": "classes", "activation": "softmax"}]}
+                """, "nobias.json", "nobias");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> NetworkFactory.create(new ModelSpec(noBias, 1, 4, 4, 2, 1e-3, 1, null), "native"));
+        assertEquals("engine native cannot build layer 1 (" + noBias.layers().get(1).describe()
+                + ") of model 'nobias': it has no dense layer without bias", e.getMessage());
+        NetworkDefinition normAfterFlatten = DefinitionReader.read("""
+                {"layers": [{"type": "conv2d", "filters": 2, "kernel": 3}, {"type": "flatten"}, {"type": "batchnorm"},
+                  {"type": "dense", "units": "classes", "activation": "softmax"}]}
+                """, "flat.json", "flat");
+        e = assertThrows(IllegalArgumentException.class,
+                () -> NetworkFactory.create(new ModelSpec(normAfterFlatten, 1, 6, 6, 2, 1e-3, 1, null), "native"));
+        assertEquals("engine native cannot build layer 2 (batchnorm) of model 'flat': it has no 'batchnorm' after "
+                + "'flatten' (only dropout, activation and dense layers may follow it)", e.getMessage());
     }
 
     @Test

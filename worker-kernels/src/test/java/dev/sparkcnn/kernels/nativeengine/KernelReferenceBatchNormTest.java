@@ -117,7 +117,7 @@ class KernelReferenceBatchNormTest {
         try (LayerHarness harness = new LayerHarness(layer, dataType, batch, shape)) {
             harness.setParams(params);
             // a slice of rows [4, 8) of a batch of 10: it leaves the running statistics to the first slice
-            layer.begin(new StepContext(training, 1, 0, 0, 0, 4, batch, 10));
+            layer.begin(new StepContext(training, 1, 0, 0, 4, batch, 10));
             double tol = tolerance(dataType);
             for (int step = 0; step < 2; step++) { // the second step reuses every prepared op
                 double[] x = random(random, n);
@@ -152,7 +152,7 @@ class KernelReferenceBatchNormTest {
                 NativeActivation.IDENTITY);
         try (LayerHarness harness = new LayerHarness(layer, dataType, batch, channels)) {
             harness.setParams(params);
-            layer.begin(new StepContext(true, 1, 0, 0, 0, 0, batch, 2 * batch));
+            layer.begin(new StepContext(true, 1, 0, 0, 0, batch, 2 * batch));
             harness.forward(x);
             harness.backward(random(random, x.length));
             double[] moved = params.clone();

@@ -48,7 +48,7 @@ class KernelReferenceDropoutResidualTest {
     void dropoutMasksAreInvertedBernoulliDrawsFromTheStepKey(DataType dataType, double rate) {
         int batch = 6;
         long[] shape = {10, 10, 8};
-        StepContext step = new StepContext(true, 42, 3, 1, 17, 0, batch, batch);
+        StepContext step = new StepContext(true, 42, 1, 17, 0, batch, batch);
         double[] mask = mask(dataType, rate, step, batch, shape);
         double kept = 1 / (1 - rate);
         int zeros = 0;
@@ -59,14 +59,14 @@ class KernelReferenceDropoutResidualTest {
         assertEquals(rate, (double) zeros / mask.length, 0.02, "fraction dropped");
         assertArrayEquals(mask, mask(dataType, rate, step, batch, shape), 0, "same key, same mask");
         if (rate > 0) {
-            double[] nextStep = mask(dataType, rate, new StepContext(true, 42, 3, 1, 18, 0, batch, batch), batch, shape);
-            double[] otherPartition = mask(dataType, rate, new StepContext(true, 42, 3, 2, 17, 0, batch, batch), batch,
+            double[] nextStep = mask(dataType, rate, new StepContext(true, 42, 1, 18, 0, batch, batch), batch, shape);
+            double[] otherPartition = mask(dataType, rate, new StepContext(true, 42, 2, 17, 0, batch, batch), batch,
                     shape);
             assertFalse(Arrays.equals(mask, nextStep), "another step draws another mask");
             assertFalse(Arrays.equals(mask, otherPartition), "another partition draws another mask");
         }
         // rows [2, 6) of the same batch, as a slice: the whole batch's rows 2..5
-        double[] slice = mask(dataType, rate, new StepContext(true, 42, 3, 1, 17, 2, 4, batch), 4, shape);
+        double[] slice = mask(dataType, rate, new StepContext(true, 42, 1, 17, 2, 4, batch), 4, shape);
         int row = (int) NativeLayer.size(shape);
         assertArrayEquals(Arrays.copyOfRange(mask, 2 * row, 6 * row), slice, 0, "a slice's masks are its rows'");
     }
@@ -80,7 +80,7 @@ class KernelReferenceDropoutResidualTest {
         Random random = new Random(47);
         try (LayerHarness layer = new LayerHarness(dropout, dataType, batch, shape)) {
             for (int step = 0; step < 2; step++) {
-                dropout.begin(new StepContext(true, 5, 0, 0, step, 0, batch, batch));
+                dropout.begin(new StepContext(true, 5, 0, step, 0, batch, batch));
                 double[] x = random(random, batch * 20);
                 double[] g = random(random, x.length);
                 double[] y = layer.forward(x);

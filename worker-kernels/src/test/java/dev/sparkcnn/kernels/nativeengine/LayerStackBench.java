@@ -191,7 +191,7 @@ public final class LayerStackBench {
                     done.add(pool.submit(() -> {
                         NativeRuntime.applyThreads(share);
                         LayerStack stack = stacks.get(slice);
-                        stack.begin(new StepContext(true, 1, 0, 0, step[0], slice * rows, rows, BATCH));
+                        stack.begin(new StepContext(true, 1, 0, step[0], slice * rows, rows, BATCH));
                         stack.forwardBackward(inputs[slice], labels[slice]);
                     }));
                 }

@@ -72,7 +72,7 @@ class StackGradientCheckTest {
         try (LayerStack stack = new LayerStack(D, in, smallResidualStack(in, 3))) {
             double[] params = initialParams(stack, random);
             INDArray x = Nd4j.createFromArray(LayerHarness.random(random, batch * 7 * 6 * 2)).reshape('c', batch, 7, 6, 2);
-            stack.begin(new StepContext(training, 9, 1, 0, 4, 0, batch, batch));
+            stack.begin(new StepContext(training, 9, 0, 4, 0, batch, batch));
             stack.params().assign(Nd4j.createFromArray(params));
             stack.forwardBackward(x, labels);
             double[] analytic = stack.gradients().toDoubleVector();
