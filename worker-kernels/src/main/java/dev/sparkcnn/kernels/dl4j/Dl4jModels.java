@@ -15,6 +15,8 @@ import dev.sparkcnn.kernels.model.WeightInit;
 import dev.sparkcnn.kernels.optim.LrSchedule;
 import dev.sparkcnn.kernels.optim.Optimizer;
 import dev.sparkcnn.kernels.optim.TrainingOptions;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -22,6 +24,7 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration.ListBuilder;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
@@ -35,6 +38,8 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.learning.regularization.L2Regularization;
+import org.nd4j.linalg.learning.regularization.WeightDecay;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
@@ -65,7 +70,14 @@ public final class Dl4jModels {
                 builder.layer(layer);
             }
         }
-        return builder.setInputType(InputType.convolutional(spec.height(), spec.width(), spec.channels())).build();
+        MultiLayerConfiguration conf = builder.setInputType(InputType.convolutional(spec.height(), spec.width(),
+                spec.channels())).build();
+        for (NeuralNetConfiguration layer : conf.getConfs()) { // each regularization once (see decay())
+            if (layer.getLayer() instanceof BaseLayer b && b.getRegularization() != null) {
+                b.setRegularization(new ArrayList<>(new LinkedHashSet<>(b.getRegularization())));
+            }
+        }
+        return conf;
     }
 
     private static Layer layer(LayerSpec layer, ModelSpec spec, String index) {
@@ -164,13 +176,16 @@ public final class Dl4jModels {
      * Weight decay as DL4J applies it to the weights only (its {@code l2Bias} and
      * {@code weightDecayBias} stay 0): L2 on the gradient for SGD and Nesterov momentum, decoupled
      * and scaled by the step's learning rate for Adam (AdamW), as {@link dev.sparkcnn.kernels.optim.UpdaterRule} does.
+     * M2 puts a global {@code WeightDecay} into each layer's list twice (decaying twice as fast;
+     * measured, see {@code TrainingOptionsEngineTest}), so {@link #configuration} removes repeats.
      */
     private static NeuralNetConfiguration.Builder decay(NeuralNetConfiguration.Builder builder, ModelSpec spec) {
         double wd = spec.training().weightDecay();
         if (wd == 0) {
             return builder;
         }
-        return spec.effectiveOptimizer() == Optimizer.ADAM ? builder.weightDecay(wd, true) : builder.l2(wd);
+        return builder.regularization(List.of(spec.effectiveOptimizer() == Optimizer.ADAM
+                ? new WeightDecay(wd, true) : new L2Regularization(wd)));
     }
 
     private static NeuralNetConfiguration.Builder base(ModelSpec spec) {

@@ -22,10 +22,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * the JVM: L2 added to the gradient for SGD and Nesterov momentum, decoupled for Adam (AdamW), on the
  * weights only: never on biases, batch-norm scale and shift, or the running statistics.
  */
-class UpdaterRuleTest {
+public class UpdaterRuleTest {
 
     /** conv (bias, weights), batch norm (gamma, beta, mean, var), dense (weights, bias). */
-    static final NetworkDefinition SMALL = DefinitionReader.read("""
+    public static final NetworkDefinition SMALL = DefinitionReader.read("""
             {"name": "small-bn", "layers": [
               {"type": "conv2d", "filters": 2, "kernel": 3, "padding": "same", "activation": "identity"},
               {"type": "batchnorm"},
