@@ -193,6 +193,9 @@ public final class TrainCommand implements Callable<Integer> {
     boolean noReport;
 
     @Mixin
+    TrainingOptionFlags training;
+
+    @Mixin
     SparkOptions spark;
 
     @picocli.CommandLine.Spec
@@ -299,6 +302,7 @@ public final class TrainCommand implements Callable<Integer> {
         put(node, "lrFactor", lrFactor);
         put(node, "restarts", restarts);
         put(node, "storage", storage);
+        training.putInto(node);
         return Json.read(node.toString(), TrainingConfig.class, configFile != null ? "--config " + configFile
                 : "options");
     }

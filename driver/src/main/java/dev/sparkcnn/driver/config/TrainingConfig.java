@@ -16,11 +16,19 @@ import java.util.Objects;
  * @param run       master, partitions, epochs, seed, threads, restarts, storage
  * @param output    the model directory and checkpoints
  * @param warmStart where training starts from ({@link WarmStart#NONE}: fresh)
+ * @param optimization weight decay, label smoothing, the learning-rate schedule and its worker scaling
+ *                  ({@link OptimizationSettings#NONE}: none)
  */
 @JsonSerialize(using = FlatConfig.Writer.class)
 @JsonDeserialize(using = FlatConfig.Reader.class)
 public record TrainingConfig(DataSettings data, ModelSettings model, StrategySettings strategy, RunSettings run,
-                             OutputSettings output, WarmStart warmStart) {
+                             OutputSettings output, WarmStart warmStart, OptimizationSettings optimization) {
+
+    /** A configuration without training options. */
+    public TrainingConfig(DataSettings data, ModelSettings model, StrategySettings strategy, RunSettings run,
+                          OutputSettings output, WarmStart warmStart) {
+        this(data, model, strategy, run, output, warmStart, OptimizationSettings.NONE);
+    }
 
     public TrainingConfig {
         Objects.requireNonNull(data, "data");
@@ -29,6 +37,7 @@ public record TrainingConfig(DataSettings data, ModelSettings model, StrategySet
         Objects.requireNonNull(run, "run");
         Objects.requireNonNull(output, "output");
         warmStart = warmStart == null ? WarmStart.NONE : warmStart;
+        optimization = optimization == null ? OptimizationSettings.NONE : optimization;
         Choices.require(warmStart.lrFactor() == null || model.learningRate() == null, "--lr-factor",
                 "and --learning-rate both set the learning rate; give only one of them");
     }
@@ -48,7 +57,8 @@ public record TrainingConfig(DataSettings data, ModelSettings model, StrategySet
      * image size (null unless image folders) in effect.
      */
     public TrainingConfig withFormat(DataFormat detected, LabelSet labels, Integer size) {
-        return new TrainingConfig(data.withFormat(detected, labels, size), model, strategy, run, output, warmStart);
+        return new TrainingConfig(data.withFormat(detected, labels, size), model, strategy, run, output, warmStart,
+                optimization);
     }
 
     /**
@@ -61,6 +71,6 @@ public record TrainingConfig(DataSettings data, ModelSettings model, StrategySet
                 run.seed(), run.threadsPerTask(), run.restarts(), run.storage());
         OutputSettings o = new OutputSettings(newOut != null ? newOut : output.out(),
                 newOverwrite != null ? newOverwrite : output.overwrite(), resumeDir, output.checkpointEvery());
-        return new TrainingConfig(data, model, strategy, r, o, warmStart);
+        return new TrainingConfig(data, model, strategy, r, o, warmStart, optimization);
     }
 }
