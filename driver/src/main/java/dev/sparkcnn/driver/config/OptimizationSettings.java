@@ -36,23 +36,32 @@ public record OptimizationSettings(Double weightDecay, Double labelSmoothing, Sc
         return lrScaling == null ? LrScaling.NONE : lrScaling;
     }
 
+    /** The kernels' options for a run without model defaults (see below). */
+    public TrainingOptions options(int workers, long largestPartition, int batchSize, int epochs,
+                                   long startIteration) {
+        return options(TrainingOptions.NONE, workers, largestPartition, batchSize, epochs, startIteration);
+    }
+
     /**
-     * The kernels' options for a run: its facts are attached only when the schedule or the scaling
-     * needs them, so a run without these options stores the same spec as before they existed.
+     * The kernels' options for a run: each setting given here, else the model definition's default
+     * (the schedule as a whole: any schedule option replaces the definition's schedule); the run's
+     * facts are attached only when the schedule or the scaling needs them, so a run without these
+     * options stores the same spec as before they existed.
      *
+     * @param defaults         the model definition's defaults
      * @param workers          data partitions trained in parallel
      * @param largestPartition training records of the largest partition
      * @param batchSize        the mini-batch size
      * @param epochs           epochs of the run
      * @param startIteration   the starting state's iteration
      */
-    public TrainingOptions options(int workers, long largestPartition, int batchSize, int epochs,
-                                   long startIteration) {
-        LrSchedule s = schedule.schedule();
+    public TrainingOptions options(TrainingOptions defaults, int workers, long largestPartition, int batchSize,
+                                   int epochs, long startIteration) {
+        LrSchedule s = schedule.equals(ScheduleSettings.NONE) ? defaults.schedule() : schedule.schedule();
         double scale = lrScalingOrNone().factor(workers);
         RunSteps run = s.constant() && scale == 1 ? null
                 : new RunSteps(startIteration, RunSteps.stepsPerEpoch(largestPartition, batchSize), epochs, scale);
-        return new TrainingOptions(weightDecay == null ? 0 : weightDecay, labelSmoothing == null ? 0 : labelSmoothing,
-                s, run);
+        return new TrainingOptions(weightDecay == null ? defaults.weightDecay() : weightDecay,
+                labelSmoothing == null ? defaults.labelSmoothing() : labelSmoothing, s, run);
     }
 }

@@ -151,9 +151,10 @@ public final class TrainJob {
                 : config.warmStart().initFrom() != null ? StartingPoint.warm(hadoop, config, requestedSpec)
                 : StartingPoint.fresh(requestedSpec, engine);
         if (resume == null) { // a resumed run keeps its checkpoint's options, schedule facts included
-            from = new StartingPoint(from.spec().withTraining(config.optimization().options(config.run().partitions(),
-                    largest, config.model().effectiveBatchSize(), config.run().epochs(),
-                    from.start().state().iteration())), from.start());
+            from = new StartingPoint(from.spec().withTraining(config.optimization().options(
+                    requestedSpec.definition().defaults().training(), config.run().partitions(), largest,
+                    config.model().effectiveBatchSize(), config.run().epochs(), from.start().state().iteration())),
+                    from.start());
         }
         LOG.info("data: {} {} records ({} classes, {}x{}x{}) in {} partitions; official test records: {}",
                 dataset.format(), dataset.trainRecords(), dataset.spec().numClasses(), dataset.spec().channels(),

@@ -105,6 +105,22 @@ class OptimizationSettingsTest {
                 "one worker: nothing to scale");
     }
 
+    @Test
+    void unsetOptionsTakeTheModelDefinitionsDefaults() {
+        TrainingOptions defaults = new TrainingOptions(5e-4, 0.1, LrSchedule.cosine(0).withWarmupEpochs(1), null);
+        TrainingOptions none = OptimizationSettings.NONE.options(defaults, 2, 100, 10, 3, 0);
+        assertEquals(5e-4, none.weightDecay());
+        assertEquals(0.1, none.labelSmoothing());
+        assertEquals(defaults.schedule(), none.schedule());
+        assertEquals(new RunSteps(0, 10, 3, 1), none.run());
+        TrainingOptions given = new OptimizationSettings(0.0, null, new ScheduleSettings("step", null, 1, null, null,
+                null, null), null).options(defaults, 2, 100, 10, 3, 0);
+        assertEquals(0, given.weightDecay(), "an option given as 0 turns the default off");
+        assertEquals(0.1, given.labelSmoothing());
+        assertEquals(LrSchedule.stepEvery(LrSchedule.DEFAULT_GAMMA, 1), given.schedule(),
+                "any schedule option replaces the definition's whole schedule");
+    }
+
     private static void assertBad(String option, Runnable r) {
         ConfigException e = assertThrows(ConfigException.class, r::run);
         assertTrue(e.getMessage().startsWith(option + " "), e.getMessage());

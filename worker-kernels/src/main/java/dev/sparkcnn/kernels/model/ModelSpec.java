@@ -130,11 +130,14 @@ public record ModelSpec(@JsonIgnore NetworkDefinition definition, int channels, 
         return of(ModelCatalogue.definition(model), data, learningRateOrNull, seed);
     }
 
-    /** The spec of a definition for a dataset's image shape and classes ({@code null} rate = its default). */
+    /**
+     * The spec of a definition for a dataset's image shape and classes ({@code null} rate = its
+     * default), with the definition's default training options.
+     */
     public static ModelSpec of(NetworkDefinition definition, DatasetSpec data, Double learningRateOrNull, long seed) {
         double learningRate = learningRateOrNull != null ? learningRateOrNull : definition.defaults().learningRate();
         return new ModelSpec(definition, data.channels(), data.height(), data.width(), data.numClasses(),
-                learningRate, seed, null);
+                learningRate, seed, null, definition.defaults().training());
     }
 
     /** The network's name: a catalogue name, or a user definition's. */
