@@ -31,12 +31,13 @@ public final class KernelFlops {
         }
     }
 
-    /** mnist-cnn on 1x28x28, cifar-cnn on 3x32x32, simple-cnn on both. */
+    /** mnist-cnn on 1x28x28, cifar-cnn and resnet20 on 3x32x32, simple-cnn and vgg-bn on both (as bench/pytorch_reference.py). */
     public static List<Workload> workloads(String model) {
         return switch (model) {
             case ModelCatalogue.SIMPLE_CNN -> List.of(new Workload(model, 1, 28, 28), new Workload(model, 3, 32, 32));
             case ModelCatalogue.MNIST_CNN -> List.of(new Workload(model, 1, 28, 28));
-            case ModelCatalogue.CIFAR_CNN -> List.of(new Workload(model, 3, 32, 32));
+            case ModelCatalogue.CIFAR_CNN, ModelCatalogue.RESNET20 -> List.of(new Workload(model, 3, 32, 32));
+            case ModelCatalogue.VGG_BN -> List.of(new Workload(model, 3, 32, 32), new Workload(model, 1, 28, 28));
             default -> throw new IllegalArgumentException("no benchmark inputs for model '" + model + "'");
         };
     }

@@ -126,7 +126,8 @@ public final class ScalingBenchmark {
     private Row spark(String dataDir, String master, StrategySettings strategy, Path out) {
         TrainingConfig config = TrainingConfig.builder(dataDir, out.toString()).model(model).engine(Engine.of(engine))
                 .strategy(strategy).master(master).partitions(workers).epochs(epochs).threadsPerTask(1)
-                .overwrite(true).checkpointEvery(0).build();
+                .overwrite(true).checkpointEvery(0)
+                .validateEvery(0).build(); // a benchmark evaluates once, after training
         Metrics m = new TrainJob(config, Map.of("spark.ui.enabled", "false"),
                 new PrintWriter(OutputStream.nullOutputStream())).run();
         List<RoundStats> steady = m.rounds().subList(Math.min(1, m.rounds().size() - 1), m.rounds().size());

@@ -71,7 +71,16 @@ public final class StrategiesBenchmark {
         return this;
     }
 
-    public List<Row> run(PrintWriter out) {
+    /**
+     * What one run measured, as {@code --json} writes it.
+     *
+     * @param rows  sparkcnn's strategies, in order
+     * @param peers the peer systems' rows ({@code --peers}; empty without)
+     */
+    public record Result(List<Row> rows, List<PeerRow> peers) {
+    }
+
+    public Result run(PrintWriter out) {
         out.printf("bench strategies: %s on %s, %d partitions, %d epochs, seed %d; images/s exclude the first "
                 + "round; exchange = bytes a worker sends per step / dense parameter bytes%n", model, master, workers,
                 epochs, RunSettings.DEFAULT_SEED);
@@ -89,10 +98,10 @@ public final class StrategiesBenchmark {
                     density, false), scratch, out));
             rows.add(run(dataDir, "gradient-sharing, threshold (density " + density + ")",
                     new GradientSharingSettings(GradientExchange.THRESHOLD, density, false), scratch, out));
-            peers.run(new PeerRun(dataDir, model, master, workers, epochs, averagingFrequency,
-                    ModelCatalogue.defaults(model).batchSize(), DataSettings.DEFAULT_TEST_FRACTION,
+            List<PeerRow> peerRows = peers.run(new PeerRun(dataDir, model, master, workers, epochs,
+                    averagingFrequency, ModelCatalogue.defaults(model).batchSize(), DataSettings.DEFAULT_TEST_FRACTION,
                     RunSettings.DEFAULT_SEED), rows, out);
-            return rows;
+            return new Result(List.copyOf(rows), List.copyOf(peerRows));
         } finally {
             BenchFiles.delete(scratch);
         }
@@ -102,7 +111,8 @@ public final class StrategiesBenchmark {
         Path modelDir = scratch.resolve("model-" + strategy.name() + "-" + strategy.fields().exchange().id());
         TrainingConfig config = TrainingConfig.builder(dataDir, modelDir.toString()).model(model)
                 .engine(Engine.NATIVE).strategy(strategy).master(master).partitions(workers).epochs(epochs)
-                .threadsPerTask(1).overwrite(true).checkpointEvery(0).build();
+                .threadsPerTask(1).overwrite(true).checkpointEvery(0)
+                .validateEvery(0).build(); // a benchmark evaluates once, after training
         Metrics m = new TrainJob(config, Map.of("spark.ui.enabled", "false"),
                 new PrintWriter(OutputStream.nullOutputStream())).run();
         List<RoundStats> steady = m.rounds().subList(Math.min(1, m.rounds().size() - 1), m.rounds().size());

@@ -14,10 +14,11 @@ import picocli.CommandLine.Option;
 
 /** {@code sparkcnn bench ...}: benchmarks that print figures. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks: kernels (one process, no "
-        + "Spark), scaling (one process vs Spark tasks vs executor JVMs) and strategies (parameter averaging on "
-        + "the driver or by all-reduce vs gradient sharing).",
+        + "Spark), scaling (one process vs Spark tasks vs executor JVMs), strategies (parameter averaging on "
+        + "the driver or by all-reduce vs gradient sharing) and accuracy (a recipe single-process and with each "
+        + "strategy).",
         subcommands = {BenchCommand.Kernels.class, BenchCommand.Scaling.class, BenchCommand.Strategies.class,
-                ExchangeCommand.class, ProjectCommand.class})
+                AccuracyCommand.class, ExchangeCommand.class, ProjectCommand.class})
 public final class BenchCommand extends CommandGroup {
 
     /** {@code sparkcnn bench kernels}: GEMM, per-layer conv and whole-network training throughput. */
@@ -34,7 +35,8 @@ public final class BenchCommand extends CommandGroup {
         Integer threads;
 
         @Option(names = "--models", paramLabel = "LIST", split = ",",
-                description = "Comma-separated models (default: all: simple-cnn, mnist-cnn, cifar-cnn).")
+                description = "Comma-separated models (default: the tutorial networks simple-cnn, mnist-cnn, "
+                        + "cifar-cnn; vgg-bn and resnet20 on request).")
         List<String> models;
 
         @Option(names = "--engines", paramLabel = "LIST", split = ",", defaultValue = "native,dl4j",
@@ -188,7 +190,8 @@ public final class BenchCommand extends CommandGroup {
                 description = "Threshold exchange's density (default: ${DEFAULT-VALUE}).")
         double density;
 
-        @Option(names = "--json", paramLabel = "FILE", description = "Also write the rows as JSON.")
+        @Option(names = "--json", paramLabel = "FILE", description = "Also write the rows as JSON: "
+                + "{\"rows\": [sparkcnn's], \"peers\": [--peers' rows]}.")
         java.nio.file.Path json;
 
         @Option(names = "--peers", paramLabel = "LIST", split = ",", description = "Also train with these "
@@ -206,11 +209,11 @@ public final class BenchCommand extends CommandGroup {
                 throw new ConfigException("--epochs must be at least 2 (the first round is not timed), --partitions "
                         + "and --averaging-frequency at least 1, --threshold-density in (0, 1]");
             }
-            List<dev.sparkcnn.driver.bench.StrategiesBenchmark.Row> rows = new dev.sparkcnn.driver.bench
+            dev.sparkcnn.driver.bench.StrategiesBenchmark.Result result = new dev.sparkcnn.driver.bench
                     .StrategiesBenchmark(data, model, master, partitions, epochs, averagingFrequency, density)
                     .withPeers(peers).run(command.commandLine().getOut());
             if (json != null) {
-                dev.sparkcnn.driver.store.AtomicFiles.writeString(json, dev.sparkcnn.driver.config.Json.write(rows));
+                dev.sparkcnn.driver.store.AtomicFiles.writeString(json, dev.sparkcnn.driver.config.Json.write(result));
             }
             return 0;
         }

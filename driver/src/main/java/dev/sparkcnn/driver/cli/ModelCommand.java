@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code sparkcnn model}: network definitions (the catalogue's and a user's definition files). */
 @Command(name = "model", mixinStandardHelpOptions = true,
-        description = "Network definitions: the catalogue models and definition files.",
+        description = "Network definitions: the catalogue models, definition files and Keras imports.",
         subcommands = {ModelCommand.Summary.class})
 public final class ModelCommand extends CommandGroup {
 
@@ -22,9 +22,10 @@ public final class ModelCommand extends CommandGroup {
                     + "with the file, layer and field.",
                     "Example: sparkcnn model summary --model resnet20 --input 3x32x32 --classes 10"})
     static final class Summary implements Callable<Integer> {
-        @Option(names = "--model", required = true, paramLabel = "NAME|FILE",
-                description = "A catalogue model (simple-cnn, mnist-cnn, cifar-cnn, vgg-bn, resnet20) or a "
-                        + "definition file (a path ending in .json).")
+        @Option(names = "--model", required = true, paramLabel = "NAME|FILE|keras:FILE",
+                description = "A catalogue model (simple-cnn, mnist-cnn, cifar-cnn, vgg-bn, resnet20), a "
+                        + "definition file FILE.json, or keras:FILE.json: a file Keras writes with to_json(), whose "
+                        + "architecture is imported.")
         String model;
 
         @Option(names = "--input", paramLabel = "CxHxW",

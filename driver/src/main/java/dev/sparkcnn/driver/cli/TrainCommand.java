@@ -68,8 +68,8 @@ public final class TrainCommand implements Callable<Integer> {
     Long maxImagePixels;
 
     @Option(names = "--model", description = "A catalogue model (simple-cnn, mnist-cnn, cifar-cnn, vgg-bn, resnet20; "
-            + "default: " + ModelSettings.DEFAULT_NAME + ") or a definition file ending in .json (see sparkcnn model "
-            + "summary).")
+            + "default: " + ModelSettings.DEFAULT_NAME + "), a definition file ending in .json, or keras:FILE.json, a "
+            + "Keras model.to_json() file whose architecture is imported (see sparkcnn model summary).")
     String model;
 
     @Option(names = "--engine", description = "Network implementation: native (default; our layers on "
@@ -188,6 +188,15 @@ public final class TrainCommand implements Callable<Integer> {
             + "times (default: 0). Bad input and a diverged loss are never retried.")
     Integer restarts;
 
+    @Option(names = "--validate-every", paramLabel = "N", description = "Evaluate the held-out split after every "
+            + "N epochs and after the last, logged and kept per epoch in metrics.json (default: 1, every epoch; "
+            + "0: only once, after training).")
+    Integer validateEvery;
+
+    @Option(names = "--keep-best", description = "Write the state of the epoch with the best held-out accuracy "
+            + "(the earliest of equals) as the model, rather than the last epoch's; metrics.json names the epoch.")
+    Boolean keepBest;
+
     @Option(names = "--no-report", description = "Do not write report.html and its charts into --out after "
             + "training (sparkcnn report DIR writes them later).")
     boolean noReport;
@@ -302,6 +311,8 @@ public final class TrainCommand implements Callable<Integer> {
         put(node, "lrFactor", lrFactor);
         put(node, "restarts", restarts);
         put(node, "storage", storage);
+        put(node, "validateEvery", validateEvery);
+        put(node, "keepBest", keepBest);
         training.putInto(node);
         return Json.read(node.toString(), TrainingConfig.class, configFile != null ? "--config " + configFile
                 : "options");

@@ -73,6 +73,8 @@ public final class FlatConfig {
         field("restarts", (b, n) -> b.restarts(integer(n)), c -> c.run().restarts());
         // Added after the first release: written only when set, so files without them read and write back unchanged.
         fieldWhenSet("storage", (b, n) -> b.storage(Storage.of(text(n))), c -> id(c.run().storage()));
+        fieldWhenSet("validateEvery", (b, n) -> b.validateEvery(integer(n)), c -> c.validation().validateEvery());
+        fieldWhenSet("keepBest", (b, n) -> b.keepBest(bool(n)), c -> c.validation().keepBest());
         fieldWhenSet("weightDecay", (b, n) -> b.weightDecay(number(n)), c -> c.optimization().weightDecay());
         fieldWhenSet("labelSmoothing", (b, n) -> b.labelSmoothing(number(n)), c -> c.optimization().labelSmoothing());
         fieldWhenSet("lrSchedule", (b, n) -> b.lrSchedule(text(n)), c -> c.optimization().schedule().decay());

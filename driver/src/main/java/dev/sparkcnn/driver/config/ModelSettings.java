@@ -8,7 +8,8 @@ import dev.sparkcnn.kernels.optim.Optimizer;
 /**
  * Which network is trained, by which engine and optimizer.
  *
- * @param name         catalogue model name, or a definition file (a path ending in .json)
+ * @param name         catalogue model name, a definition file (a path ending in .json), or keras:FILE (a Keras
+ *                     model.to_json() file)
  * @param engine       network implementation
  * @param optimizer    null = the model's default
  * @param learningRate null = the model's default
@@ -22,7 +23,7 @@ public record ModelSettings(String name, Engine engine, Optimizer optimizer, Dou
     public ModelSettings {
         require(name != null && (ModelCatalogue.names().contains(name) || ModelCatalogue.isDefinitionFile(name)),
                 "--model", "'" + name + "' is not a known model; use one of " + String.join(", ", ModelCatalogue.names())
-                        + " or a definition file (.json)");
+                        + ", a definition file (.json) or keras:FILE.json (a Keras model.to_json() file)");
         if (ModelCatalogue.isDefinitionFile(name)) {
             ModelCatalogue.definition(name); // a bad file fails here, naming its layer and field
         }

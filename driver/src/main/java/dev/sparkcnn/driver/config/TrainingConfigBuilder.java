@@ -41,6 +41,8 @@ public final class TrainingConfigBuilder {
     private Integer checkpointEvery;
     private String initFrom;
     private Double lrFactor;
+    private Integer validateEvery;
+    private Boolean keepBest;
     private Double weightDecay;
     private Double labelSmoothing;
     private String lrSchedule;
@@ -105,6 +107,10 @@ public final class TrainingConfigBuilder {
     public TrainingConfigBuilder initFrom(String v) { initFrom = v; return this; }
     public TrainingConfigBuilder lrFactor(Double v) { lrFactor = v; return this; }
 
+    // ---- validation
+    public TrainingConfigBuilder validateEvery(Integer v) { validateEvery = v; return this; }
+    public TrainingConfigBuilder keepBest(Boolean v) { keepBest = v; return this; }
+
     // ---- training options
     public TrainingConfigBuilder weightDecay(Double v) { weightDecay = v; return this; }
     public TrainingConfigBuilder labelSmoothing(Double v) { labelSmoothing = v; return this; }
@@ -134,7 +140,8 @@ public final class TrainingConfigBuilder {
         OutputSettings o = new OutputSettings(out, or(overwrite, false), checkpointDir, checkpointEvery);
         OptimizationSettings t = new OptimizationSettings(weightDecay, labelSmoothing, new ScheduleSettings(lrSchedule,
                 lrGamma, lrStepEvery, lrMilestones, lrFloor, warmupEpochs, warmupSteps), lrScaling);
-        return new TrainingConfig(d, m, s, r, o, new WarmStart(initFrom, lrFactor), t);
+        return new TrainingConfig(d, m, s, r, o, new WarmStart(initFrom, lrFactor),
+                new ValidationSettings(validateEvery, keepBest), t);
     }
 
     private static <T> T or(T value, T otherwise) {

@@ -32,15 +32,18 @@ final class Checkpointer implements RoundListener {
     private final DatasetSpec data;
     private final TrainingConfig config;
     private final List<RoundStats> history;
+    private final EpochValidation epochs;
     private String lastWritten;
 
     /**
      * @param config  the run's configuration: where checkpoints go and how often (null = at each
      *                epoch's end); it is stored in every checkpoint
      * @param history the rounds completed before this process started (a resumed run's)
+     * @param epochs  the run's per-epoch figures and kept state, stored with every checkpoint and
+     *                rewound with it
      */
     Checkpointer(HadoopConf hadoop, TrainingConfig config, int roundsPerEpoch, ModelSpec spec, DatasetSpec data,
-                 List<RoundStats> history, String lastWritten) {
+                 List<RoundStats> history, EpochValidation epochs, String lastWritten) {
         Integer every = config.output().checkpointEvery();
         this.hadoop = hadoop;
         this.dir = config.output().effectiveCheckpointDir();
@@ -50,6 +53,7 @@ final class Checkpointer implements RoundListener {
         this.data = data;
         this.config = config;
         this.history = new ArrayList<>(history);
+        this.epochs = epochs;
         this.lastWritten = lastWritten;
     }
 
@@ -59,24 +63,26 @@ final class Checkpointer implements RoundListener {
         if (stats.round() % every != 0 && stats.round() != totalRounds) {
             return;
         }
-        Checkpoint.Info info = new Checkpoint.Info(Checkpoints.FORMAT_VERSION, stats.round(), stats.epoch(), roundsPerEpoch, totalRounds, spec,
-                data, config, List.copyOf(history));
-        lastWritten = Checkpoints.write(hadoop, dir, new Checkpoint(info, state));
+        Checkpoint.Info info = new Checkpoint.Info(Checkpoints.FORMAT_VERSION, stats.round(), stats.epoch(),
+                roundsPerEpoch, totalRounds, spec, data, config, List.copyOf(history), epochs.epochs(), epochs.kept());
+        lastWritten = Checkpoints.write(hadoop, dir, new Checkpoint(info, state, epochs.keptState()));
         LOG.info("checkpoint written: {}", lastWritten);
     }
 
     /**
      * Where training restarts after a failure: the newest checkpoint, read back from storage, or
-     * {@code initial} when none was written yet. The history is cut back to match.
+     * {@code initial} when none was written yet. The history and the epochs are cut back to match.
      */
     TrainingStart rewind(TrainingStart initial) {
         history.clear();
         if (lastWritten == null) {
             history.addAll(initial.history());
+            epochs.restore(null);
             return initial;
         }
         Checkpoint c = Checkpoints.read(hadoop, lastWritten);
         history.addAll(c.info().rounds());
+        epochs.restore(EpochValidation.Snapshot.of(null, c, roundsPerEpoch));
         return new TrainingStart(c.state(), c.info().rounds());
     }
 

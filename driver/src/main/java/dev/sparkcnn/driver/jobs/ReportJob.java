@@ -18,11 +18,14 @@ import dev.sparkcnn.driver.predict.Prediction;
 import dev.sparkcnn.driver.predict.PredictionPicture;
 import dev.sparkcnn.driver.predict.Predictor;
 import dev.sparkcnn.driver.predict.TileGrid;
+import dev.sparkcnn.driver.report.EpochCharts;
 import dev.sparkcnn.driver.report.ReportCharts;
 import dev.sparkcnn.driver.report.ReportPage;
 import dev.sparkcnn.driver.store.ModelDirectory;
 import dev.sparkcnn.driver.store.ReportFiles;
 import dev.sparkcnn.driver.store.SavedModel;
+import dev.sparkcnn.driver.train.EpochStats;
+import dev.sparkcnn.driver.train.KeptEpoch;
 import dev.sparkcnn.driver.train.RoundStats;
 import dev.sparkcnn.kernels.model.ModelSpec;
 import java.awt.image.BufferedImage;
@@ -73,6 +76,7 @@ public final class ReportJob {
         Map<String, byte[]> pictures = new LinkedHashMap<>();
         ReportPage page = new ReportPage("sparkcnn report: " + model.spec().model() + " — " + modelDir)
                 .facts(facts(model, config, metrics));
+        epochCharts(page, pictures, metrics);
         List<RoundStats> rounds = metrics.rounds() == null ? List.of() : metrics.rounds();
         if (!rounds.isEmpty()) {
             add(page, pictures, "loss.png", "Training loss per round", ReportCharts.loss(rounds),
@@ -125,6 +129,27 @@ public final class ReportJob {
         return new Result(html, pictures, grid);
     }
 
+    /** Training against held-out accuracy and loss per epoch, as the TensorFlow tutorials plot them. */
+    private static void epochCharts(ReportPage page, Map<String, byte[]> pictures, Metrics metrics) {
+        List<EpochStats> epochs = metrics.epochs();
+        if (epochs == null || epochs.isEmpty()) {
+            page.text("Training and held-out per epoch", "Not recorded: this model directory was written before "
+                    + "per-epoch figures were.");
+            return;
+        }
+        KeptEpoch kept = metrics.keptEpoch();
+        String how = "Training: each batch measured before its step, averaged over the epoch; held-out: the "
+                + "held-out split evaluated with the epoch's end state (inference mode)"
+                + (epochs.stream().allMatch(EpochStats::validated) ? "" : ", after the epochs --validate-every chose")
+                + "." + (kept == null ? "" : " --keep-best: epoch " + kept.epoch() + " is the model (marked).");
+        if (EpochCharts.hasAccuracy(epochs)) {
+            add(page, pictures, "epochs-accuracy.png", "Accuracy per epoch: training vs held-out",
+                    EpochCharts.accuracy(epochs, kept), how);
+        }
+        add(page, pictures, "epochs-loss.png", "Loss per epoch: training vs held-out", EpochCharts.loss(epochs, kept),
+                "Mean cross-entropy. " + how);
+    }
+
     /** The strategy and its own settings, e.g. {@code gradient-sharing, dense exchange}. */
     private static String strategy(JsonNode config) {
         try {
@@ -151,6 +176,11 @@ public final class ReportJob {
         if (metrics.officialTestAccuracy() != null) {
             f.put("official test accuracy", String.format(Locale.ROOT, "%.4f (%d examples)",
                     metrics.officialTestAccuracy(), metrics.officialTest().examples()));
+        }
+        if (metrics.keptEpoch() != null) {
+            KeptEpoch k = metrics.keptEpoch();
+            f.put("kept epoch (--keep-best)", String.format(Locale.ROOT, "%d of %d: best held-out accuracy %.4f",
+                    k.epoch(), epochs, k.heldOutAccuracy()));
         }
         f.put("training time", String.format(Locale.ROOT, "%.1f s, %.0f images/s", metrics.trainingSeconds(),
                 metrics.imagesPerSecond()));

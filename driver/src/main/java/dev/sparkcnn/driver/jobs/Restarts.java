@@ -32,13 +32,16 @@ final class Restarts {
     }
 
     /**
+     * @param epochs      the run's per-epoch figures: heard after {@code logger}, before the
+     *                    checkpoints, and rewound with them
      * @param checkpoints the run's checkpoint writer (restarts go back to its newest checkpoint),
      *                    or null: restarts go back to {@code start}
      */
     static TrainingResult fit(TrainingStrategy strategy, JavaSparkContext sc, JavaRDD<ImageRecord> train,
                               long largestPartition, TrainingStart start, TrainingRun run, RoundListener logger,
-                              Checkpointer checkpoints, int restarts) {
-        RoundListener listener = checkpoints == null ? logger : logger.andThen(checkpoints);
+                              EpochValidation epochs, Checkpointer checkpoints, int restarts) {
+        RoundListener listener = checkpoints == null ? logger.andThen(epochs)
+                : logger.andThen(epochs).andThen(checkpoints);
         TrainingStart from = start;
         for (int attempt = 1; ; attempt++) {
             try {
@@ -47,6 +50,9 @@ final class Restarts {
                 String last = checkpoints == null ? null : checkpoints.lastWritten();
                 if (attempt > restarts || !retryable(e)) {
                     throw Divergence.explain(e, last);
+                }
+                if (checkpoints == null) {
+                    epochs.restore(null);
                 }
                 from = checkpoints == null ? start : checkpoints.rewind(start);
                 LOG.warn("training failed: {}; restart {} of {} after round {} ({})", firstLine(e), attempt, restarts,

@@ -20,6 +20,7 @@ import dev.sparkcnn.driver.spark.StopWatchdog;
 import dev.sparkcnn.driver.store.Checkpoints;
 import dev.sparkcnn.driver.store.ModelDirectory;
 import dev.sparkcnn.driver.store.SavedModel;
+import dev.sparkcnn.driver.train.KeptEpoch;
 import dev.sparkcnn.driver.train.RoundStats;
 import dev.sparkcnn.driver.train.TrainingResult;
 import dev.sparkcnn.driver.train.TrainingRun;
@@ -185,15 +186,27 @@ public final class TrainJob {
         describeStart(config, p.from(), spec);
 
         long start = System.nanoTime();
-        Checkpointer checkpoints = checkpointer(hadoop, config, p.roundsPerEpoch(), spec, dataset, p.from());
+        EpochValidation epochs = new EpochValidation(sc, plan.test(), run, dataset.spec().classNames(),
+                p.roundsPerEpoch(), config.validation(), EpochValidation.Snapshot.of(p.from().start(),
+                        resume == null ? null : resume.checkpoint(), p.roundsPerEpoch()));
+        Checkpointer checkpoints = checkpointer(hadoop, config, p.roundsPerEpoch(), spec, dataset, p.from(), epochs);
         TrainingResult result = Restarts.fit(p.strategy(), sc, plan.train(), p.largestPartition(), p.from().start(),
-                run, new RoundLogger(LOG).andThen(TrainingSource.register()), checkpoints,
+                run, new RoundLogger(LOG).andThen(TrainingSource.register()), epochs, checkpoints,
                 config.run().restartsOrZero());
-        // a resumed run's figures cover the whole run: its checkpointed rounds' time counts too
-        double trainingSeconds = (System.nanoTime() - start) / 1e9
+        // a resumed run's figures cover the whole run: its checkpointed rounds' time counts too; the
+        // per-epoch held-out evaluations are timed apart
+        double trainingSeconds = (System.nanoTime() - start) / 1e9 - epochs.seconds()
                 + p.from().start().history().stream().mapToDouble(RoundStats::seconds).sum();
         logDataUse(sc, plan, dataset);
-        return evaluateAndWrite(sc, plan, result, run, p, trainingSeconds);
+        return evaluateAndWrite(sc, plan, new Trained(result, epochs), run, p, trainingSeconds);
+    }
+
+    /** What training produced: the strategy's result and the per-epoch figures with the kept epoch. */
+    private record Trained(TrainingResult result, EpochValidation epochs) {
+        /** The state written as the model: the kept epoch's with {@code --keep-best}, else the last. */
+        ModelState model() {
+            return epochs.model(result.state());
+        }
     }
 
     private void logDataUse(JavaSparkContext sc, DataPlan plan, LocatedDataset dataset) {
@@ -210,25 +223,39 @@ public final class TrainJob {
         }
     }
 
-    private Metrics evaluateAndWrite(JavaSparkContext sc, DataPlan plan, TrainingResult result, TrainingRun run,
+    private Metrics evaluateAndWrite(JavaSparkContext sc, DataPlan plan, Trained trained, TrainingRun run,
                                      Prepared p, double trainingSeconds) {
         TrainingConfig config = p.config();
         LocatedDataset dataset = p.dataset();
         HadoopConf hadoop = new HadoopConf(sc.hadoopConfiguration());
         JobLabels.phase(sc, "evaluation");
-        EvaluationReport test = evaluate(sc, plan.test(), result.state(), run, dataset);
-        out.print(test.render("held-out split (" + config.data().testFraction() + " of each partition)"));
+        ModelState state = trained.model();
+        KeptEpoch kept = config.validation().keepsBest() ? trained.epochs().kept() : null;
+        if (kept != null) {
+            String line = String.format("keeping epoch %d of %d (best held-out accuracy %.4f, loss %.4f) as the model",
+                    kept.epoch(), config.run().epochs(), kept.heldOutAccuracy(), kept.heldOutLoss());
+            LOG.info(line);
+            out.printf("%n%s%n", line);
+        }
+        // the held-out split was evaluated with this state already when it was an evaluated epoch's end state
+        EvaluationReport test = trained.epochs().reportOf(state);
+        if (test == null) {
+            test = evaluate(sc, plan.test(), state, run, dataset);
+        }
+        out.print(test.render("held-out split (" + config.data().testFraction() + " of each partition)"
+                + (kept == null ? "" : ", epoch " + kept.epoch())));
         EvaluationReport official = null;
         JavaRDD<dev.sparkcnn.datasets.ImageRecord> officialRdd = plan.officialTest(sc, hadoop);
         if (officialRdd != null) {
-            official = evaluate(sc, officialRdd, result.state(), run, dataset);
+            official = evaluate(sc, officialRdd, state, run, dataset);
             out.print(official.render("official test set (" + dataset.testRecords() + " records)"));
         }
         plan.release();
 
-        Metrics metrics = Metrics.of(test, official, result.rounds(), trainingSeconds);
+        Metrics metrics = Metrics.of(test, official, trained.result().rounds(), trainingSeconds)
+                .withEpochs(trained.epochs().epochs(), kept, trained.epochs().seconds());
         SavedModel model = new SavedModel(p.from().spec(), run.engine(), dataset.spec(), run.normalization(),
-                result.state());
+                state);
         ModelDirectory.write(hadoop, config.output().out(), config.output().overwrite(), model, Json.write(config),
                 Json.write(metrics));
         out.printf("%nmodel written to %s (training %.1f s, %.0f images/s)%n", config.output().out(), trainingSeconds,
@@ -284,7 +311,7 @@ public final class TrainJob {
 
     /** The checkpoint writer, or null when checkpoints are off. */
     private Checkpointer checkpointer(HadoopConf hadoop, TrainingConfig config, int roundsPerEpoch, ModelSpec spec,
-                                      LocatedDataset dataset, StartingPoint from) {
+                                      LocatedDataset dataset, StartingPoint from, EpochValidation epochs) {
         String dir = config.output().effectiveCheckpointDir();
         if (dir == null) {
             return null;
@@ -293,7 +320,7 @@ public final class TrainJob {
             // damaged newer checkpoints were reported; the rounds they held are about to be redone
             Checkpoints.deleteAfter(hadoop, dir, from.start().completedRounds());
         }
-        return new Checkpointer(hadoop, config, roundsPerEpoch, spec, dataset.spec(), from.start().history(),
+        return new Checkpointer(hadoop, config, roundsPerEpoch, spec, dataset.spec(), from.start().history(), epochs,
                 resume == null ? null : resume.path());
     }
 }

@@ -83,8 +83,8 @@ public final class CnnClassifier extends Estimator<CnnClassificationModel> imple
     /** Spark's readers and {@code copy} create instances through this constructor. */
     public CnnClassifier(String uid) {
         this.uid = uid;
-        model = new Param<>(this, "model", "catalogue model: " + String.join(", ", ModelCatalogue.names()),
-                ParamValidators.inArray(ModelCatalogue.names()));
+        model = new Param<>(this, "model", "catalogue model (" + String.join(", ", ModelCatalogue.names())
+                + ") or a definition file on the driver", CnnParams.modelValidator());
         engine = new Param<>(this, "engine", "network implementation: " + String.join(", ", Engine.ids()),
                 ParamValidators.inArray(Engine.ids()));
         strategy = new Param<>(this, "strategy", "training strategy: " + String.join(", ", StrategyRegistry.names()),
@@ -172,7 +172,7 @@ public final class CnnClassifier extends Estimator<CnnClassificationModel> imple
     // ---- setters: check first, so a bad value names the param and what is allowed ----
 
     public CnnClassifier setModel(String v) {
-        return put(model, CnnParams.oneOf("model", v, ModelCatalogue.names()));
+        return put(model, CnnParams.model(v));
     }
 
     public CnnClassifier setEngine(String v) {

@@ -78,6 +78,27 @@ final class CnnParams {
         return value;
     }
 
+    /**
+     * A catalogue model's name or a definition file's path, checked by reading it.
+     *
+     * @throws ConfigException naming the param and what is wrong with the value
+     */
+    static String model(String value) {
+        if (!new ModelValidator().apply(value)) {
+            try {
+                dev.sparkcnn.kernels.model.ModelCatalogue.definition(value);
+            } catch (RuntimeException e) {
+                throw new ConfigException("CnnClassifier model '" + value + "': " + e.getMessage());
+            }
+        }
+        return value;
+    }
+
+    /** Spark's validator for the model param: a catalogue name or a readable definition file. */
+    static AbstractFunction1<String, Object> modelValidator() {
+        return new ModelValidator();
+    }
+
     static int[] checkShape(int[] shape) {
         if (!new ShapeValidator().apply(shape)) {
             throw new ConfigException("CnnClassifier imageShape " + Arrays.toString(shape)
@@ -107,6 +128,20 @@ final class CnnParams {
         @Override
         public Boolean apply(int[] s) {
             return s != null && s.length == 3 && (s[0] == 1 || s[0] == 3) && s[1] > 0 && s[2] > 0;
+        }
+    }
+
+    private static final class ModelValidator extends AbstractFunction1<String, Object> implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Boolean apply(String value) {
+            try {
+                dev.sparkcnn.kernels.model.ModelCatalogue.definition(value);
+                return true;
+            } catch (RuntimeException e) {
+                return false;
+            }
         }
     }
 }

@@ -30,8 +30,10 @@ public final class ReportCharts {
     public static final int WIDTH = 900;
     public static final int HEIGHT = 420;
     public static final int HEATMAP_SIDE = 760;
-    private static final Color BAR = new Color(0x1565C0);
-    private static final Color SECOND = new Color(0xEF6C00);
+    /** The first series' colour (bars; the training line). */
+    public static final Color BAR = new Color(0x1565C0);
+    /** The second series' colour (the held-out line). */
+    public static final Color SECOND = new Color(0xEF6C00);
 
     private ReportCharts() {
     }
@@ -153,7 +155,7 @@ public final class ReportCharts {
         return png(chart);
     }
 
-    private static void style(Chart<?, ?> chart) {
+    static void style(Chart<?, ?> chart) {
         Styler s = chart.getStyler();
         s.setChartBackgroundColor(Color.WHITE);
         s.setPlotBackgroundColor(Color.WHITE);
@@ -162,7 +164,7 @@ public final class ReportCharts {
         s.setAntiAlias(true);
     }
 
-    private static byte[] png(Chart<?, ?> chart) {
+    static byte[] png(Chart<?, ?> chart) {
         try {
             return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
         } catch (IOException e) {

@@ -1,9 +1,12 @@
 package dev.sparkcnn.driver.store;
 
+
 import dev.sparkcnn.datasets.InvalidDataException;
 import dev.sparkcnn.driver.config.ConfigException;
 import dev.sparkcnn.driver.config.Json;
 import dev.sparkcnn.driver.fs.HadoopConf;
+import dev.sparkcnn.kernels.model.ModelCatalogue;
+import dev.sparkcnn.kernels.model.ModelSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +28,8 @@ import org.apache.hadoop.fs.Path;
  */
 public final class Checkpoints {
     public static final String STATE = "state.bin";
+    /** {@code --keep-best}: the best epoch's state so far, present when {@code checkpoint.json} names a kept epoch. */
+    public static final String KEPT = "kept.bin";
     public static final String INFO = "checkpoint.json";
     /** The SHA-256 of {@code checkpoint.json}, in {@code sha256sum} format. */
     public static final String INFO_SUM = INFO + ".sha256";
@@ -44,6 +49,12 @@ public final class Checkpoints {
     public static String write(HadoopConf hadoop, String dir, Checkpoint checkpoint) {
         Map<String, byte[]> files = new LinkedHashMap<>();
         files.put(STATE, StateFile.encode(checkpoint.state()));
+        if ((checkpoint.kept() == null) != (checkpoint.info().kept() == null)) {
+            throw new IllegalArgumentException("a checkpoint has a kept state exactly when its info names the kept epoch");
+        }
+        if (checkpoint.kept() != null) {
+            files.put(KEPT, StateFile.encode(checkpoint.kept()));
+        }
         byte[] info = Json.write(checkpoint.info()).getBytes(StandardCharsets.UTF_8);
         files.put(INFO, info);
         files.put(INFO_SUM, InfoChecksum.line(info).getBytes(StandardCharsets.UTF_8));
@@ -81,6 +92,7 @@ public final class Checkpoints {
     public static Checkpoint read(HadoopConf hadoop, String path) {
         String text = StoreFiles.text(hadoop, path + "/" + INFO, INCOMPLETE);
         InfoChecksum.verify(hadoop, path, text);
+        restoreNetwork(text, path);
         Checkpoint.Info info = Json.read(text, Checkpoint.Info.class, path + "/" + INFO);
         if (info.formatVersion() != FORMAT_VERSION) {
             throw new InvalidDataException(path + "/" + INFO + ": checkpoint format version " + info.formatVersion()
@@ -89,13 +101,32 @@ public final class Checkpoints {
         if (info.rounds() == null || info.rounds().size() != info.round() || !new Path(path).getName()
                 .equals(name(info.round())) || info.config() == null || info.spec() == null || info.data() == null
                 || info.rounds().contains(null) || info.epoch() < 1 || info.roundsPerEpoch() < 1
-                || info.totalRounds() < info.round()) {
+                || info.totalRounds() < info.round() || !epochsConsistent(info)) {
             throw new InvalidDataException(path + "/" + INFO + ": inconsistent (round " + info.round()
                     + ", " + (info.rounds() == null ? "no" : info.rounds().size()) + " rounds of history)");
         }
         ModelBounds.check(info.spec(), path + "/" + INFO, "spec");
         ModelBounds.check(info.data(), path + "/" + INFO, "data");
-        return new Checkpoint(info, StoreFiles.state(hadoop, path + "/" + STATE, INCOMPLETE));
+        return new Checkpoint(info, StoreFiles.state(hadoop, path + "/" + STATE, INCOMPLETE),
+                info.kept() == null ? null : StoreFiles.state(hadoop, path + "/" + KEPT, INCOMPLETE));
+    }
+
+    /** One entry per completed epoch (when recorded), and a kept epoch among them. */
+    private static boolean epochsConsistent(Checkpoint.Info info) {
+        if (info.epochs() == null) {
+            return info.kept() == null;
+        }
+        int completed = info.round() / info.roundsPerEpoch();
+        if (info.epochs().size() != completed || info.epochs().contains(null)) {
+            return false;
+        }
+        for (int i = 0; i < completed; i++) {
+            if (info.epochs().get(i).epoch() != i + 1) {
+                return false;
+            }
+        }
+        return info.kept() == null || (info.kept().epoch() >= 1 && info.kept().epoch() <= completed
+                && info.epochs().get(info.kept().epoch() - 1).validated());
     }
 
     /** True when {@code dir} holds at least one checkpoint (readable or not). */
@@ -190,4 +221,22 @@ public final class Checkpoints {
         return Integer.parseInt(name.substring(PREFIX.length()));
     }
 
+
+    /**
+     * A run trained on a definition file resumes with the network it stored, whatever the file holds
+     * now (or if it is gone): the stored definition is restored under the file's name before the
+     * configuration, which names the file, is read.
+     */
+    private static void restoreNetwork(String text, String path) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode root = Json.MAPPER.readTree(text);
+            String model = root.path("config").path("model").asText(null);
+            com.fasterxml.jackson.databind.JsonNode spec = root.path("spec");
+            if (model != null && spec.hasNonNull("network") && ModelCatalogue.isDefinitionFile(model)) {
+                ModelCatalogue.restore(model, Json.MAPPER.treeToValue(spec, ModelSpec.class).definition());
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // left to the full read below, which names the file and what is wrong
+        }
+    }
 }

@@ -186,8 +186,17 @@ class CnnClassifierSparkTest {
         assertEquals(0, code);
         assertContains(new AssertionError(stdout.toString()), "  1. " + expected + " ");
 
-        CnnClassificationModel fromFolders = new CnnClassifier().setModel("simple-cnn").setEpochs(1).setBatchSize(8)
-                .fit(images);
+        // a user's definition file as the model, with a batch norm and dropout
+        java.nio.file.Path definition = java.nio.file.Files.createTempFile("tiny", ".json");
+        java.nio.file.Files.writeString(definition, """
+                {"name": "tiny-bn", "layers": [
+                  {"type": "conv2d", "filters": 4, "kernel": 3, "stride": 2, "bias": false, "activation": "identity"},
+                  {"type": "batchnorm"}, {"type": "activation", "function": "relu"}, {"type": "dropout", "rate": 0.1},
+                  {"type": "globalavgpool"}, {"type": "dense", "units": "classes", "activation": "softmax"}]}
+                """);
+        CnnClassificationModel fromFolders = new CnnClassifier().setModel(definition.toString()).setEpochs(1)
+                .setBatchSize(8).fit(images);
+        assertEquals("tiny-bn", fromFolders.savedModel().spec().model());
         assertEquals(10, fromFolders.numClasses());
         assertEquals(List.of(3, 32, 32), List.of(fromFolders.savedModel().spec().channels(),
                 fromFolders.savedModel().spec().height(), fromFolders.savedModel().spec().width()));
@@ -273,7 +282,7 @@ class CnnClassifierSparkTest {
         assertContains(assertThrows(ConfigException.class, () -> new CnnClassifier().setEpochs(0)),
                 "CnnClassifier epochs must be at least 1, got 0");
         assertContains(assertThrows(ConfigException.class, () -> new CnnClassifier().setModel("resnet")),
-                "model 'resnet' is not supported; use one of simple-cnn");
+                "CnnClassifier model 'resnet': unknown model 'resnet'; known models: simple-cnn");
 
         // a fitted model checks every image against its input shape on the executors
         CnnClassificationModel model = (CnnClassificationModel) fitted.stages()[0];

@@ -3,6 +3,7 @@ package dev.sparkcnn.driver.report;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,6 +24,8 @@ import dev.sparkcnn.driver.predict.PredictionPicture;
 import dev.sparkcnn.driver.predict.TileGrid;
 import dev.sparkcnn.driver.store.ModelDirectory;
 import dev.sparkcnn.driver.store.SavedModel;
+import dev.sparkcnn.driver.train.EpochStats;
+import dev.sparkcnn.driver.train.KeptEpoch;
 import dev.sparkcnn.driver.train.RoundStats;
 import dev.sparkcnn.kernels.EvalCounts;
 import dev.sparkcnn.kernels.model.ModelSpec;
@@ -178,6 +181,45 @@ class ReportTest {
     }
 
     @Test
+    void trainingAndHeldOutCurvesPerEpochLeadThePageWithTheKeptEpochMarked() throws Exception {
+        List<EpochStats> epochs = List.of(
+                new EpochStats(1, 2, 2.1, 0.25, 128, null, null, null).withHeldOut(1.1, 0.85, 400),
+                new EpochStats(2, 3, 1.2, 0.7, 64, null, null, null).withHeldOut(1.4, 0.8, 400));
+        KeptEpoch kept = KeptEpoch.best(epochs);
+        Files.writeString(model.resolve("metrics.json"), Json.write(metrics(true).withEpochs(epochs, kept, 0.2)));
+        ReportJob.Result result = new ReportJob(model.toString(), quiet()).run();
+
+        assertEquals(List.of("epochs-accuracy.png", "epochs-loss.png", "loss.png", "accuracy.png"),
+                List.copyOf(result.pictures().keySet()).subList(0, 4), "the per-epoch curves come first");
+        for (String chart : List.of("epochs-accuracy.png", "epochs-loss.png")) {
+            BufferedImage image = ImageIO.read(model.resolve("report").resolve(chart).toFile());
+            assertEquals(ReportCharts.WIDTH, image.getWidth());
+            assertTrue(pixels(image, ReportCharts.BAR) > 100, chart + ": the training line");
+            assertTrue(pixels(image, ReportCharts.SECOND) > 100, chart + ": the held-out line");
+            assertTrue(pixels(image, EpochCharts.KEPT) > 50, chart + ": the kept epoch's marker");
+        }
+        assertTrue(result.html().contains("Accuracy per epoch: training vs held-out"), result.html());
+        assertTrue(result.html().contains("1 of 2: best held-out accuracy 0.8500"), result.html());
+        assertTrue(result.html().contains("--keep-best: epoch 1 is the model"), result.html());
+    }
+
+    @Test
+    void aModelDirectoryWrittenBeforeEpochsWereRecordedStillReports() throws Exception {
+        Path old = Path.of("src/test/resources/golden/simple-cnn-016d422/metrics.json");
+        Metrics metrics = Json.read(Files.readString(old), Metrics.class, old.toString());
+        assertNull(metrics.epochs());
+        assertNull(metrics.keptEpoch());
+        assertEquals(0.9875, metrics.testAccuracy());
+        Files.copy(old, model.resolve("metrics.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+        ReportJob.Result result = new ReportJob(model.toString(), quiet()).run();
+        assertTrue(result.html().contains("Not recorded: this model directory was written before per-epoch figures"),
+                result.html());
+        assertFalse(result.pictures().containsKey("epochs-accuracy.png"));
+        assertTrue(result.pictures().containsKey("loss.png"), "its per-round charts are still drawn");
+    }
+
+    @Test
     void aDirectoryThatIsNoModelIsNamed() {
         String message = assertThrows(InvalidDataException.class,
                 () -> new ReportJob(tmp.resolve("nothing").toString(), quiet()).run()).getMessage();
@@ -197,6 +239,16 @@ class ReportTest {
     private static Color frame(BufferedImage sheet, int index, int tileWidth, int tileHeight) {
         java.awt.Point at = TileGrid.origin(index, ReportJob.GRID_COLUMNS, tileWidth, tileHeight);
         return new Color(sheet.getRGB(at.x + 1, at.y + 1));
+    }
+
+    private static int pixels(BufferedImage image, Color color) {
+        int n = 0;
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                n += (image.getRGB(x, y) & 0xFFFFFF) == (color.getRGB() & 0xFFFFFF) ? 1 : 0;
+            }
+        }
+        return n;
     }
 
     private static void assertSize(Path png, int width, int height) throws Exception {

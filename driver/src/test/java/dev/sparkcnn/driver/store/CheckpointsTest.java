@@ -10,6 +10,8 @@ import dev.sparkcnn.driver.config.Json;
 import dev.sparkcnn.driver.config.DataFormat;
 import dev.sparkcnn.driver.config.TrainingConfig;
 import dev.sparkcnn.driver.fs.HadoopConf;
+import dev.sparkcnn.driver.train.EpochStats;
+import dev.sparkcnn.driver.train.KeptEpoch;
 import dev.sparkcnn.driver.train.RoundStats;
 import dev.sparkcnn.kernels.model.ModelSpec;
 import dev.sparkcnn.kernels.ModelState;
@@ -78,6 +80,33 @@ class CheckpointsTest {
         InvalidDataException none = assertThrows(InvalidDataException.class, () -> Checkpoints.latest(hadoop, dir));
         assertTrue(none.getMessage().contains("every checkpoint is damaged"), none.getMessage());
         assertThrows(InvalidDataException.class, () -> Checkpoints.latest(hadoop, tmp.resolve("nothing").toString()));
+    }
+
+    @Test
+    void theEpochsAndTheKeptEpochsStateRoundTripAndAMissingKeptStateIsDamage() throws Exception {
+        String dir = tmp.resolve("ckpt").toString();
+        Checkpoint plain = checkpoint(4); // 2 rounds per epoch: epochs 1 and 2 complete
+        List<EpochStats> epochs = EpochStats.training(plain.info().rounds(), 2);
+        epochs = List.of(epochs.get(0).withHeldOut(0.7, 0.8, 40), epochs.get(1).withHeldOut(0.9, 0.75, 40));
+        KeptEpoch kept = KeptEpoch.best(epochs);
+        Checkpoint.Info i = plain.info();
+        ModelState keptState = new ModelState(new float[] {1f, 2f, 3f}, new float[] {0f, 0f}, 14);
+        Checkpoint withKept = new Checkpoint(new Checkpoint.Info(i.formatVersion(), i.round(), i.epoch(),
+                i.roundsPerEpoch(), i.totalRounds(), i.spec(), i.data(), i.config(), i.rounds(), epochs, kept),
+                plain.state(), keptState);
+        Checkpoints.write(hadoop, dir, withKept);
+
+        Checkpoint back = Checkpoints.latest(hadoop, dir).checkpoint();
+        assertEquals(1, back.info().kept().epoch(), "epoch 1 had the better held-out accuracy");
+        assertEquals(epochs, back.info().epochs());
+        assertEquals(keptState, back.kept());
+        assertEquals(plain.state(), back.state());
+        assertEquals(null, Checkpoints.read(hadoop, Checkpoints.write(hadoop, tmp.resolve("old").toString(), plain))
+                .kept(), "a checkpoint without --keep-best has no kept state");
+
+        Files.delete(tmp.resolve("ckpt/round-000004").resolve(Checkpoints.KEPT));
+        InvalidDataException missing = assertThrows(InvalidDataException.class, () -> Checkpoints.latest(hadoop, dir));
+        assertTrue(missing.getMessage().contains(Checkpoints.KEPT), missing.getMessage());
     }
 
     private void assertFallsBackTo4(String dir, String why) {

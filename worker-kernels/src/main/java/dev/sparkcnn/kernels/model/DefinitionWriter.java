@@ -83,7 +83,8 @@ public final class DefinitionWriter {
             } else if (layer instanceof Residual r) {
                 layers(o.putArray("layers"), r.layers());
                 if (r.projection()) {
-                    o.putObject("shortcut").put("type", "projection").put("stride", r.stride());
+                    o.putObject("shortcut").put("type", "projection").put("stride", r.stride())
+                            .put("momentum", r.shortcutNorm().momentum()).put("epsilon", r.shortcutNorm().epsilon());
                 } else {
                     o.put("shortcut", "identity");
                 }

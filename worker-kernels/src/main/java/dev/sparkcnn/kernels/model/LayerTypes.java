@@ -67,6 +67,7 @@ final class LayerTypes {
         List<LayerSpec> layers = DefinitionReader.innerLayers(f, index);
         boolean projection;
         int stride;
+        BatchNorm norm = BatchNorm.DEFAULT;
         if (f.has("shortcut") && f.node("shortcut").isTextual()) {
             String name = f.text("shortcut");
             if (!name.equals("identity")) {
@@ -82,11 +83,15 @@ final class LayerTypes {
                 throw s.error("type", "must be \"projection\" (a 1x1 convolution and batch norm), got '" + type + "'");
             }
             stride = s.integerOr("stride", 1);
+            double momentum = s.numberOr("momentum", BatchNorm.DEFAULT.momentum());
+            double epsilon = s.numberOr("epsilon", BatchNorm.DEFAULT.epsilon());
+            norm = s.build(() -> new BatchNorm(momentum, epsilon));
             s.finish();
             projection = true;
         }
         Activation activation = activation(f, "activation", Activation.RELU);
-        return f.build(() -> new Residual(layers, projection, stride, activation));
+        BatchNorm shortcutNorm = norm;
+        return f.build(() -> new Residual(layers, projection, stride, activation, shortcutNorm));
     }
 
     private static int units(Fields f) {

@@ -14,11 +14,23 @@ import java.util.List;
  * @param projection whether the shortcut is a 1x1 convolution + batch norm (else the identity)
  * @param stride     the projection's stride (1 for the identity)
  * @param activation applied after the addition
+ * @param shortcutNorm the projection's batch normalization settings ({@link BatchNorm#DEFAULT} for the identity)
  */
-public record Residual(List<LayerSpec> layers, boolean projection, int stride, Activation activation)
-        implements LayerSpec {
+public record Residual(List<LayerSpec> layers, boolean projection, int stride, Activation activation,
+                       BatchNorm shortcutNorm) implements LayerSpec {
+
+    /** A block whose projection (if any) normalizes with {@link BatchNorm#DEFAULT}. */
+    public Residual(List<LayerSpec> layers, boolean projection, int stride, Activation activation) {
+        this(layers, projection, stride, activation, BatchNorm.DEFAULT);
+    }
 
     public Residual {
+        if (shortcutNorm == null) {
+            throw new Invalid("shortcut", "a residual block needs its shortcut's batch-norm settings");
+        }
+        if (!projection && !shortcutNorm.equals(BatchNorm.DEFAULT)) {
+            throw new Invalid("shortcut", "an identity shortcut has no batch normalization to set");
+        }
         layers = List.copyOf(layers);
         if (layers.isEmpty()) {
             throw new Invalid("layers", "a residual block needs at least one layer");
@@ -73,14 +85,15 @@ public record Residual(List<LayerSpec> layers, boolean projection, int stride, A
         if (projection) {
             arrays.add(new ParamArray(name + "W", new long[]{out.channels(), in.channels(), 1, 1}, 'c', true, init,
                     in.channels(), (double) out.channels() / ((double) stride * stride)));
-            arrays.addAll(BatchNorm.DEFAULT.params(out, 0, name, init));
+            arrays.addAll(shortcutNorm.params(out, 0, name, init));
         }
         return arrays;
     }
 
     @Override
     public String describe() {
-        return "residual (" + (projection ? "projection" + (stride == 1 ? "" : " stride " + stride) : "identity")
-                + ")" + (activation == Activation.IDENTITY ? "" : " " + activation.id());
+        return "residual (" + (projection ? "projection" + (stride == 1 ? "" : " stride " + stride)
+                + (shortcutNorm.equals(BatchNorm.DEFAULT) ? "" : " momentum " + shortcutNorm.momentum() + " epsilon "
+                + shortcutNorm.epsilon()) : "identity") + ")" + (activation == Activation.IDENTITY ? "" : " " + activation.id());
     }
 }

@@ -133,8 +133,8 @@ final class NativeCompiler {
                 NativeConv projection = new NativeConv(dataType, shape, new NativeConv.Spec((int) out[out.length - 1], 1,
                         r.stride(), 0, false, false, NativeActivation.IDENTITY), true);
                 shortcut.add(projection);
-                shortcut.add(new NativeBatchNorm(dataType, projection.outputShape(), BatchNorm.DEFAULT.momentum(),
-                        BatchNorm.DEFAULT.epsilon(), NativeActivation.IDENTITY));
+                shortcut.add(new NativeBatchNorm(dataType, projection.outputShape(), r.shortcutNorm().momentum(),
+                        r.shortcutNorm().epsilon(), NativeActivation.IDENTITY));
             }
             return new NativeResidual(dataType, shape, main.layers, shortcut, activation(r.activation(), index, r));
         }
