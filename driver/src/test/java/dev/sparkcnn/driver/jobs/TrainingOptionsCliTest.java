@@ -69,6 +69,18 @@ class TrainingOptionsCliTest {
         assertEquals(expected.iteration(), actual.iteration());
         assertEquals(stored, ModelDirectory.read(HADOOP, part.toString()).spec().training());
         assertTrue(expected.maxAbsDifference(actual) < 1e-5, "max diff " + expected.maxAbsDifference(actual));
+
+        // a warm start begins its own schedule where the stored model's step count stands
+        Path warm = tmp.resolve("warm");
+        Result fromWhole = run("train", "--data", data.toString(), "--model", "mnist-cnn", "--epochs", "1",
+                "--batch-size", "16", "--averaging-frequency", "4", "--partitions", "2", "--master", "local[2]",
+                "--init-from", whole.toString(), "--lr-schedule", "step", "--lr-step-every", "1",
+                "--checkpoint-every", "0", "--no-report", "--conf", "spark.ui.enabled=false", "--out", warm.toString());
+        assertEquals(0, fromWhole.code, fromWhole.err);
+        TrainingOptions warmOptions = ModelDirectory.read(HADOOP, warm.toString()).spec().training();
+        assertEquals(new RunSteps(16, 8, 1, 1), warmOptions.run());
+        assertEquals(0, warmOptions.weightDecay(), "options are this run's, not the stored model's");
+        assertEquals(24, ModelDirectory.read(HADOOP, warm.toString()).state().iteration());
     }
 
     private static String[] with(List<String> args, String... more) {
