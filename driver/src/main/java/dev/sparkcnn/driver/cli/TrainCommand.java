@@ -202,6 +202,9 @@ public final class TrainCommand implements Callable<Integer> {
     boolean noReport;
 
     @Mixin
+    TrainingOptionFlags training;
+
+    @Mixin
     SparkOptions spark;
 
     @picocli.CommandLine.Spec
@@ -310,6 +313,7 @@ public final class TrainCommand implements Callable<Integer> {
         put(node, "storage", storage);
         put(node, "validateEvery", validateEvery);
         put(node, "keepBest", keepBest);
+        training.putInto(node);
         return Json.read(node.toString(), TrainingConfig.class, configFile != null ? "--config " + configFile
                 : "options");
     }

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import dev.sparkcnn.datasets.Augmentation;
+import dev.sparkcnn.kernels.optim.LrScaling;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -74,6 +75,19 @@ public final class FlatConfig {
         fieldWhenSet("storage", (b, n) -> b.storage(Storage.of(text(n))), c -> id(c.run().storage()));
         fieldWhenSet("validateEvery", (b, n) -> b.validateEvery(integer(n)), c -> c.validation().validateEvery());
         fieldWhenSet("keepBest", (b, n) -> b.keepBest(bool(n)), c -> c.validation().keepBest());
+        fieldWhenSet("weightDecay", (b, n) -> b.weightDecay(number(n)), c -> c.optimization().weightDecay());
+        fieldWhenSet("labelSmoothing", (b, n) -> b.labelSmoothing(number(n)), c -> c.optimization().labelSmoothing());
+        fieldWhenSet("lrSchedule", (b, n) -> b.lrSchedule(text(n)), c -> c.optimization().schedule().decay());
+        fieldWhenSet("lrGamma", (b, n) -> b.lrGamma(number(n)), c -> c.optimization().schedule().gamma());
+        fieldWhenSet("lrStepEvery", (b, n) -> b.lrStepEvery(integer(n)), c -> c.optimization().schedule().stepEvery());
+        fieldWhenSet("lrMilestones", (b, n) -> b.lrMilestones(integers(n, "--lr-milestones")),
+                c -> c.optimization().schedule().milestones());
+        fieldWhenSet("lrFloor", (b, n) -> b.lrFloor(number(n)), c -> c.optimization().schedule().floor());
+        fieldWhenSet("warmupEpochs", (b, n) -> b.warmupEpochs(integer(n)),
+                c -> c.optimization().schedule().warmupEpochs());
+        fieldWhenSet("warmupSteps", (b, n) -> b.warmupSteps(integer(n)), c -> c.optimization().schedule().warmupSteps());
+        fieldWhenSet("lrScaling", (b, n) -> b.lrScaling(lrScaling(text(n))),
+                c -> c.optimization().lrScaling() == null ? null : c.optimization().lrScaling().id());
     }
 
     private FlatConfig() {
@@ -163,6 +177,29 @@ public final class FlatConfig {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("expected a whole number, got " + n);
         }
+    }
+
+    /** A JSON array of whole numbers, or a string of them separated by commas ({@code "30,60"}). */
+    private static List<Integer> integers(JsonNode n, String option) {
+        List<Integer> values = new ArrayList<>();
+        try {
+            if (n.isArray()) {
+                n.forEach(v -> values.add(integer(v)));
+            } else {
+                for (String part : text(n).split(",", -1)) {
+                    values.add(Integer.valueOf(part.trim()));
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(option + " expects whole numbers separated by commas, e.g. 30,60, got " + n);
+        }
+        return values;
+    }
+
+    private static LrScaling lrScaling(String id) {
+        Choices.require(LrScaling.ids().contains(id), "--lr-scaling", "'" + id + "' is not a learning-rate scaling; "
+                + "use one of " + String.join(", ", LrScaling.ids()));
+        return LrScaling.of(id);
     }
 
     private static Long longInteger(JsonNode n) {

@@ -17,11 +17,20 @@ import java.util.Objects;
  * @param output    the model directory and checkpoints
  * @param warmStart where training starts from ({@link WarmStart#NONE}: fresh)
  * @param validation held-out evaluation per epoch and which epoch's state is the model
+ * @param optimization weight decay, label smoothing, the learning-rate schedule and its worker scaling
+ *                  ({@link OptimizationSettings#NONE}: none)
  */
 @JsonSerialize(using = FlatConfig.Writer.class)
 @JsonDeserialize(using = FlatConfig.Reader.class)
 public record TrainingConfig(DataSettings data, ModelSettings model, StrategySettings strategy, RunSettings run,
-                             OutputSettings output, WarmStart warmStart, ValidationSettings validation) {
+                             OutputSettings output, WarmStart warmStart, ValidationSettings validation,
+                             OptimizationSettings optimization) {
+
+    /** A configuration without training options. */
+    public TrainingConfig(DataSettings data, ModelSettings model, StrategySettings strategy, RunSettings run,
+                          OutputSettings output, WarmStart warmStart, ValidationSettings validation) {
+        this(data, model, strategy, run, output, warmStart, validation, OptimizationSettings.NONE);
+    }
 
     public TrainingConfig {
         Objects.requireNonNull(data, "data");
@@ -31,6 +40,7 @@ public record TrainingConfig(DataSettings data, ModelSettings model, StrategySet
         Objects.requireNonNull(output, "output");
         warmStart = warmStart == null ? WarmStart.NONE : warmStart;
         validation = validation == null ? ValidationSettings.DEFAULT : validation;
+        optimization = optimization == null ? OptimizationSettings.NONE : optimization;
         Choices.require(warmStart.lrFactor() == null || model.learningRate() == null, "--lr-factor",
                 "and --learning-rate both set the learning rate; give only one of them");
     }
@@ -51,7 +61,7 @@ public record TrainingConfig(DataSettings data, ModelSettings model, StrategySet
      */
     public TrainingConfig withFormat(DataFormat detected, LabelSet labels, Integer size) {
         return new TrainingConfig(data.withFormat(detected, labels, size), model, strategy, run, output, warmStart,
-                validation);
+                validation, optimization);
     }
 
     /**
@@ -64,6 +74,6 @@ public record TrainingConfig(DataSettings data, ModelSettings model, StrategySet
                 run.seed(), run.threadsPerTask(), run.restarts(), run.storage());
         OutputSettings o = new OutputSettings(newOut != null ? newOut : output.out(),
                 newOverwrite != null ? newOverwrite : output.overwrite(), resumeDir, output.checkpointEvery());
-        return new TrainingConfig(data, model, strategy, r, o, warmStart, validation);
+        return new TrainingConfig(data, model, strategy, r, o, warmStart, validation, optimization);
     }
 }

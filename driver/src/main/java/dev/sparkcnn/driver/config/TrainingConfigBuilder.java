@@ -1,7 +1,9 @@
 package dev.sparkcnn.driver.config;
 
 import dev.sparkcnn.datasets.Augmentation;
+import dev.sparkcnn.kernels.optim.LrScaling;
 import dev.sparkcnn.kernels.optim.Optimizer;
+import java.util.List;
 
 /**
  * Builds a {@link TrainingConfig} setting by setting; every setting not given takes the default of
@@ -41,6 +43,16 @@ public final class TrainingConfigBuilder {
     private Double lrFactor;
     private Integer validateEvery;
     private Boolean keepBest;
+    private Double weightDecay;
+    private Double labelSmoothing;
+    private String lrSchedule;
+    private Double lrGamma;
+    private Integer lrStepEvery;
+    private List<Integer> lrMilestones;
+    private Double lrFloor;
+    private Integer warmupEpochs;
+    private Integer warmupSteps;
+    private LrScaling lrScaling;
 
     TrainingConfigBuilder() {
     }
@@ -99,6 +111,18 @@ public final class TrainingConfigBuilder {
     public TrainingConfigBuilder validateEvery(Integer v) { validateEvery = v; return this; }
     public TrainingConfigBuilder keepBest(Boolean v) { keepBest = v; return this; }
 
+    // ---- training options
+    public TrainingConfigBuilder weightDecay(Double v) { weightDecay = v; return this; }
+    public TrainingConfigBuilder labelSmoothing(Double v) { labelSmoothing = v; return this; }
+    public TrainingConfigBuilder lrSchedule(String v) { lrSchedule = v; return this; }
+    public TrainingConfigBuilder lrGamma(Double v) { lrGamma = v; return this; }
+    public TrainingConfigBuilder lrStepEvery(Integer v) { lrStepEvery = v; return this; }
+    public TrainingConfigBuilder lrMilestones(List<Integer> v) { lrMilestones = v; return this; }
+    public TrainingConfigBuilder lrFloor(Double v) { lrFloor = v; return this; }
+    public TrainingConfigBuilder warmupEpochs(Integer v) { warmupEpochs = v; return this; }
+    public TrainingConfigBuilder warmupSteps(Integer v) { warmupSteps = v; return this; }
+    public TrainingConfigBuilder lrScaling(LrScaling v) { lrScaling = v; return this; }
+
     /** @throws ConfigException naming the first option whose value is wrong */
     public TrainingConfig build() {
         DataSettings d = new DataSettings(data, format, labelSet, imageSize, onBadRecord,
@@ -114,8 +138,10 @@ public final class TrainingConfigBuilder {
                 or(partitions, RunSettings.DEFAULT_PARTITIONS), or(epochs, RunSettings.DEFAULT_EPOCHS),
                 or(seed, RunSettings.DEFAULT_SEED), threadsPerTask, restarts, storage);
         OutputSettings o = new OutputSettings(out, or(overwrite, false), checkpointDir, checkpointEvery);
+        OptimizationSettings t = new OptimizationSettings(weightDecay, labelSmoothing, new ScheduleSettings(lrSchedule,
+                lrGamma, lrStepEvery, lrMilestones, lrFloor, warmupEpochs, warmupSteps), lrScaling);
         return new TrainingConfig(d, m, s, r, o, new WarmStart(initFrom, lrFactor),
-                new ValidationSettings(validateEvery, keepBest));
+                new ValidationSettings(validateEvery, keepBest), t);
     }
 
     private static <T> T or(T value, T otherwise) {

@@ -151,6 +151,12 @@ public final class TrainJob {
                         TrainingStart.fresh(checkedInitial(requestedSpec, engine, initialOrNull)))
                 : config.warmStart().initFrom() != null ? StartingPoint.warm(hadoop, config, requestedSpec)
                 : StartingPoint.fresh(requestedSpec, engine);
+        if (resume == null) { // a resumed run keeps its checkpoint's options, schedule facts included
+            from = new StartingPoint(from.spec().withTraining(config.optimization().options(
+                    requestedSpec.definition().defaults().training(), config.run().partitions(), largest,
+                    config.model().effectiveBatchSize(), config.run().epochs(), from.start().state().iteration())),
+                    from.start());
+        }
         LOG.info("data: {} {} records ({} classes, {}x{}x{}) in {} partitions; official test records: {}",
                 dataset.format(), dataset.trainRecords(), dataset.spec().numClasses(), dataset.spec().channels(),
                 dataset.spec().height(), dataset.spec().width(), config.run().partitions(), dataset.testRecords());
@@ -270,6 +276,9 @@ public final class TrainJob {
 
     private void describeStart(TrainingConfig config, StartingPoint from, ModelSpec spec) {
         LOG.info("network:\n{}", spec.summary().table());
+        if (!spec.training().none()) {
+            LOG.info("training options: {}", spec.training().describe());
+        }
         if (resume != null) {
             LOG.info("resuming from {} after round {} (epoch {})", resume.path(), from.start().completedRounds(),
                     resume.checkpoint().info().epoch());

@@ -5,6 +5,7 @@ import dev.sparkcnn.driver.config.ConfigException;
 import dev.sparkcnn.driver.config.Engine;
 import dev.sparkcnn.driver.config.GradientExchange;
 import dev.sparkcnn.driver.config.ModelSettings;
+import dev.sparkcnn.driver.config.OptimizationSettings;
 import dev.sparkcnn.driver.config.RunSettings;
 import dev.sparkcnn.driver.config.StrategyFields;
 import dev.sparkcnn.driver.config.StrategyRegistry;
@@ -73,6 +74,7 @@ public final class CnnClassifier extends Estimator<CnnClassificationModel> imple
     private final Param<String> probabilityCol;
     private final IntParam predictionBatchSize;
     private final Param<String> handleInvalid;
+    private final TrainingParams training;
 
     public CnnClassifier() {
         this(Identifiable$.MODULE$.randomUID("cnnClassifier"));
@@ -112,6 +114,7 @@ public final class CnnClassifier extends Estimator<CnnClassificationModel> imple
         probabilityCol = CnnParams.probabilityCol(this);
         predictionBatchSize = CnnParams.predictionBatchSize(this);
         handleInvalid = CnnParams.handleInvalid(this);
+        training = new TrainingParams(this);
         setDefault(handleInvalid, CnnParams.ERROR);
         setDefault(model, ModelSettings.DEFAULT_NAME);
         setDefault(engine, ModelSettings.DEFAULT_ENGINE.id());
@@ -155,6 +158,16 @@ public final class CnnClassifier extends Estimator<CnnClassificationModel> imple
     public Param<String> probabilityCol() { return probabilityCol; }
     public IntParam predictionBatchSize() { return predictionBatchSize; }
     public Param<String> handleInvalid() { return handleInvalid; }
+    public DoubleParam weightDecay() { return training.weightDecay; }
+    public DoubleParam labelSmoothing() { return training.labelSmoothing; }
+    public Param<String> lrSchedule() { return training.lrSchedule; }
+    public DoubleParam lrGamma() { return training.lrGamma; }
+    public IntArrayParam lrMilestones() { return training.lrMilestones; }
+    public IntParam lrStepEvery() { return training.lrStepEvery; }
+    public DoubleParam lrFloor() { return training.lrFloor; }
+    public IntParam warmupEpochs() { return training.warmupEpochs; }
+    public IntParam warmupSteps() { return training.warmupSteps; }
+    public Param<String> lrScaling() { return training.lrScaling; }
 
     // ---- setters: check first, so a bad value names the param and what is allowed ----
 
@@ -245,6 +258,18 @@ public final class CnnClassifier extends Estimator<CnnClassificationModel> imple
         return put(predictionBatchSize, atLeast("predictionBatchSize", v, 1));
     }
 
+    // training options: checked together when fit starts, as train's options are (TrainingParams)
+    public CnnClassifier setWeightDecay(double v) { return put(training.weightDecay, v); }
+    public CnnClassifier setLabelSmoothing(double v) { return put(training.labelSmoothing, v); }
+    public CnnClassifier setLrSchedule(String v) { return put(training.lrSchedule, v); }
+    public CnnClassifier setLrGamma(double v) { return put(training.lrGamma, v); }
+    public CnnClassifier setLrMilestones(int... v) { return put(training.lrMilestones, v); }
+    public CnnClassifier setLrStepEvery(int v) { return put(training.lrStepEvery, v); }
+    public CnnClassifier setLrFloor(double v) { return put(training.lrFloor, v); }
+    public CnnClassifier setWarmupEpochs(int v) { return put(training.warmupEpochs, v); }
+    public CnnClassifier setWarmupSteps(int v) { return put(training.warmupSteps, v); }
+    public CnnClassifier setLrScaling(String v) { return put(training.lrScaling, v); }
+
     public String getModel() { return $(model); }
     public String getEngine() { return $(engine); }
     public String getStrategy() { return $(strategy); }
@@ -279,20 +304,22 @@ public final class CnnClassifier extends Estimator<CnnClassificationModel> imple
         }
         DatasetSpec data = InputSummary.of(df, image, getLabelCol())
                 .spec(isSet(imageShape) ? $(imageShape) : null, classesOrNull);
-        ModelSpec spec = modelSpec(data);
+        ModelSpec specWithoutRun = modelSpec(data);
+        OptimizationSettings options = training.settings(this); // checked before any Spark job
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext());
         int tasks = isSet(partitions) ? (Integer) $(partitions) : df.rdd().getNumPartitions();
         TrainingStrategy strategy = Strategies.create(strategySettings());
         int threads = SparkRuntime.taskCpus(sc);
         Preflight.slots("CnnClassifier partitions", strategy, getStrategy(), tasks, threads, sc.master());
         int batch = isSet(batchSize) ? (Integer) $(batchSize) : ModelCatalogue.defaults(getModel()).batchSize();
-        TrainingRun run = new TrainingRun(spec, getEngine(),
-                ModelCatalogue.defaults(getModel()).normalization(data.channels()), batch, getEpochs(), getSeed(),
-                threads);
-
         TrainingRecords records = TrainingRecords.of(df, image, getLabelCol(),
                 new int[] {data.channels(), data.height(), data.width(), data.numClasses()}, tasks, skip);
         try {
+            ModelSpec spec = specWithoutRun.withTraining(options.options(specWithoutRun.training(), tasks,
+                    records.largestPartition(), batch, getEpochs(), 0));
+            TrainingRun run = new TrainingRun(spec, getEngine(),
+                    ModelCatalogue.defaults(getModel()).normalization(data.channels()), batch, getEpochs(), getSeed(),
+                    threads);
             LOG.info("CnnClassifier: {} rows ({} classes, {}x{}x{}) in {} partitions; model {}, engine {}, "
                             + "strategy {}, batch {}, {} epochs", records.total(), data.numClasses(), data.channels(),
                     data.height(), data.width(), tasks, spec.model(), getEngine(), getStrategy(), batch, getEpochs());

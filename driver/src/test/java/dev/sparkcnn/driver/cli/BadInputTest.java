@@ -60,6 +60,19 @@ class BadInputTest {
     }
 
     @Test
+    void badTrainingOptions() {
+        expect("--weight-decay", "-1", "--weight-decay must be a number >= 0");
+        expect("--label-smoothing", "1", "--label-smoothing must be in [0, 1)");
+        expect("--lr-schedule", "linear", "--lr-schedule 'linear' is not a schedule");
+        expect("--lr-scaling", "cubic", "--lr-scaling 'cubic' is not a learning-rate scaling");
+        expect("--lr-milestones", "3,x", "--lr-milestones expects whole numbers");
+        assertBad(run("--lr-schedule", "step"), "--lr-milestones or --lr-step-every: the step schedule needs exactly one of them");
+        assertBad(run("--lr-schedule", "step", "--lr-milestones", "4,2"), "--lr-milestones must be increasing");
+        assertBad(run("--lr-schedule", "cosine", "--lr-gamma", "0.5"), "--lr-gamma applies only to the step schedule");
+        assertBad(run("--warmup-epochs", "1", "--warmup-steps", "5"), "--warmup-steps and --warmup-epochs both set the warm-up");
+    }
+
+    @Test
     void badTransformsAndNormalizations() {
         expect("--augment", "flip,mirror", "--augment 'mirror' is not a transform");
         expect("--normalize", "imagenet", "--normalize 'imagenet': 'imagenet' is not a number");

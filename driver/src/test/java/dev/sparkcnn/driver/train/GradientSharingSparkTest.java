@@ -17,6 +17,9 @@ import dev.sparkcnn.driver.spark.SparkRuntime;
 import dev.sparkcnn.kernels.BatchIterator;
 import dev.sparkcnn.kernels.model.ModelCatalogue;
 import dev.sparkcnn.kernels.model.ModelSpec;
+import dev.sparkcnn.kernels.optim.LrSchedule;
+import dev.sparkcnn.kernels.optim.RunSteps;
+import dev.sparkcnn.kernels.optim.TrainingOptions;
 import dev.sparkcnn.kernels.ModelState;
 import dev.sparkcnn.kernels.NativeRuntime;
 import dev.sparkcnn.kernels.Network;
@@ -101,12 +104,18 @@ class GradientSharingSparkTest {
         }
     }
 
-    @Test
-    void denseSgdOnTwoEqualPartitionsIsSingleProcessSgdWithTwiceTheBatch() {
+    /** With and without weight decay, label smoothing, warm-up + step decay and a scaled rate: the same equality. */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void denseSgdOnTwoEqualPartitionsIsSingleProcessSgdWithTwiceTheBatch(boolean options) {
         int steps = 3;
         int epochs = 2;
         List<ImageRecord> all = records(2 * steps * BATCH, 3);
-        TrainingRun run = sgdRun(epochs);
+        TrainingRun plain = sgdRun(epochs);
+        // half the rate, scaled x2 for the 2 workers: the same peak as the plain run (float noise grows with it)
+        TrainingRun run = !options ? plain : new TrainingRun(plain.spec().withLearningRate(0.025).withTraining(
+                new TrainingOptions(1e-3, 0.1, LrSchedule.stepEvery(0.5, 1).withWarmupSteps(2),
+                        new RunSteps(0, steps, epochs, 2))), "native", plain.normalization(), BATCH, epochs, 5, 1);
         ModelState initial = initial(run.spec());
         TrainingResult spark = withSpark("local[2]", Map.of(), sc -> new GradientSharing(
                 new Exchange.Options(Exchange.DENSE, 1, true)).fit(sc, sc.parallelize(all, 2), steps * BATCH, initial,

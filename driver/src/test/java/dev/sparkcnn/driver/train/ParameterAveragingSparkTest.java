@@ -14,6 +14,9 @@ import dev.sparkcnn.driver.eval.Evaluation;
 import dev.sparkcnn.driver.eval.EvaluationReport;
 import dev.sparkcnn.kernels.model.ModelCatalogue;
 import dev.sparkcnn.kernels.model.ModelSpec;
+import dev.sparkcnn.kernels.optim.LrSchedule;
+import dev.sparkcnn.kernels.optim.RunSteps;
+import dev.sparkcnn.kernels.optim.TrainingOptions;
 import dev.sparkcnn.kernels.ModelState;
 import dev.sparkcnn.kernels.Network;
 import dev.sparkcnn.kernels.NetworkFactory;
@@ -60,6 +63,34 @@ class ParameterAveragingSparkTest {
         assertEquals(2 * run.roundsPerEpoch(k, records.size()), spark.rounds().size());
         assertEquals(local.iteration(), spark.state().iteration());
         assertTrue(local.maxAbsDifference(initial) > 1e-3, "training moved the parameters");
+        double diff = local.maxAbsDifference(spark.state());
+        assertTrue(diff < 1e-5, "parameters and updater state equal within float tolerance, max diff " + diff);
+    }
+
+    /** The oracle with weight decay, label smoothing and warm-up + cosine on: the rate is the same function of the step. */
+    @ParameterizedTest
+    @ValueSource(strings = {"native", "dl4j"})
+    void onePartitionEqualsTheSingleProcessTrainerWithAScheduleOn(String engine) {
+        LocatedDataset data = locate("options-" + engine, 2, 60, 10);
+        DataPlan plan = DataPlan.create(sc, hadoop, data, 1, 0.2, 5);
+        int k = 2;
+        List<ImageRecord> records = new ArrayList<>(plan.train().collect());
+        TrainingRun plain = run("cifar-cnn", engine, data, 16, 2, 1);
+        TrainingOptions options = new TrainingOptions(1e-3, 0.1, LrSchedule.cosine(1e-5).withWarmupSteps(3),
+                new RunSteps(0, RunSteps.stepsPerEpoch(records.size(), 16), 2, 1));
+        TrainingRun run = new TrainingRun(plain.spec().withTraining(options), engine, plain.normalization(), 16, 2,
+                11, 1);
+        ModelState initial = initial(run.spec(), engine);
+
+        ModelState local = LocalTrainer.train(records, 0, initial, run, k);
+        TrainingResult spark = new ParameterAveraging(k).fit(sc, plan.train(), records.size(), initial, run,
+                (s, total, state) -> { });
+        ModelState withoutOptions = LocalTrainer.train(records, 0, initial, plain, k);
+        plan.release();
+
+        assertEquals(local.iteration(), spark.state().iteration());
+        assertEquals(2 * options.run().stepsPerEpoch(), local.iteration(), "the schedule's steps are the run's");
+        assertTrue(local.maxAbsDifference(withoutOptions) > 1e-4, "the options changed the training");
         double diff = local.maxAbsDifference(spark.state());
         assertTrue(diff < 1e-5, "parameters and updater state equal within float tolerance, max diff " + diff);
     }

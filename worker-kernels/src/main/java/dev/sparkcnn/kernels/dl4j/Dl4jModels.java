@@ -7,8 +7,11 @@ import dev.sparkcnn.kernels.model.Padding;
 import dev.sparkcnn.kernels.model.Residual;
 import dev.sparkcnn.kernels.model.Shape;
 import dev.sparkcnn.kernels.model.WeightInit;
+import dev.sparkcnn.kernels.optim.LrSchedule;
 import dev.sparkcnn.kernels.optim.Optimizer;
+import dev.sparkcnn.kernels.optim.TrainingOptions;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
@@ -18,13 +21,18 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration.ListBuilder;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.learning.regularization.L2Regularization;
+import org.nd4j.linalg.learning.regularization.WeightDecay;
 
 /**
  * Compiles a network definition into DL4J configurations (NCHW, float32): a
@@ -108,15 +116,50 @@ public final class Dl4jModels {
                 builder.layer(named(conf, String.valueOf(i)));
             }
         }
-        return builder.setInputType(InputType.convolutional(spec.height(), spec.width(), spec.channels())).build();
+        MultiLayerConfiguration conf = builder.setInputType(InputType.convolutional(spec.height(), spec.width(),
+                spec.channels())).build();
+        conf.getConfs().forEach(layer -> onceEach(layer.getLayer()));
+        return conf;
+    }
+
+    /**
+     * The configuration with a constant learning rate (the spec's base rate) in place of a schedule,
+     * for files read without sparkcnn's classes (DL4J zip and ONNX exports); the rest is
+     * {@link #configuration}'s.
+     */
+    public static MultiLayerConfiguration portableConfiguration(ModelSpec spec) {
+        return configuration(portable(spec));
+    }
+
+    /** {@link #graph} with a constant learning rate, as {@link #portableConfiguration}. */
+    public static ComputationGraphConfiguration portableGraph(ModelSpec spec) {
+        return graph(portable(spec));
+    }
+
+    private static ModelSpec portable(ModelSpec spec) {
+        TrainingOptions t = spec.training();
+        return spec.withTraining(new TrainingOptions(t.weightDecay(), t.labelSmoothing(), LrSchedule.CONSTANT, null));
+    }
+
+    /** Each regularization of a layer once (see {@link #decay}). */
+    private static void onceEach(Layer layer) {
+        if (layer instanceof BaseLayer b && b.getRegularization() != null) {
+            b.setRegularization(new ArrayList<>(new LinkedHashSet<>(b.getRegularization())));
+        }
     }
 
     /** Any network of the spec as a ComputationGraphConfiguration, one input and one output. */
     public static ComputationGraphConfiguration graph(ModelSpec spec) {
         GraphBuilder graph = base(spec).graphBuilder().addInputs(INPUT);
         String last = new Walk(spec, graph, null).layers(spec.definition().layers(), "", INPUT);
-        return graph.setOutputs(last)
+        ComputationGraphConfiguration conf = graph.setOutputs(last)
                 .setInputTypes(InputType.convolutional(spec.height(), spec.width(), spec.channels())).build();
+        for (GraphVertex vertex : conf.getVertices().values()) {
+            if (vertex instanceof LayerVertex layer) {
+                onceEach(layer.getLayerConf().getLayer());
+            }
+        }
+        return conf;
     }
 
     /** For each array of the spec's layout, in order, the DL4J layer and key holding it. */
@@ -198,18 +241,47 @@ public final class Dl4jModels {
         return conf;
     }
 
-    /** The spec's optimizer as a DL4J updater. */
+    /**
+     * The spec's optimizer as a DL4J updater; a schedule (or a learning rate scaled for the workers)
+     * as {@link Dl4jSchedule}.
+     */
     static IUpdater updater(ModelSpec spec) {
+        TrainingOptions t = spec.training();
+        boolean fixed = t.schedule().constant() && (t.run() == null || t.run().lrScale() == 1);
+        if (fixed) {
+            return switch (spec.effectiveOptimizer()) {
+                case ADAM -> new Adam(spec.learningRate());
+                // DL4J has no classic (PyTorch-style) momentum updater; Nesterovs is the closest built-in.
+                case NESTEROVS -> new Nesterovs(spec.learningRate(), Optimizer.MOMENTUM);
+                case SGD -> new Sgd(spec.learningRate());
+            };
+        }
+        Dl4jSchedule schedule = new Dl4jSchedule(spec);
         return switch (spec.effectiveOptimizer()) {
-            case ADAM -> new Adam(spec.learningRate());
-            // DL4J has no classic (PyTorch-style) momentum updater; Nesterovs is the closest built-in.
-            case NESTEROVS -> new Nesterovs(spec.learningRate(), Optimizer.MOMENTUM);
-            case SGD -> new Sgd(spec.learningRate());
+            case ADAM -> new Adam(schedule);
+            case NESTEROVS -> new Nesterovs(schedule, Optimizer.MOMENTUM);
+            case SGD -> new Sgd(schedule);
         };
     }
 
+    /**
+     * Weight decay as DL4J applies it to the weights only (its {@code l2Bias} and
+     * {@code weightDecayBias} stay 0): L2 on the gradient for SGD and Nesterov momentum, decoupled
+     * and scaled by the step's learning rate for Adam (AdamW), as {@link dev.sparkcnn.kernels.optim.UpdaterRule} does.
+     * M2 puts a global {@code WeightDecay} into each layer's list twice (decaying twice as fast;
+     * measured, see {@code TrainingOptionsEngineTest}), so the configurations remove repeats.
+     */
+    private static NeuralNetConfiguration.Builder decay(NeuralNetConfiguration.Builder builder, ModelSpec spec) {
+        double wd = spec.training().weightDecay();
+        if (wd == 0) {
+            return builder;
+        }
+        return builder.regularization(List.of(spec.effectiveOptimizer() == Optimizer.ADAM
+                ? new WeightDecay(wd, true) : new L2Regularization(wd)));
+    }
+
     private static NeuralNetConfiguration.Builder base(ModelSpec spec) {
-        return new NeuralNetConfiguration.Builder()
+        return decay(new NeuralNetConfiguration.Builder(), spec)
                 .seed(spec.seed())
                 .dataType(DataType.FLOAT)
                 .updater(updater(spec))

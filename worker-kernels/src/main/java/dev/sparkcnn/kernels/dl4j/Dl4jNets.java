@@ -26,19 +26,21 @@ public final class Dl4jNets {
 
     /**
      * The spec's network, a MultiLayerNetwork when it is a plain stack, else a ComputationGraph,
-     * holding {@code state} (parameters, updater state and iteration).
+     * holding {@code state} (parameters, updater state and iteration), with a constant learning
+     * rate (the spec's base rate) in place of a schedule, so that DL4J alone can read it back.
      *
      * @throws IllegalArgumentException if the state does not fit the network
      */
     public static Model withState(ModelSpec spec, ModelState state) {
         if (Dl4jModels.sequential(spec)) {
-            MultiLayerNetwork net = new MultiLayerNetwork(Dl4jModels.configuration(spec));
+            MultiLayerNetwork net = new MultiLayerNetwork(Dl4jModels.portableConfiguration(spec));
             net.init();
             load(layout(spec, net), net.params(), net.getUpdater(true), state, spec);
             net.setIterationCount(Math.toIntExact(Math.min(Integer.MAX_VALUE, state.iteration())));
             return net;
         }
-        ComputationGraph net = graph(spec);
+        ComputationGraph net = new ComputationGraph(Dl4jModels.portableGraph(spec));
+        net.init();
         load(layout(spec, net), net.params(), net.getUpdater(true), state, spec);
         net.getConfiguration().setIterationCount(Math.toIntExact(Math.min(Integer.MAX_VALUE, state.iteration())));
         return net;

@@ -1,6 +1,7 @@
 package dev.sparkcnn.kernels.dl4j;
 
 import dev.sparkcnn.kernels.Batch;
+import dev.sparkcnn.kernels.LabelSmoothing;
 import dev.sparkcnn.kernels.ModelState;
 import dev.sparkcnn.kernels.NativeRuntime;
 import dev.sparkcnn.kernels.Network;
@@ -100,10 +101,14 @@ final class Dl4jNetwork implements Network {
     @Override
     public StepStats fit(Batch batch) {
         checkOpen();
-        net.fit(new INDArray[]{features(batch)}, new INDArray[]{oneHot(batch)});
-        // DL4J's score: mean loss over the batch, computed in the forward pass before the update;
-        // our models have no regularisation, so it is exactly the mean cross-entropy.
-        return new StepStats(net.score() * batch.size(), batch.size());
+        INDArray features = features(batch);
+        INDArray labels = oneHot(batch);
+        // DL4J's score: mean loss over the batch, computed in the forward pass before the update, plus
+        // the weight-decay term at the parameters before the update, which is taken off again: the
+        // loss reported is the cross-entropy (against the smoothed targets), as engine native reports it.
+        double regularization = spec.training().weightDecay() == 0 ? 0 : net.calcRegularizationScore(true);
+        net.fit(new INDArray[]{features}, new INDArray[]{labels});
+        return new StepStats((net.score() - regularization) * batch.size(), batch.size());
     }
 
     /**
@@ -142,7 +147,8 @@ final class Dl4jNetwork implements Network {
         INDArray g = Nd4j.createFromArray(gradient);
         INDArray view = updaterView();
         INDArray state = view == null ? null : Nd4j.createFromArray(layout.stateToLayout(view));
-        optimizer.apply(g, state, net.getIterationCount());
+        optimizer.apply(g, Nd4j.createFromArray(layout.paramsToLayout(net.params())), state,
+                net.getIterationCount());
         if (state != null) {
             layout.stateToDl4j(state.toFloatVector(), view);
         }
@@ -212,18 +218,12 @@ final class Dl4jNetwork implements Network {
                 'c');
     }
 
+    /** The batch's targets: one-hot, or label-smoothed (DL4J's MCXENT with softmax takes any distribution). */
     private INDArray oneHot(Batch batch) {
         int classes = spec.numClasses();
-        float[] oneHot = new float[batch.size() * classes];
         int[] labels = batch.labels();
-        for (int i = 0; i < batch.size(); i++) {
-            if (labels[i] < 0 || labels[i] >= classes) {
-                throw new IllegalArgumentException("label " + labels[i] + " of batch row " + i + " is not in [0, "
-                        + classes + ")");
-            }
-            oneHot[i * classes + labels[i]] = 1f;
-        }
-        return Nd4j.create(oneHot, new long[]{batch.size(), classes}, 'c');
+        return Nd4j.create(LabelSmoothing.targets(labels, classes, spec.training().labelSmoothing()),
+                new long[]{batch.size(), classes}, 'c');
     }
 
     private void checkOpen() {

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sparkcnn.kernels.optim.LrSchedule;
 import dev.sparkcnn.kernels.optim.Optimizer;
+import dev.sparkcnn.kernels.optim.TrainingOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -99,10 +101,46 @@ public final class DefinitionReader {
             meanStd[1] = (float) n.number("std");
             n.finish();
         }
+        double weightDecay = f.numberOr("weightDecay", 0);
+        double labelSmoothing = f.numberOr("labelSmoothing", 0);
+        LrSchedule schedule = f.has("schedule") ? schedule(f.object("schedule")) : LrSchedule.CONSTANT;
         f.finish();
         float mean = meanStd[0];
         float std = meanStd[1];
-        return f.build(() -> new TrainingDefaults(optimizer, lr, batch, mean, std));
+        TrainingOptions training;
+        try {
+            training = new TrainingOptions(weightDecay, labelSmoothing, schedule, null);
+        } catch (IllegalArgumentException e) {
+            throw f.error(weightDecay < 0 || Double.isNaN(weightDecay) ? "weightDecay" : "labelSmoothing",
+                    e.getMessage());
+        }
+        return f.build(() -> new TrainingDefaults(optimizer, lr, batch, mean, std, training));
+    }
+
+    /** A {@code defaults.schedule} object: the fields of {@link LrSchedule}, each optional. */
+    private static LrSchedule schedule(Fields s) {
+        String decay = s.textOr("decay", "constant");
+        double gamma = s.numberOr("gamma", LrSchedule.DEFAULT_GAMMA);
+        int every = s.integerOr("stepEvery", 0);
+        List<Integer> milestones = new ArrayList<>();
+        if (s.has("milestones")) {
+            for (JsonNode m : s.array("milestones")) {
+                if (!m.isIntegralNumber() || !m.canConvertToInt()) {
+                    throw s.error("milestones", "must be whole numbers of epochs, got " + m);
+                }
+                milestones.add(m.intValue());
+            }
+        }
+        double floor = s.numberOr("floor", 0);
+        int warmupEpochs = s.integerOr("warmupEpochs", 0);
+        int warmupSteps = s.integerOr("warmupSteps", 0);
+        s.finish();
+        try {
+            return new LrSchedule(LrSchedule.Decay.of(decay), gamma, every, milestones, floor, warmupEpochs,
+                    warmupSteps);
+        } catch (LrSchedule.Invalid e) {
+            throw s.error(e.field(), e.problem());
+        }
     }
 
     private static List<LayerSpec> layers(JsonNode array, String source, String prefix) {

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sparkcnn.kernels.optim.LrSchedule;
+import dev.sparkcnn.kernels.optim.TrainingOptions;
 import java.io.UncheckedIOException;
 import java.util.List;
 
@@ -37,6 +39,15 @@ public final class DefinitionWriter {
         ObjectNode normalization = defaults.putObject("normalization");
         normalization.put("mean", d.normalizationMean());
         normalization.put("std", d.normalizationStd());
+        if (d.training().weightDecay() != 0) { // written only when set: definitions without them write as before
+            defaults.put("weightDecay", d.training().weightDecay());
+        }
+        if (d.training().labelSmoothing() != 0) {
+            defaults.put("labelSmoothing", d.training().labelSmoothing());
+        }
+        if (!d.training().schedule().equals(LrSchedule.CONSTANT)) {
+            defaults.set("schedule", TrainingOptions.scheduleJson(d.training().schedule()));
+        }
         layers(root.putArray("layers"), definition.layers());
         try {
             return JSON.writeValueAsString(root) + "\n";

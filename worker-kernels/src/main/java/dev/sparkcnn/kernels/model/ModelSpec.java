@@ -2,12 +2,14 @@ package dev.sparkcnn.kernels.model;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sparkcnn.datasets.DatasetSpec;
 import dev.sparkcnn.kernels.optim.Optimizer;
+import dev.sparkcnn.kernels.optim.TrainingOptions;
 import java.io.Serializable;
 
 /**
@@ -28,9 +30,18 @@ import java.io.Serializable;
  * @param learningRate the optimizer's learning rate, &gt; 0
  * @param seed         seed of the parameter initialisation
  * @param optimizer    an {@link Optimizer#id()}; {@code null} = the definition's default
+ * @param training     weight decay, label smoothing and the learning-rate schedule; in JSON under
+ *                     {@code training}, written only when any is set ({@code null} = {@link TrainingOptions#NONE})
  */
 public record ModelSpec(@JsonIgnore NetworkDefinition definition, int channels, int height, int width, int numClasses,
-                        double learningRate, long seed, String optimizer) implements Serializable {
+                        double learningRate, long seed, String optimizer, @JsonIgnore TrainingOptions training)
+        implements Serializable {
+
+    /** A spec without training options. */
+    public ModelSpec(NetworkDefinition definition, int channels, int height, int width, int numClasses,
+                     double learningRate, long seed, String optimizer) {
+        this(definition, channels, height, width, numClasses, learningRate, seed, optimizer, TrainingOptions.NONE);
+    }
 
     /** A spec of a catalogue model. */
     public ModelSpec(String model, int channels, int height, int width, int numClasses, double learningRate,
@@ -45,6 +56,7 @@ public record ModelSpec(@JsonIgnore NetworkDefinition definition, int channels, 
     }
 
     public ModelSpec {
+        training = training == null ? TrainingOptions.NONE : training;
         if (definition == null) {
             throw new IllegalArgumentException("a model spec needs a network definition");
         }
@@ -70,10 +82,19 @@ public record ModelSpec(@JsonIgnore NetworkDefinition definition, int channels, 
                               @JsonProperty("height") int height, @JsonProperty("width") int width,
                               @JsonProperty("numClasses") int numClasses,
                               @JsonProperty("learningRate") double learningRate, @JsonProperty("seed") long seed,
-                              @JsonProperty("optimizer") String optimizer, @JsonProperty("network") JsonNode network) {
+                              @JsonProperty("optimizer") String optimizer, @JsonProperty("network") JsonNode network,
+                              @JsonProperty("training") JsonNode training) {
         NetworkDefinition definition = network == null || network.isNull() ? ModelCatalogue.definition(model)
                 : DefinitionReader.read(network.toString(), "the stored definition of model '" + model + "'", model);
-        return new ModelSpec(definition, channels, height, width, numClasses, learningRate, seed, optimizer);
+        return new ModelSpec(definition, channels, height, width, numClasses, learningRate, seed, optimizer,
+                TrainingOptions.fromJson(training));
+    }
+
+    /** The training options as JSON; absent when none is set, so specs without them write as before. */
+    @JsonProperty("training")
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    JsonNode trainingJson() {
+        return training.equals(TrainingOptions.NONE) ? null : training.toJson();
     }
 
     /** The definition as a JSON tree, for the JSON form. */
@@ -109,11 +130,14 @@ public record ModelSpec(@JsonIgnore NetworkDefinition definition, int channels, 
         return of(ModelCatalogue.definition(model), data, learningRateOrNull, seed);
     }
 
-    /** The spec of a definition for a dataset's image shape and classes ({@code null} rate = its default). */
+    /**
+     * The spec of a definition for a dataset's image shape and classes ({@code null} rate = its
+     * default), with the definition's default training options.
+     */
     public static ModelSpec of(NetworkDefinition definition, DatasetSpec data, Double learningRateOrNull, long seed) {
         double learningRate = learningRateOrNull != null ? learningRateOrNull : definition.defaults().learningRate();
         return new ModelSpec(definition, data.channels(), data.height(), data.width(), data.numClasses(),
-                learningRate, seed, null);
+                learningRate, seed, null, definition.defaults().training());
     }
 
     /** The network's name: a catalogue name, or a user definition's. */
@@ -145,7 +169,7 @@ public record ModelSpec(@JsonIgnore NetworkDefinition definition, int channels, 
     /** The same spec with another optimizer ({@code null} = the model's default). */
     public ModelSpec withOptimizer(Optimizer newOptimizer) {
         return new ModelSpec(definition, channels, height, width, numClasses, learningRate, seed,
-                newOptimizer == null ? null : newOptimizer.id());
+                newOptimizer == null ? null : newOptimizer.id(), training);
     }
 
     /** Values of one input image: channels x height x width. */
@@ -155,11 +179,19 @@ public record ModelSpec(@JsonIgnore NetworkDefinition definition, int channels, 
 
     /** The same spec with another learning rate. */
     public ModelSpec withLearningRate(double newLearningRate) {
-        return new ModelSpec(definition, channels, height, width, numClasses, newLearningRate, seed, optimizer);
+        return new ModelSpec(definition, channels, height, width, numClasses, newLearningRate, seed, optimizer,
+                training);
     }
 
     /** The same spec with another seed. */
     public ModelSpec withSeed(long newSeed) {
-        return new ModelSpec(definition, channels, height, width, numClasses, learningRate, newSeed, optimizer);
+        return new ModelSpec(definition, channels, height, width, numClasses, learningRate, newSeed, optimizer,
+                training);
+    }
+
+    /** The same spec with other training options ({@code null} = none). */
+    public ModelSpec withTraining(TrainingOptions newTraining) {
+        return new ModelSpec(definition, channels, height, width, numClasses, learningRate, seed, optimizer,
+                newTraining);
     }
 }

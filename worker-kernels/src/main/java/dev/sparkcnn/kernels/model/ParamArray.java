@@ -31,6 +31,15 @@ public record ParamArray(String name, long[] shape, char order, boolean trainabl
         return new ParamArray(name, shape, 'c', true, init, 0, 0);
     }
 
+    /**
+     * True for a weight (a convolution kernel or a dense matrix): trained and drawn at random from
+     * its fans. Weight decay applies to these only; biases and batch-norm scale and shift are
+     * constant-initialised, and the running statistics are not trained.
+     */
+    public boolean weight() {
+        return trainable && fanIn > 0;
+    }
+
     /** Values in this array. */
     public long length() {
         long n = 1;

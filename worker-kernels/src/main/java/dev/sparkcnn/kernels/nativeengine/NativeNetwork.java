@@ -2,6 +2,7 @@ package dev.sparkcnn.kernels.nativeengine;
 
 import dev.sparkcnn.kernels.Batch;
 import dev.sparkcnn.kernels.CrossEntropy;
+import dev.sparkcnn.kernels.LabelSmoothing;
 import dev.sparkcnn.kernels.ModelState;
 import dev.sparkcnn.kernels.NativeRuntime;
 import dev.sparkcnn.kernels.Network;
@@ -156,7 +157,7 @@ final class NativeNetwork implements Network {
     @Override
     public StepStats fit(Batch batch) {
         Score score = forwardBackward(batch);
-        updater.apply(gradients, updaterState, iteration);
+        updater.apply(gradients, params, updaterState, iteration);
         params.subi(gradients);
         iteration++;
         return new StepStats(score.lossSum(), batch.size(), score.correct());
@@ -175,7 +176,7 @@ final class NativeNetwork implements Network {
         checkOpen();
         checkLength(gradient);
         fill(gradients, gradient);
-        updater.apply(gradients, updaterState, iteration);
+        updater.apply(gradients, params, updaterState, iteration);
         iteration++;
         copyOut(gradients, gradient, 0);
     }
@@ -529,6 +530,11 @@ final class NativeNetwork implements Network {
             INDArray probabilities = forward(batch, from, count, training(from, count, batchTotal));
             int[] classOf = java.util.Arrays.copyOfRange(batch.labels(), from, from + count);
             Score score = score(probabilities, classOf, from);
+            double smoothing = spec.training().labelSmoothing();
+            if (smoothing != 0) { // the loss against the smoothed targets the gradient is of
+                score = new Score(LabelSmoothing.lossSum(probabilities.reshape('c', new long[]{probabilities.length()})
+                        .toDoubleVector(), classOf, spec.numClasses(), smoothing), score.correct());
+            }
             fillOneHot(classOf);
             meanCrossEntropyGradient(probabilities, labels, outputGradient, batchTotal);
             INDArray gradient = outputGradient;
@@ -557,12 +563,7 @@ final class NativeNetwork implements Network {
         }
 
         private void fillOneHot(int[] classOf) {
-            int classes = spec.numClasses();
-            float[] oneHot = new float[classOf.length * classes];
-            for (int i = 0; i < classOf.length; i++) {
-                oneHot[i * classes + classOf[i]] = 1f;
-            }
-            fill(labels, oneHot);
+            fill(labels, LabelSmoothing.targets(classOf, spec.numClasses(), spec.training().labelSmoothing()));
         }
 
         void release() {
