@@ -89,7 +89,7 @@ public final class RetrainJob {
         double base = baseLearningRate(championVersion);
         double lr = warm ? base * request.lrFactor() : base;
         TrainingConfig config = request.config();
-        if (warm && !config.model().name().equals(parent.spec().model())) {
+        if (warm && !sameNetwork(config.model().name(), parent)) {
             throw new ConfigException("--model " + config.model().name() + " differs from the champion's ("
                     + parent.spec().model() + "); a warm start continues the same network: use --from-scratch");
         }
@@ -189,6 +189,18 @@ public final class RetrainJob {
                     : ModelCatalogue.defaults(config.model().name()).learningRate();
         }
         return registry.provenance(championVersion).baseLearningRate();
+    }
+
+    /**
+     * Whether {@code model} (a catalogue name, a definition file or {@code keras:FILE}) is the
+     * champion's network: the same name, or a file that defines the same layers.
+     */
+    private static boolean sameNetwork(String model, SavedModel champion) {
+        if (model.equals(champion.spec().model())) {
+            return true;
+        }
+        return ModelCatalogue.isDefinitionFile(model)
+                && ModelCatalogue.definition(model).layers().equals(champion.spec().definition().layers());
     }
 
     private static TrainingConfig with(TrainingConfig config, String out, double learningRate) {

@@ -111,6 +111,29 @@ class RetrainSparkTest {
         assertEquals(Set.of("v1", "v2", "v3", "v4"), files(Path.of(reg, "m", ".claims")));
     }
 
+    @Test
+    void aWarmRetrainContinuesANetworkDefinedInAFileAndRefusesAnotherOne() throws Exception {
+        Path data = TestData.cifar(tmp.resolve("data"), 2, 100, 20);
+        String reg = tmp.resolve("reg").toString();
+        ModelRegistry registry = new ModelRegistry(new HadoopConf(new Configuration()), reg, "m");
+        String layers = """
+                {"name": "mine", "layers": [{"type": "conv2d", "filters": 4, "kernel": 3, "activation": "relu"},
+                  {"type": "maxpool", "size": 2}, {"type": "batchnorm"}, {"type": "flatten"},
+                  {"type": "dense", "units": "classes", "activation": "softmax"}]}
+                """;
+        Path file = tmp.resolve("mine.json");
+        Files.writeString(file, layers);
+        assertEquals(0, retrain(reg, data, "--model", file.toString(), "--epochs", "1", "--batch-size", "16"));
+        // the same network from another path: a warm start (the champion's stored name is the definition's)
+        Path copy = tmp.resolve("copy-of-mine.json");
+        Files.writeString(copy, layers);
+        assertEquals(0, retrain(reg, data, "--model", copy.toString(), "--epochs", "1", "--batch-size", "16"));
+        assertEquals(Provenance.WARM_START, registry.provenance(2).mode());
+        Path other = tmp.resolve("other.json");
+        Files.writeString(other, layers.replace("\"filters\": 4", "\"filters\": 6"));
+        assertEquals(2, retrain(reg, data, "--model", other.toString(), "--epochs", "1", "--batch-size", "16"));
+    }
+
     private static int retrain(String reg, Path data, String... options) {
         return retrain(new ByteArrayOutputStream(), reg, data, options);
     }
