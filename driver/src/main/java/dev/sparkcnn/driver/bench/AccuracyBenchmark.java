@@ -17,7 +17,8 @@ import java.util.Map;
  * {@code bench accuracy --recipe NAME}: one recipe trained single-process and with each strategy,
  * on the same data, epochs and seed, in one run; test accuracy (the dataset's own test set when it
  * has one, else the held-out split), epochs and wall time per row, against the recipe's published
- * baseline. The single process is one partition on one task with every core's threads.
+ * baseline. The single process is one partition on one task with every core's threads, one round
+ * (Spark job) per epoch.
  *
  * @param recipe     the recipe
  * @param data       the dataset ({@code null}: the recipe's default)
@@ -29,6 +30,9 @@ public record AccuracyBenchmark(Recipe recipe, String data, String master, Integ
 
     /** The row that trains one partition in one task. */
     public static final String SINGLE = "single";
+
+    /** The single process's local steps per round: more than any epoch has, so an epoch is one Spark job. */
+    static final int SINGLE_ROUND_STEPS = 1_000_000;
 
     /** The rows, in their default order. */
     public static final List<String> ROWS = List.of(SINGLE, "parameter-averaging", "allreduce-averaging",
@@ -95,6 +99,7 @@ public record AccuracyBenchmark(Recipe recipe, String data, String master, Integ
             node.put("partitions", 1);
             node.put("master", "local[1]");
             node.put("threadsPerTask", Runtime.getRuntime().availableProcessors());
+            node.put("averagingFrequency", SINGLE_ROUND_STEPS); // one partition: nothing to average, one round per epoch
         } else {
             node.put("strategy", strategy);
             if (master != null) {
