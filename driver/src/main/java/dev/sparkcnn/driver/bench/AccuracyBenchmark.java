@@ -5,7 +5,6 @@ import dev.sparkcnn.driver.config.FlatConfig;
 import dev.sparkcnn.driver.config.TrainingConfig;
 import dev.sparkcnn.driver.jobs.Metrics;
 import dev.sparkcnn.driver.jobs.TrainJob;
-import dev.sparkcnn.driver.train.RoundStats;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -109,11 +108,8 @@ public record AccuracyBenchmark(Recipe recipe, String data, String master, Integ
         TrainingConfig config = FlatConfig.read(node);
         Metrics m = new TrainJob(config, Map.of("spark.ui.enabled", "false"),
                 new PrintWriter(OutputStream.nullOutputStream())).run();
-        List<RoundStats> steady = m.rounds().subList(Math.min(1, m.rounds().size() - 1), m.rounds().size());
-        double seconds = steady.stream().mapToDouble(RoundStats::seconds).sum();
-        long images = steady.stream().mapToLong(RoundStats::examples).sum();
         double accuracy = m.officialTestAccuracy() != null ? m.officialTestAccuracy() : m.testAccuracy();
         return new Row(strategy, config.run().partitions(), config.run().epochs(), accuracy, m.testAccuracy(),
-                images / seconds, m.trainingSeconds());
+                SteadyRounds.imagesPerSecond(m), m.trainingSeconds());
     }
 }

@@ -17,7 +17,6 @@ import dev.sparkcnn.driver.data.SliceReader;
 import dev.sparkcnn.driver.jobs.Metrics;
 import dev.sparkcnn.driver.jobs.TrainJob;
 import dev.sparkcnn.driver.train.LocalTrainer;
-import dev.sparkcnn.driver.train.RoundStats;
 import dev.sparkcnn.driver.train.TrainingRun;
 import dev.sparkcnn.kernels.BatchIterator;
 import dev.sparkcnn.kernels.EvalCounts;
@@ -130,11 +129,8 @@ public final class ScalingBenchmark {
                 .validateEvery(0).build(); // a benchmark evaluates once, after training
         Metrics m = new TrainJob(config, Map.of("spark.ui.enabled", "false"),
                 new PrintWriter(OutputStream.nullOutputStream())).run();
-        List<RoundStats> steady = m.rounds().subList(Math.min(1, m.rounds().size() - 1), m.rounds().size());
-        double seconds = steady.stream().mapToDouble(RoundStats::seconds).sum();
-        long images = steady.stream().mapToLong(RoundStats::examples).sum();
-        return new Row(master + " " + strategy.name() + ", " + workers + " x 1 thread", images / seconds, m.trainingSeconds(),
-                m.testAccuracy());
+        return new Row(master + " " + strategy.name() + ", " + workers + " x 1 thread",
+                SteadyRounds.imagesPerSecond(m), m.trainingSeconds(), m.testAccuracy());
     }
 
     private static void report(PrintWriter out, Row row, Row single) {

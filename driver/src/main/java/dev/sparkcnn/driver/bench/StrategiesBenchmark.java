@@ -115,14 +115,12 @@ public final class StrategiesBenchmark {
                 .validateEvery(0).build(); // a benchmark evaluates once, after training
         Metrics m = new TrainJob(config, Map.of("spark.ui.enabled", "false"),
                 new PrintWriter(OutputStream.nullOutputStream())).run();
-        List<RoundStats> steady = m.rounds().subList(Math.min(1, m.rounds().size() - 1), m.rounds().size());
-        double seconds = steady.stream().mapToDouble(RoundStats::seconds).sum();
-        long images = steady.stream().mapToLong(RoundStats::examples).sum();
+        List<RoundStats> steady = SteadyRounds.of(m);
         double ratio = strategy instanceof GradientSharingSettings
                 ? steady.stream().mapToDouble(r -> r.exchangeRatio() == null ? 0 : r.exchangeRatio()).average()
                         .orElse(0)
                 : averagingUploadRatio();
-        Row row = new Row(label, images / seconds, ratio, m.testAccuracy(), m.officialTestAccuracy(),
+        Row row = new Row(label, SteadyRounds.imagesPerSecond(m), ratio, m.testAccuracy(), m.officialTestAccuracy(),
                 m.trainingSeconds());
         out.printf("%-42s %9.0f %10.4f %9.4f %9s %7.1fs%n", row.strategy(), row.imagesPerSecond(), row.exchangeRatio(),
                 row.testAccuracy(), row.officialTestAccuracy() == null ? "-"

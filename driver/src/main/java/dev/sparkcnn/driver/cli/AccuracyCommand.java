@@ -3,7 +3,6 @@ package dev.sparkcnn.driver.cli;
 import dev.sparkcnn.driver.bench.AccuracyBenchmark;
 import dev.sparkcnn.driver.bench.Recipe;
 import dev.sparkcnn.driver.config.ConfigException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -54,23 +53,7 @@ public final class AccuracyCommand implements Callable<Integer> {
     }
 
     private List<String> validRows() {
-        if (rows == null) {
-            return AccuracyBenchmark.ROWS;
-        }
-        List<String> result = new ArrayList<>();
-        for (String row : rows) {
-            String name = row.trim();
-            if (!AccuracyBenchmark.ROWS.contains(name)) {
-                throw new ConfigException("--rows: '" + name + "' is not a row; choose from "
-                        + String.join(", ", AccuracyBenchmark.ROWS));
-            }
-            if (!result.contains(name)) {
-                result.add(name);
-            }
-        }
-        if (result.isEmpty()) {
-            throw new ConfigException("--rows must name at least one of " + String.join(", ", AccuracyBenchmark.ROWS));
-        }
-        return List.copyOf(result);
+        return rows == null ? AccuracyBenchmark.ROWS : BenchCommand.Kernels.checked("--rows", rows,
+                AccuracyBenchmark.ROWS);
     }
 }

@@ -83,7 +83,7 @@ public final class BenchCommand extends CommandGroup {
             return checked("--engines", engines, NetworkFactory.engines());
         }
 
-        private static List<String> checked(String option, List<String> values, List<String> known) {
+        static List<String> checked(String option, List<String> values, List<String> known) {
             List<String> result = new ArrayList<>();
             for (String value : values) {
                 String name = value.trim();

@@ -84,12 +84,10 @@ final class CnnParams {
      * @throws ConfigException naming the param and what is wrong with the value
      */
     static String model(String value) {
-        if (!new ModelValidator().apply(value)) {
-            try {
-                dev.sparkcnn.kernels.model.ModelCatalogue.definition(value);
-            } catch (RuntimeException e) {
-                throw new ConfigException("CnnClassifier model '" + value + "': " + e.getMessage());
-            }
+        try {
+            dev.sparkcnn.kernels.model.ModelCatalogue.definition(value);
+        } catch (RuntimeException e) {
+            throw new ConfigException("CnnClassifier model '" + value + "': " + e.getMessage());
         }
         return value;
     }

@@ -25,8 +25,7 @@ public final class ModelCatalogue {
 
     /** Catalogue order; a new model is its resource file plus its name here. */
     /** Definition files' networks as a resumed run stored them (see {@link #restore}). */
-    private static final java.util.Map<String, NetworkDefinition> RESTORED =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<String, NetworkDefinition> RESTORED = new ConcurrentHashMap<>();
     private static final List<String> NAMES = List.of(SIMPLE_CNN, MNIST_CNN, CIFAR_CNN, VGG_BN, RESNET20);
 
     /** The three tutorial networks, which every engine builds (the default of {@code bench kernels}). */
