@@ -14,8 +14,8 @@ public interface Engine {
     /** A new network for the spec, its parameters initialised from the spec's seed. */
     Network create(ModelSpec spec);
 
-    /** How this engine runs a batch of {@code batchSize} given {@code threads} native threads, for logs. */
-    default String describeThreads(int batchSize, int threads) {
+    /** How this engine runs the spec's batches of {@code batchSize} given {@code threads} native threads, for logs. */
+    default String describeThreads(ModelSpec spec, int batchSize, int threads) {
         return "batches of " + batchSize + " whole, " + threads + " native thread(s) per op";
     }
 }

@@ -36,13 +36,13 @@ public final class NetworkFactory {
     }
 
     /**
-     * How an engine runs a batch of {@code batchSize} on a thread given {@code threads} native
-     * threads, for logs (see {@link Engine#describeThreads}).
+     * How an engine runs the spec's batches of {@code batchSize} on a thread given {@code threads}
+     * native threads, for logs (see {@link Engine#describeThreads}).
      *
      * @throws IllegalArgumentException if the engine is unknown
      */
-    public static String describeThreads(String engine, int batchSize, int threads) {
-        return engine(engine).describeThreads(batchSize, threads);
+    public static String describeThreads(String engine, ModelSpec spec, int batchSize, int threads) {
+        return engine(engine).describeThreads(spec, batchSize, threads);
     }
 
     /**

@@ -115,7 +115,10 @@ public record KernelsBenchmark(int threads, List<String> models, List<String> en
         out.println("  (the warm-up is as long as the timed part: the JVM takes several seconds to compile ND4J's op "
                 + "dispatch, cifar-cnn trains 1.3-1.5x faster after 7 s than in its first seconds)");
         for (String engine : engines) {
-            out.println("  engine " + engine + ": " + NetworkFactory.describeThreads(engine, BATCH, threads));
+            for (Workload w : workloads) {
+                out.println("  engine " + engine + ", " + w.model() + " " + w.input() + ": "
+                        + NetworkFactory.describeThreads(engine, w.spec(), BATCH, threads));
+            }
         }
         String format = "%-11s %-8s %-7s %10s %10s %12s %9s %7s%n";
         out.printf(format, "model", "input", "engine", "images/s", "fwd MF/img", "train GF/s", "GEMM GF/s", "/mm");

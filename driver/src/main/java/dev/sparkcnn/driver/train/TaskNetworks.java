@@ -87,7 +87,7 @@ public final class TaskNetworks {
         if (DESCRIBED.compareAndSet(false, true)) {
             // once per executor JVM: which engine and native kernels its tasks really use
             LOG.info("executor {}: engine {} ({}); {}", executorId(), engine,
-                    NetworkFactory.describeThreads(engine, run.batchSize(), run.threadsPerTask()), NativeRuntime.describe());
+                    NetworkFactory.describeThreads(engine, spec, run.batchSize(), run.threadsPerTask()), NativeRuntime.describe());
         }
         return net;
     }

@@ -3,9 +3,8 @@ package dev.sparkcnn.kernels.nativeengine;
 import java.util.Locale;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
-import org.nd4j.linalg.api.ops.impl.transforms.comparison.CompareAndSet;
+import org.nd4j.linalg.api.ops.impl.transforms.same.Sign;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.conditions.Conditions;
 
 /**
  * The element-wise activation of a {@code native} conv or dense layer, as libnd4j ops. ReLU, leaky
@@ -60,18 +59,12 @@ enum NativeActivation {
      * The step turning {@code gradient} (with respect to the output) in place into the gradient with
      * respect to the pre-activation; {@code null} for identity.
      *
-     * <p>ReLU: the gradient is zeroed wherever the output is not positive, by the pairwise
-     * compare-and-set op in one pass. libnd4j's {@code relu_bp} gives bit-identical results but
-     * took twice as long (measured on 64x30x30x32 floats, 2 threads: 2.1 ms vs 1.1 ms), and
-     * cifar-cnn's first layer runs it on that many every step.
+     * <p>ReLU: see {@link #reluMask}.
      */
     Runnable backward(INDArray preActivation, INDArray output, INDArray gradient) {
         return switch (this) {
             case IDENTITY -> null;
-            case RELU -> {
-                CompareAndSet op = new CompareAndSet(gradient, output, gradient, Conditions.lessThanOrEqual(0.0));
-                yield () -> Nd4j.exec(op);
-            }
+            case RELU -> reluMask(output, gradient);
             case LEAKY_RELU -> { // lrelu_bp reads only the sign of its first input: the output's is z's
                 DynamicCustomOp op = DynamicCustomOp.builder("lrelu_bp").addInputs(output, gradient)
                         .addOutputs(gradient).addFloatingPointArguments(LEAKY_SLOPE).build();
@@ -87,6 +80,25 @@ enum NativeActivation {
                         .addOutputs(gradient).build();
                 yield () -> Nd4j.exec(op);
             }
+        };
+    }
+
+    /**
+     * The ReLU backward read off the ReLU's output: {@code gradient *= sign(output)}, zero wherever
+     * the output is not positive, as two prepared one-pass ops through a mask array of the output's
+     * shape (allocated here, kept by the returned step). Measured on 64x32x32x16 floats, 2 threads:
+     * 0.13 ms, against 0.63 ms for the pairwise compare-and-set op that did it in one pass, and
+     * 1.2 ms for libnd4j's {@code relu_bp}. A masked position holds {@code -0.0} where the
+     * gradient was negative (the same value in every sum).
+     */
+    static Runnable reluMask(INDArray output, INDArray gradient) {
+        INDArray mask = Nd4j.create(output.dataType(), output.shape());
+        Sign sign = new Sign(output, mask);
+        PreparedOp multiply = new PreparedOp(DynamicCustomOp.builder("multiply").addInputs(gradient, mask)
+                .addOutputs(gradient).build());
+        return () -> {
+            Nd4j.exec(sign);
+            multiply.exec();
         };
     }
 

@@ -3,6 +3,7 @@ package dev.sparkcnn.kernels.nativeengine;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
@@ -32,8 +33,6 @@ final class NativeDropout implements NativeLayer {
     private PreparedOp forwardOp;
     private PreparedOp backwardOp;
     private INDArray lastOutputGradient;
-    private float[] floatRow;
-    private double[] doubleRow;
 
     NativeDropout(DataType dataType, long[] shape, double rate) {
         if (!(rate >= 0 && rate < 1)) {
@@ -72,8 +71,6 @@ final class NativeDropout implements NativeLayer {
         System.arraycopy(shape, 0, full, 1, shape.length);
         mask = Nd4j.create(dataType, full);
         output = Nd4j.create(dataType, full);
-        floatRow = dataType == DataType.FLOAT ? new float[(int) rowLength] : null;
-        doubleRow = dataType == DataType.FLOAT ? null : new double[(int) rowLength];
     }
 
     /** The mask the last training forward used (values 0 and {@code 1 / (1 - rate)}); for tests. */
@@ -98,38 +95,59 @@ final class NativeDropout implements NativeLayer {
         return output;
     }
 
+    /**
+     * Fills the mask row by row, rows in parallel (each row's generator is seeded on its own, so the
+     * mask does not depend on which thread draws it). Branch-free: a random keep/drop branch
+     * mispredicts half the time; {@code ((bits & 0xFFFF) - threshold) >>> 63} is 1 exactly when the
+     * 16-bit uniform is below the threshold. Measured on 64x14x14x32 floats: 1.7 ms before, on
+     * one thread with the branch.
+     */
     private void fillMask() {
         double keep = 1 - rate;
         long threshold = Math.round(keep * 65536);
-        long rows = mask.size(0);
-        FloatBuffer floats = floatRow == null ? null : mask.data().asNioFloat();
-        DoubleBuffer doubles = doubleRow == null ? null : mask.data().asNioDouble();
-        for (int r = 0; r < rows; r++) {
+        int rows = (int) mask.size(0);
+        FloatBuffer floats = dataType == DataType.FLOAT ? mask.data().asNioFloat() : null;
+        DoubleBuffer doubles = floats == null ? mask.data().asNioDouble() : null;
+        float keptFloat = (float) (1 / keep);
+        double kept = 1 / keep;
+        IntStream.range(0, rows).parallel().forEach(r -> {
             SplittableRandom random = new SplittableRandom(context.rowSeed(context.firstRow() + r));
             int at = (int) (r * rowLength);
             if (floats != null) {
-                float kept = (float) (1 / keep);
-                long bits = 0;
-                for (int i = 0; i < rowLength; i++) {
-                    if ((i & 3) == 0) {
-                        bits = random.nextLong();
-                    }
-                    floatRow[i] = (bits & 0xFFFF) < threshold ? kept : 0f;
-                    bits >>>= 16;
+                float[] row = new float[(int) rowLength];
+                int i = 0;
+                for (; i + 4 <= row.length; i += 4) {
+                    long bits = random.nextLong();
+                    row[i] = keptIf(bits, threshold) * keptFloat;
+                    row[i + 1] = keptIf(bits >>> 16, threshold) * keptFloat;
+                    row[i + 2] = keptIf(bits >>> 32, threshold) * keptFloat;
+                    row[i + 3] = keptIf(bits >>> 48, threshold) * keptFloat;
                 }
-                floats.put(at, floatRow);
+                for (long bits = i < row.length ? random.nextLong() : 0; i < row.length; i++, bits >>>= 16) {
+                    row[i] = keptIf(bits, threshold) * keptFloat;
+                }
+                floats.put(at, row);
             } else {
-                long bits = 0;
-                for (int i = 0; i < rowLength; i++) {
-                    if ((i & 3) == 0) {
-                        bits = random.nextLong();
-                    }
-                    doubleRow[i] = (bits & 0xFFFF) < threshold ? 1 / keep : 0;
-                    bits >>>= 16;
+                double[] row = new double[(int) rowLength];
+                int i = 0;
+                for (; i + 4 <= row.length; i += 4) {
+                    long bits = random.nextLong();
+                    row[i] = keptIf(bits, threshold) * kept;
+                    row[i + 1] = keptIf(bits >>> 16, threshold) * kept;
+                    row[i + 2] = keptIf(bits >>> 32, threshold) * kept;
+                    row[i + 3] = keptIf(bits >>> 48, threshold) * kept;
                 }
-                doubles.put(at, doubleRow);
+                for (long bits = i < row.length ? random.nextLong() : 0; i < row.length; i++, bits >>>= 16) {
+                    row[i] = keptIf(bits, threshold) * kept;
+                }
+                doubles.put(at, row);
             }
-        }
+        });
+    }
+
+    /** 1 if the low 16 bits of {@code bits}, a uniform in [0, 65536), are below {@code threshold}, else 0. */
+    private static int keptIf(long bits, long threshold) {
+        return (int) (((bits & 0xFFFF) - threshold) >>> 63);
     }
 
     @Override

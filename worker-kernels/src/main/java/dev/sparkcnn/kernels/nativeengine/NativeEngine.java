@@ -22,15 +22,16 @@ public final class NativeEngine implements Engine {
 
     /**
      * Splits a batch into slices, one per thread (at least {@value NativeNetwork#MIN_SLICE}
-     * examples each), when that gives more than one slice.
+     * examples each), when that gives more than one slice and the network has no batch
+     * normalization (whose statistics span the batch).
      */
     @Override
-    public String describeThreads(int batchSize, int threads) {
-        int slices = NativeNetwork.slices(batchSize, threads);
+    public String describeThreads(ModelSpec spec, int batchSize, int threads) {
+        int slices = NativeCompiler.hasBatchNorm(spec.definition().layers()) ? 1 : NativeNetwork.slices(batchSize, threads);
         if (slices > 1) {
             return "batches of " + batchSize + " split into " + slices + " slices on " + slices
                     + " threads, " + Math.max(1, threads / slices) + " native thread(s) each";
         }
-        return Engine.super.describeThreads(batchSize, threads);
+        return Engine.super.describeThreads(spec, batchSize, threads);
     }
 }

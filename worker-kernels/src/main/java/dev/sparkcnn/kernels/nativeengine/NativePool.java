@@ -3,9 +3,7 @@ package dev.sparkcnn.kernels.nativeengine;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
-import org.nd4j.linalg.api.ops.impl.transforms.comparison.CompareAndSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.conditions.Conditions;
 
 /**
  * Square max- or average-pooling on NHWC activations through libnd4j's
@@ -44,7 +42,7 @@ final class NativePool implements NativeLayer {
     private PreparedOp backwardOp;
     private INDArray backwardOutputGradient;
     private boolean reluInput;
-    private CompareAndSet reluMask;
+    private Runnable reluMask;
 
     /** Max-pooling, stride = window, no padding: the catalogue models' pooling. */
     NativePool(DataType dataType, long[] inShape, int window) {
@@ -135,11 +133,10 @@ final class NativePool implements NativeLayer {
             backwardOutputGradient = outputGradient;
             backwardOp = new PreparedOp(DynamicCustomOp.builder(opName() + "_bp").addInputs(input, outputGradient)
                     .addOutputs(inputGradient).addIntegerArguments(arguments()).build());
-            reluMask = reluInput
-                    ? new CompareAndSet(outputGradient, output, outputGradient, Conditions.lessThanOrEqual(0.0)) : null;
+            reluMask = reluInput ? NativeActivation.reluMask(output, outputGradient) : null;
         }
         if (reluMask != null) {
-            Nd4j.exec(reluMask);
+            reluMask.run();
         }
         backwardOp.exec();
         return inputGradient;

@@ -13,8 +13,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * (none: the identity; else e.g. a 1x1 convolution without bias and a batch normalization), the two
  * outputs are added and an activation applied. Parameters: the main branch's layers in order,
  * then the shortcut's. Backward: the gradient after the activation goes into both branches (the
- * main one gets a copy, since layers may overwrite the gradient they are given) and the two input
- * gradients are summed.
+ * main one gets a copy, since layers may overwrite the gradient they are given, unless its last
+ * layer is a batch norm that does not) and the two input gradients are summed.
  */
 final class NativeResidual implements NativeLayer {
 
@@ -164,8 +164,13 @@ final class NativeResidual implements NativeLayer {
         if (activationBackwardOp != null) {
             activationBackwardOp.run();
         }
-        mainGradient.assign(outputGradient);
-        INDArray mainInputGradient = mainGradient;
+        // the main branch gets its own copy unless its last layer only reads the gradient: a batch
+        // norm without an activation (every ResNet block), which spares a copy of the block's output
+        INDArray mainInputGradient = outputGradient;
+        if (!(main.get(main.size() - 1) instanceof NativeBatchNorm last && !last.overwritesOutputGradient())) {
+            mainGradient.assign(outputGradient);
+            mainInputGradient = mainGradient;
+        }
         for (int i = main.size() - 1; i >= 0; i--) {
             mainInputGradient = main.get(i).backward(mainInputGradient);
         }
