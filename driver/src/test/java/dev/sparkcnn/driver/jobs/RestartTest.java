@@ -27,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code --restarts}: a job that fails for good (in local mode one failed task is enough) is
- * restarted from the last checkpoint and the run ends as an undisturbed one; without restarts the
- * failure stands.
+ * restarted from the last checkpoint and the run ends as an undisturbed one, its per-epoch figures
+ * included; without restarts the failure stands.
  */
 @SparkTest
 class RestartTest {
@@ -39,25 +39,42 @@ class RestartTest {
     @Test
     void aFailedJobIsRestartedFromTheLastCheckpointAndEndsAsAnUndisturbedRun() throws Exception {
         Path data = TestData.cifar(tmp.resolve("data"), 2, 150, 20);
-        // 120 training records per partition, 2 steps of 16 per round: 4 rounds
-        List<String> args = List.of("train", "--data", data.toString(), "--model", "mnist-cnn", "--epochs", "1",
-                "--batch-size", "16", "--averaging-frequency", "2", "--partitions", "2", "--master", "local[2]",
-                "--checkpoint-every", "1", "--no-report", "--conf", "spark.ui.enabled=false");
+        // 120 training records per partition, 2 steps of 16 per round: 4 rounds an epoch, 8 in all;
+        // the held-out split evaluated after each epoch, a checkpoint every 3 rounds
+        List<String> args = List.of("train", "--data", data.toString(), "--model", "mnist-cnn", "--epochs", "2",
+                "--validate-every", "1", "--batch-size", "16", "--averaging-frequency", "2", "--partitions", "2",
+                "--master", "local[2]", "--checkpoint-every", "3", "--no-report", "--conf", "spark.ui.enabled=false");
         Path whole = tmp.resolve("whole");
         assertEquals(0, run(with(args, "--out", whole.toString())).code);
 
         Path restarted = tmp.resolve("restarted");
-        Result r = run(with(args, "--restarts", "1", "--conf", FaultInjection.ONCE_KEY + "=3:1", "--out",
+        // round 5 fails once, after epoch 1's figures were taken at round 4: the restart goes back to
+        // the checkpoint of round 3 and runs round 4, and so epoch 1, again
+        Result r = run(with(args, "--restarts", "1", "--conf", FaultInjection.ONCE_KEY + "=5:1", "--out",
                 restarted.toString()));
         assertEquals(0, r.code, r.err);
         ModelState expected = ModelDirectory.read(HADOOP, whole.toString()).state();
         ModelState actual = ModelDirectory.read(HADOOP, restarted.toString()).state();
         assertEquals(expected.iteration(), actual.iteration());
         assertTrue(expected.maxAbsDifference(actual) < 1e-5, "max diff " + expected.maxAbsDifference(actual));
-        JsonNode rounds = Json.MAPPER.readTree(restarted.resolve("metrics.json").toFile()).get("rounds");
-        assertEquals(4, rounds.size(), "round 3 counted once");
-        for (int i = 0; i < 4; i++) {
+        JsonNode metrics = Json.MAPPER.readTree(restarted.resolve("metrics.json").toFile());
+        JsonNode rounds = metrics.get("rounds");
+        assertEquals(8, rounds.size(), "rounds 4 and 5 counted once");
+        for (int i = 0; i < 8; i++) {
             assertEquals(i + 1, rounds.get(i).get("round").asInt());
+        }
+        // the per-epoch figures are rewound with the checkpoint: each epoch once, as the undisturbed run's
+        JsonNode epochs = metrics.get("epochs");
+        JsonNode wholeEpochs = Json.MAPPER.readTree(whole.resolve("metrics.json").toFile()).get("epochs");
+        assertEquals(2, epochs.size(), epochs.toString());
+        for (int i = 0; i < 2; i++) {
+            JsonNode e = epochs.get(i);
+            assertEquals(i + 1, e.get("epoch").asInt());
+            assertEquals(wholeEpochs.get(i).get("examples").asLong(), e.get("examples").asLong());
+            assertEquals(wholeEpochs.get(i).get("heldOutAccuracy").asDouble(), e.get("heldOutAccuracy").asDouble(),
+                    1e-6, "epoch " + (i + 1));
+            assertEquals(wholeEpochs.get(i).get("heldOutLoss").asDouble(), e.get("heldOutLoss").asDouble(), 1e-4,
+                    "epoch " + (i + 1));
         }
 
         Path failed = tmp.resolve("failed");

@@ -1,6 +1,7 @@
 package dev.sparkcnn.kernels.dl4j;
 
 import dev.sparkcnn.kernels.Batch;
+import dev.sparkcnn.kernels.DropoutKeys;
 import dev.sparkcnn.kernels.LabelSmoothing;
 import dev.sparkcnn.kernels.ModelState;
 import dev.sparkcnn.kernels.NativeRuntime;
@@ -35,6 +36,7 @@ final class Dl4jNetwork implements Network {
     private final float[] initialParams;
     private final UpdaterRule optimizer;
     private boolean closed;
+    private int partition;
 
     Dl4jNetwork(ModelSpec spec) {
         NativeRuntime.ensureFloatDefaults();
@@ -99,8 +101,23 @@ final class Dl4jNetwork implements Network {
     }
 
     @Override
+    public void partition(int index) {
+        partition = index;
+    }
+
+    /**
+     * Seeds this thread's ND4J generator, which DL4J's dropout draws its masks from, with the step's
+     * key ({@link DropoutKeys}): the masks then follow (seed, partition, iteration) as engine
+     * native's do (not the same masks: DL4J draws them its own way).
+     */
+    private void keyRandomDraws() {
+        Nd4j.getRandom().setSeed(DropoutKeys.step(spec.seed(), partition, net.getIterationCount()));
+    }
+
+    @Override
     public StepStats fit(Batch batch) {
         checkOpen();
+        keyRandomDraws();
         INDArray features = features(batch);
         INDArray labels = oneHot(batch);
         // DL4J's score: mean loss over the batch, computed in the forward pass before the update, plus
@@ -120,6 +137,7 @@ final class Dl4jNetwork implements Network {
     public StepStats computeGradient(Batch batch, float[] gradient) {
         checkOpen();
         checkLength(gradient);
+        keyRandomDraws();
         net.setInputs(features(batch));
         net.setLabels(oneHot(batch));
         net.computeGradientAndScore();

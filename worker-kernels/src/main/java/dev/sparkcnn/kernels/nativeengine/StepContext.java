@@ -1,5 +1,7 @@
 package dev.sparkcnn.kernels.nativeengine;
 
+import dev.sparkcnn.kernels.DropoutKeys;
+
 /**
  * What the layers of one batch slice need to know about the step they run, handed to every layer
  * by {@link NativeLayer#begin} before its forward pass.
@@ -35,18 +37,8 @@ record StepContext(boolean training, long seed, int partition, long step, int fi
         }
     }
 
-    /** The seed of batch row {@code row}'s random draws: SplitMix64 finalisers over the key's parts. */
+    /** The seed of batch row {@code row}'s random draws ({@link DropoutKeys}). */
     long rowSeed(int row) {
-        long h = mix(seed);
-        h = mix(h ^ partition);
-        h = mix(h ^ step);
-        return mix(h ^ row);
-    }
-
-    private static long mix(long z) {
-        z += 0x9E3779B97F4A7C15L;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
+        return DropoutKeys.row(DropoutKeys.step(seed, partition, step), row);
     }
 }

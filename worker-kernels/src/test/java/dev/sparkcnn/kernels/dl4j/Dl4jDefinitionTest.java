@@ -2,6 +2,7 @@ package dev.sparkcnn.kernels.dl4j;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -285,6 +286,35 @@ class Dl4jDefinitionTest {
             }
             assertTrue(dropped > 0.7 * inputs && dropped < 0.9 * inputs, engine + " dropped " + dropped + " of "
                     + inputs + " inputs at rate 0.8");
+        }
+    }
+
+    /**
+     * Dropout masks follow (seed, partition, iteration) on engine dl4j too: the same state and
+     * partition give the same gradient however often it is asked for (the thread's generator is
+     * keyed each step, not left to advance), another partition or another iteration other masks.
+     */
+    @Test
+    void dl4jDropoutMasksFollowPartitionAndIteration() {
+        ModelSpec spec = spec("""
+                {"name": "drop", "layers": [{"type": "flatten"}, {"type": "dropout", "rate": 0.5},
+                  {"type": "dense", "units": "classes", "activation": "softmax"}]}
+                """, 1, 20, "sgd");
+        Batch batch = randomBatch(spec, 4, 5);
+        float[] params = randomParams(spec.layout(), 4);
+        try (Network net = NetworkFactory.create(spec, "dl4j")) {
+            int states = (int) net.updaterStateSize();
+            java.util.function.BiFunction<Integer, Long, float[]> gradient = (partition, iteration) -> {
+                net.load(new ModelState(params, new float[states], iteration));
+                net.partition(partition);
+                float[] g = new float[(int) net.numParams()];
+                net.computeGradient(batch, g);
+                return g;
+            };
+            float[] first = gradient.apply(1, 7L);
+            assertArrayEquals(first, gradient.apply(1, 7L), "same key, same masks");
+            assertFalse(Arrays.equals(first, gradient.apply(2, 7L)), "another partition draws other masks");
+            assertFalse(Arrays.equals(first, gradient.apply(1, 8L)), "another iteration draws other masks");
         }
     }
 
