@@ -294,8 +294,9 @@ final class NativeBatchNorm implements NativeLayer {
     public INDArray backward(INDArray outputGradient) {
         if (outputGradient != lastOutputGradient) {
             lastOutputGradient = outputGradient;
+            // the input gradient array is free until the sums are taken: it holds ReLU's mask
             activationBackwardOp = activationBackwardDone ? null
-                    : activation.backward(preActivation, output, outputGradient);
+                    : activation.backward(preActivation, output, outputGradient, inputGradient);
             closeBackwardOps();
             INDArray g2d = NativeLayer.reshapedView(outputGradient, rows, channels);
             backwardOps = new PreparedOp[]{

@@ -133,7 +133,7 @@ final class NativePool implements NativeLayer {
             backwardOutputGradient = outputGradient;
             backwardOp = new PreparedOp(DynamicCustomOp.builder(opName() + "_bp").addInputs(input, outputGradient)
                     .addOutputs(inputGradient).addIntegerArguments(arguments()).build());
-            reluMask = reluInput ? NativeActivation.reluMask(output, outputGradient) : null;
+            reluMask = reluInput ? NativeActivation.reluMask(output, outputGradient, null) : null;
         }
         if (reluMask != null) {
             reluMask.run();

@@ -159,7 +159,8 @@ final class NativeResidual implements NativeLayer {
     public INDArray backward(INDArray outputGradient) {
         if (outputGradient != lastOutputGradient) {
             lastOutputGradient = outputGradient;
-            activationBackwardOp = activation.backward(preActivation, output, outputGradient);
+            // the main branch's copy is made after the activation's backward: it can hold ReLU's mask
+            activationBackwardOp = activation.backward(preActivation, output, outputGradient, mainGradient);
         }
         if (activationBackwardOp != null) {
             activationBackwardOp.run();
