@@ -15,6 +15,7 @@ import dev.sparkcnn.driver.train.TrainingStart;
 import dev.sparkcnn.kernels.ModelState;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
@@ -31,6 +32,7 @@ final class EpochValidation implements RoundListener {
     private static final Logger LOG = LoggerFactory.getLogger("dev.sparkcnn");
 
     private final JavaSparkContext sc;
+    private Consumer<EpochStats> onEpoch = e -> { };
     private final JavaRDD<ImageRecord> heldOut;
     private final TrainingRun run;
     private final List<String> classNames;
@@ -103,6 +105,7 @@ final class EpochValidation implements RoundListener {
         }
         epochs.add(e);
         LOG.info(line(e, totalRounds / roundsPerEpoch, took));
+        onEpoch.accept(e);
     }
 
     private String line(EpochStats e, int totalEpochs, double seconds) {
@@ -121,6 +124,11 @@ final class EpochValidation implements RoundListener {
             s.append(kept.epoch() == e.epoch() ? "  best so far, kept" : "  kept: epoch " + kept.epoch());
         }
         return s.toString();
+    }
+
+    /** Tells {@code listener} of every epoch this run finishes, after it was logged (e.g. the metrics source). */
+    void onEpoch(Consumer<EpochStats> listener) {
+        onEpoch = listener;
     }
 
     /** Back to {@code snapshot} (a restart from a checkpoint), or to where this run started when null. */

@@ -190,8 +190,10 @@ public final class TrainJob {
                 p.roundsPerEpoch(), config.validation(), EpochValidation.Snapshot.of(p.from().start(),
                         resume == null ? null : resume.checkpoint(), p.roundsPerEpoch()));
         Checkpointer checkpoints = checkpointer(hadoop, config, p.roundsPerEpoch(), spec, dataset, p.from(), epochs);
+        TrainingSource metrics = TrainingSource.register();
+        epochs.onEpoch(metrics::epochFinished);
         TrainingResult result = Restarts.fit(p.strategy(), sc, plan.train(), p.largestPartition(), p.from().start(),
-                run, new RoundLogger(LOG).andThen(TrainingSource.register()), epochs, checkpoints,
+                run, new RoundLogger(LOG).andThen(metrics), epochs, checkpoints,
                 config.run().restartsOrZero());
         // a resumed run's figures cover the whole run: its checkpointed rounds' time counts too; the
         // per-epoch held-out evaluations are timed apart

@@ -2,6 +2,7 @@ package dev.sparkcnn.driver.metrics;
 
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
+import dev.sparkcnn.driver.train.EpochStats;
 import dev.sparkcnn.driver.train.RoundListener;
 import dev.sparkcnn.driver.train.RoundStats;
 import dev.sparkcnn.kernels.ModelState;
@@ -12,8 +13,10 @@ import org.apache.spark.metrics.source.Source;
  * The driver's source in Spark's metrics system ({@code sparkcnn.*}): gauges of the last finished
  * round — round, epoch, loss, training accuracy (NaN when not measured), images/s, and the bytes a
  * worker sent per step (gradient sharing's measured exchange ratio × the parameter bytes; 0 when
- * the strategy does not measure it). Registered as a round listener, it updates on every round;
- * the sinks configured for the driver ({@code spark.metrics.conf.*}) report it.
+ * the strategy does not measure it) — and of the last held-out evaluation at an epoch's end:
+ * its epoch (0 before the first), loss and accuracy (NaN before the first). Registered as a round
+ * listener, it updates on every round, and on every epoch through {@link #epochFinished}; the sinks
+ * configured for the driver ({@code spark.metrics.conf.*}) report it.
  *
  * <p>Spark's {@code Source} trait and {@code MetricsSystem} are {@code private[spark]} in Scala,
  * which the JVM does not enforce: implementing the trait from Java and registering through
@@ -26,6 +29,7 @@ public final class TrainingSource implements Source, RoundListener {
     private final MetricRegistry registry = new MetricRegistry();
     private volatile RoundStats last;
     private volatile long exchangeBytes;
+    private volatile EpochStats lastValidated;
 
     public TrainingSource() {
         registry.register("round", (Gauge<Integer>) () -> last == null ? 0 : last.round());
@@ -35,6 +39,11 @@ public final class TrainingSource implements Source, RoundListener {
                 : last.accuracy());
         registry.register("imagesPerSecond", (Gauge<Double>) () -> last == null ? 0 : last.imagesPerSecond());
         registry.register("exchangeBytesPerStep", (Gauge<Long>) () -> exchangeBytes);
+        registry.register("heldOutEpoch", (Gauge<Integer>) () -> lastValidated == null ? 0 : lastValidated.epoch());
+        registry.register("heldOutLoss", (Gauge<Double>) () -> lastValidated == null ? Double.NaN
+                : lastValidated.heldOutLoss());
+        registry.register("heldOutAccuracy", (Gauge<Double>) () -> lastValidated == null ? Double.NaN
+                : lastValidated.heldOutAccuracy());
     }
 
     /** Registers a new source with the running Spark's metrics system (on the driver). */
@@ -59,5 +68,12 @@ public final class TrainingSource implements Source, RoundListener {
         exchangeBytes = stats.exchangeRatio() == null ? 0
                 : Math.round(stats.exchangeRatio() * state.params().length * Float.BYTES);
         last = stats;
+    }
+
+    /** An epoch ended: its held-out figures become the gauges' if it was evaluated. */
+    public void epochFinished(EpochStats epoch) {
+        if (epoch.validated()) {
+            lastValidated = epoch;
+        }
     }
 }

@@ -89,21 +89,31 @@ class SparkObservabilityTest {
     }
 
     @Test
-    void aCsvSinkWritesTheImagesPerSecondGauge() throws IOException {
+    void aCsvSinkWritesTheRoundAndHeldOutGauges() throws IOException {
         Path csv = Files.createDirectories(tmp.resolve("csv"));
         String sink = "spark.metrics.conf.*.sink.csv.";
         train("model-csv", "parameter-averaging", sink + "class=org.apache.spark.metrics.sink.CsvSink",
                 sink + "period=1", sink + "unit=seconds", sink + "directory=" + csv);
+        assertTrue(lastValue(csv, "imagesPerSecond") > 0, "the last reported images/s is a round's");
+        // the held-out split is evaluated after each of the 2 epochs: the gauges end at the second's
+        assertEquals(2, lastValue(csv, "heldOutEpoch"));
+        JsonNode epochs = Json.MAPPER.readTree(Files.readString(tmp.resolve("model-csv").resolve("metrics.json")))
+                .path("epochs");
+        assertEquals(epochs.get(1).get("heldOutAccuracy").asDouble(), lastValue(csv, "heldOutAccuracy"), 1e-9);
+        assertEquals(epochs.get(1).get("heldOutLoss").asDouble(), lastValue(csv, "heldOutLoss"), 1e-9);
+    }
+
+    /** The last value the CSV sink wrote for gauge {@code sparkcnn.<name>}. */
+    private static double lastValue(Path csv, String name) throws IOException {
         Path gauge;
         try (Stream<Path> files = Files.list(csv)) {
-            gauge = files.filter(p -> p.getFileName().toString().endsWith(".driver.sparkcnn.imagesPerSecond.csv"))
-                    .findFirst().orElseThrow(() -> new AssertionError("no sparkcnn.imagesPerSecond CSV in " + csv));
+            gauge = files.filter(p -> p.getFileName().toString().endsWith(".driver.sparkcnn." + name + ".csv"))
+                    .findFirst().orElseThrow(() -> new AssertionError("no sparkcnn." + name + " CSV in " + csv));
         }
         List<String> lines = Files.readAllLines(gauge);
         assertEquals("t,value", lines.get(0));
         assertFalse(lines.size() < 2, "no rows in " + gauge);
-        double last = Double.parseDouble(lines.get(lines.size() - 1).split(",")[1]);
-        assertTrue(last > 0, "the last reported images/s is a round's: " + lines);
+        return Double.parseDouble(lines.get(lines.size() - 1).split(",")[1]);
     }
 
     private static PrintStream quiet() {
