@@ -33,6 +33,29 @@ public final class KernelBench {
     public record ConvTiming(Layer layer, int batch, int reps, double forwardSeconds, double backwardSeconds) {
     }
 
+    /**
+     * Mean time of one layer inside a whole forward and backward pass of its network. A residual
+     * block is a row ({@code depth} 0) with its own share only (the addition, the activation and
+     * the gradient copies), followed by its layers' rows at {@code depth} 1.
+     *
+     * @param outShape the per-example output shape, e.g. {@code 16x32x32} (channels first, as the
+     *                 conv rows print it) or {@code 128}
+     */
+    public record LayerTime(int depth, String layer, String outShape, double forwardMillis, double backwardMillis) {
+    }
+
+    /** The layer rows of {@link #timeLayersInNetwork}, the steps timed and their mean wall time. */
+    public record LayerTimes(List<LayerTime> layers, int steps, double stepMillis) {
+    }
+
+    /**
+     * Times every layer of the spec's model on engine {@code native} in place, as a training step
+     * runs them (see {@link NativeKernelBench#timeLayersInNetwork}), on the calling thread.
+     */
+    public static LayerTimes timeLayersInNetwork(ModelSpec spec, int batch, double warmupSeconds, double seconds) {
+        return NativeKernelBench.timeLayersInNetwork(spec, batch, warmupSeconds, seconds);
+    }
+
     /** The layers of the spec's model on engine {@code native}, first to last. Allocates nothing native. */
     public static List<Layer> layers(ModelSpec spec) {
         return NativeKernelBench.layers(spec);

@@ -22,9 +22,11 @@ import java.util.Random;
  * @param threads native threads for this thread's work
  * @param models  catalogue models, in order
  * @param engines engine names, in order
- * @param seconds timed seconds per training row, after a warm-up as long
+ * @param seconds timed seconds per training row (and per model's layer times), after a warm-up as long
+ * @param layerTimes also time every layer in place, in a whole forward and backward pass (engine native)
  */
-public record KernelsBenchmark(int threads, List<String> models, List<String> engines, double seconds) {
+public record KernelsBenchmark(int threads, List<String> models, List<String> engines, double seconds,
+                               boolean layerTimes) {
 
     public static final int BATCH = 64;
     static final int GEMM_N = 2048;
@@ -52,7 +54,36 @@ public record KernelsBenchmark(int threads, List<String> models, List<String> en
         List<Workload> workloads = new ArrayList<>();
         models.forEach(m -> workloads.addAll(KernelFlops.workloads(m)));
         printConvLayers(out, workloads, gemm);
+        if (layerTimes) {
+            printLayerTimes(out, workloads);
+        }
         printTraining(out, workloads);
+    }
+
+    private void printLayerTimes(PrintWriter out, List<Workload> workloads) {
+        out.printf("%nLayer times in the network, engine native, batch %d: forward and backward of every layer in "
+                + "a whole training pass (no loss, no optimizer), mean of the steps in %.1f s after a %.1f s warm-up%n",
+                BATCH, seconds, seconds);
+        out.println("  a residual block's row is its own share (the addition, the activation, gradient copies); its "
+                + "layers follow, indented");
+        String format = "%-11s %-8s %-28s %-12s %8s %8s%n";
+        out.printf(format, "model", "input", "layer", "out (CxHxW)", "fwd ms", "bwd ms");
+        for (Workload w : workloads) {
+            KernelBench.LayerTimes times = KernelBench.timeLayersInNetwork(w.spec(), BATCH, seconds, seconds);
+            java.util.Map<String, double[]> byLayer = new java.util.LinkedHashMap<>();
+            for (KernelBench.LayerTime t : times.layers()) {
+                out.printf(format, w.model(), w.input(), "  ".repeat(t.depth()) + t.layer(), t.outShape(),
+                        String.format("%.2f", t.forwardMillis()), String.format("%.2f", t.backwardMillis()));
+                double[] sum = byLayer.computeIfAbsent(t.layer(), k -> new double[1]);
+                sum[0] += t.forwardMillis() + t.backwardMillis();
+            }
+            StringBuilder totals = new StringBuilder();
+            byLayer.forEach((layer, ms) -> totals.append(totals.length() == 0 ? "" : ", ")
+                    .append(layer).append(String.format(" %.1f", ms[0])));
+            out.printf("%-11s %-8s step %.1f ms (%d steps): %s%n", w.model(), w.input(), times.stepMillis(),
+                    times.steps(), totals);
+            out.flush();
+        }
     }
 
     private void printMachine(PrintWriter out) {

@@ -47,13 +47,18 @@ public final class BenchCommand extends CommandGroup {
                 description = "Timed seconds per training row, after a warm-up as long (default: ${DEFAULT-VALUE}).")
         double seconds;
 
+        @Option(names = "--layer-times",
+                description = "Also time every layer of each model inside a whole forward and backward pass on "
+                        + "engine native (residual blocks layer by layer), for --seconds after a warm-up as long.")
+        boolean layerTimes;
+
         @picocli.CommandLine.Spec
         picocli.CommandLine.Model.CommandSpec command;
 
         @Override
         public Integer call() {
             KernelsBenchmark benchmark = new KernelsBenchmark(validThreads(), validModels(), validEngines(),
-                    validSeconds());
+                    validSeconds(), layerTimes);
             benchmark.run(command.commandLine().getOut());
             return 0;
         }

@@ -351,7 +351,8 @@ final class NativeBatchNorm implements NativeLayer {
      * backward pass reads it, and writes its products to this layer's own arrays (the centred
      * values included: a backward pass consumes the forward pass before it).
      */
-    boolean overwritesOutputGradient() {
+    @Override
+    public boolean overwritesOutputGradient() {
         return activation != NativeActivation.IDENTITY && !activationBackwardDone;
     }
 

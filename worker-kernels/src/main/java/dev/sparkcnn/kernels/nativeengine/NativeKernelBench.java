@@ -3,6 +3,8 @@ package dev.sparkcnn.kernels.nativeengine;
 import dev.sparkcnn.kernels.KernelBench.ConvTiming;
 import dev.sparkcnn.kernels.KernelBench.Kind;
 import dev.sparkcnn.kernels.KernelBench.Layer;
+import dev.sparkcnn.kernels.KernelBench.LayerTime;
+import dev.sparkcnn.kernels.KernelBench.LayerTimes;
 import dev.sparkcnn.kernels.NativeRuntime;
 import dev.sparkcnn.kernels.model.ModelSpec;
 import java.util.ArrayList;
@@ -142,6 +144,139 @@ public final class NativeKernelBench {
             NativeLayer.close(input);
             NativeLayer.close(outputGradient);
         }
+    }
+
+    /**
+     * Every layer of the spec's model timed where it runs: the whole network (random parameters,
+     * random NHWC input, a random gradient of the logits) goes forward and backward in training
+     * mode, one step after another, each layer's calls timed by a wrapper ({@link TimedLayer}); the
+     * optimizer and the loss are left out. Steps run {@code warmupSeconds} untimed (the JIT
+     * compiles the Java-side work, e.g. dropout's masks, over seconds), then at least
+     * {@code seconds} and 3 steps timed. Unlike {@link #timeConvLayers}, a layer's arrays compete
+     * for the cache with the rest of the step's, as in training.
+     */
+    public static LayerTimes timeLayersInNetwork(ModelSpec spec, int batch, double warmupSeconds,
+                                                             double seconds) {
+        if (batch < 1 || !(warmupSeconds >= 0) || !(seconds > 0)) {
+            throw new IllegalArgumentException("batch must be >= 1, warm-up >= 0 and seconds > 0, got " + batch
+                    + ", " + warmupSeconds + ", " + seconds);
+        }
+        NativeRuntime.applyThreads(NativeRuntime.requestedThreads());
+        NativeRuntime.ensureFloatDefaults();
+        List<TimedLayer> rows = new ArrayList<>();
+        List<Integer> depths = new ArrayList<>();
+        List<NativeLayer> layers = new ArrayList<>();
+        for (NativeLayer layer : NativeCompiler.layers(spec, DataType.FLOAT)) {
+            layers.add(timed(layer, 0, rows, depths));
+        }
+        long numParams = layers.stream().mapToLong(NativeLayer::numParams).sum();
+        Nd4j.getRandom().setSeed(spec.seed());
+        INDArray params = Nd4j.randn(DataType.FLOAT, numParams).muli(0.05);
+        INDArray gradients = Nd4j.create(DataType.FLOAT, numParams);
+        long[] inShape = {batch, spec.height(), spec.width(), spec.channels()};
+        INDArray input = Nd4j.rand(DataType.FLOAT, inShape);
+        INDArray logitsGradient = Nd4j.randn(DataType.FLOAT, batch, spec.numClasses()).muli(0.01);
+        INDArray gradient = logitsGradient.dup();
+        try {
+            long offset = 0;
+            for (NativeLayer layer : layers) {
+                layer.bind(params, gradients, offset);
+                offset += layer.numParams();
+                layer.allocate(batch);
+            }
+            long end = System.nanoTime() + (long) (warmupSeconds * 1e9);
+            long step = 0;
+            while (System.nanoTime() < end) {
+                step(layers, input, gradient, logitsGradient, spec.seed(), step++, batch);
+            }
+            rows.forEach(TimedLayer::reset);
+            long start = System.nanoTime();
+            end = start + (long) (seconds * 1e9);
+            int timed = 0;
+            while (timed < 3 || System.nanoTime() < end) {
+                step(layers, input, gradient, logitsGradient, spec.seed(), step++, batch);
+                timed++;
+            }
+            double stepMillis = (System.nanoTime() - start) / 1e6 / timed;
+            List<LayerTime> result = new ArrayList<>();
+            for (int i = 0; i < rows.size(); i++) {
+                TimedLayer row = rows.get(i);
+                long forward = row.forwardNanos();
+                long backward = row.backwardNanos();
+                if (row.layer() instanceof NativeResidual) { // its own share: less its layers' rows
+                    for (int j = i + 1; j < rows.size() && depths.get(j) > depths.get(i); j++) {
+                        forward -= rows.get(j).forwardNanos();
+                        backward -= rows.get(j).backwardNanos();
+                    }
+                }
+                result.add(new LayerTime(depths.get(i), describe(row.layer()),
+                        shape(row.outputShape()), forward / 1e6 / timed, backward / 1e6 / timed));
+            }
+            return new LayerTimes(List.copyOf(result), timed, stepMillis);
+        } finally {
+            layers.forEach(NativeLayer::release);
+            for (INDArray array : new INDArray[]{params, gradients, input, logitsGradient, gradient}) {
+                NativeLayer.close(array);
+            }
+        }
+    }
+
+    /** One forward and backward pass; {@code gradient} is refilled from {@code logitsGradient} (layers may overwrite it). */
+    private static void step(List<NativeLayer> layers, INDArray input, INDArray gradient, INDArray logitsGradient,
+                             long seed, long step, int batch) {
+        StepContext context = new StepContext(true, seed, 0, step, 0, batch, batch);
+        INDArray x = input;
+        for (NativeLayer layer : layers) {
+            layer.begin(context);
+            x = layer.forward(x);
+        }
+        gradient.assign(logitsGradient);
+        INDArray g = gradient;
+        for (int i = layers.size() - 1; i >= 0 && g != null; i--) {
+            g = layers.get(i).backward(g);
+        }
+    }
+
+    /** {@code layer} in a timing wrapper, a residual block's layers each in their own; rows in order. */
+    private static NativeLayer timed(NativeLayer layer, int depth, List<TimedLayer> rows, List<Integer> depths) {
+        if (layer instanceof NativeResidual block) {
+            int at = rows.size();
+            rows.add(null);
+            depths.add(depth);
+            TimedLayer row = new TimedLayer(block.withLayers(inner -> timed(inner, depth + 1, rows, depths)));
+            rows.set(at, row);
+            return row;
+        }
+        TimedLayer row = new TimedLayer(layer);
+        rows.add(row);
+        depths.add(depth);
+        return row;
+    }
+
+    private static String describe(NativeLayer layer) {
+        if (layer instanceof NativeConv conv) {
+            return "conv " + conv.kernel() + "x" + conv.kernel();
+        } else if (layer instanceof NativeBatchNorm bn) {
+            return bn.isRelu() ? "batch norm + relu" : "batch norm";
+        } else if (layer instanceof NativePool) {
+            return "pool";
+        } else if (layer instanceof NativeDropout) {
+            return "dropout";
+        } else if (layer instanceof NativeDense) {
+            return "dense";
+        } else if (layer instanceof NativeGlobalPool) {
+            return "global avg pool";
+        } else if (layer instanceof NativeResidual) {
+            return "residual: add, activation";
+        } else if (layer instanceof NativeActivationLayer) {
+            return "activation";
+        }
+        return layer.getClass().getSimpleName();
+    }
+
+    /** A per-example NHWC shape as CxHxW; a feature shape as its size. */
+    private static String shape(long[] shape) {
+        return shape.length == 3 ? shape[2] + "x" + shape[0] + "x" + shape[1] : Long.toString(NativeLayer.size(shape));
     }
 
     private static double median(double[] values) {

@@ -75,6 +75,15 @@ interface NativeLayer {
     void release();
 
     /**
+     * Whether {@link #backward} may write to the output gradient it is given (the contract allows
+     * it); a layer that only reads it says so, and a residual block then gives it the block's
+     * gradient without a copy.
+     */
+    default boolean overwritesOutputGradient() {
+        return true;
+    }
+
+    /**
      * Tells the layer what the next forward (and backward) runs: training or inference, and the
      * step's random key and batch share (see {@link StepContext}). Only batch normalization,
      * dropout and the blocks holding them care; the others ignore it. A layer never told runs as

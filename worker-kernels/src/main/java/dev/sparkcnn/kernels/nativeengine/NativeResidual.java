@@ -63,6 +63,12 @@ final class NativeResidual implements NativeLayer {
         }
     }
 
+    /** The same block with each of its layers replaced by {@code replace}'s result (e.g. a timing wrapper). */
+    NativeResidual withLayers(java.util.function.UnaryOperator<NativeLayer> replace) {
+        return new NativeResidual(dataType, inShape, main.stream().map(replace).toList(),
+                shortcut.stream().map(replace).toList(), activation);
+    }
+
     @Override
     public long numParams() {
         long n = 0;
@@ -168,7 +174,7 @@ final class NativeResidual implements NativeLayer {
         // the main branch gets its own copy unless its last layer only reads the gradient: a batch
         // norm without an activation (every ResNet block), which spares a copy of the block's output
         INDArray mainInputGradient = outputGradient;
-        if (!(main.get(main.size() - 1) instanceof NativeBatchNorm last && !last.overwritesOutputGradient())) {
+        if (main.get(main.size() - 1).overwritesOutputGradient()) {
             mainGradient.assign(outputGradient);
             mainInputGradient = mainGradient;
         }
