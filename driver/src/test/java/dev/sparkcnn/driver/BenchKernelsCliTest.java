@@ -15,7 +15,7 @@ class BenchKernelsCliTest {
     @Test
     void shortRunPrintsEveryTable() {
         Run run = run("bench", "kernels", "--models", "cifar-cnn", "--engines", "native", "--seconds", "0.2",
-                "--threads", "1");
+                "--threads", "1", "--layer-times");
         assertEquals(0, run.status, run.err);
         String out = run.out;
         assertTrue(out.contains("machine: "), out);
@@ -29,6 +29,12 @@ class BenchKernelsCliTest {
         assertTrue(Pattern.compile("(?m)^cifar-cnn +3x32x32 +native +\\d+ +9\\.10 +[\\d.]+ +[1-9][\\d.]* +\\d\\.\\d{3}$")
                 .matcher(out).find(), out);
         assertTrue(!out.contains("dl4j"), out);
+        // --layer-times: a row per layer with its output shape and milliseconds, then the step's totals
+        assertTrue(Pattern.compile("(?m)^cifar-cnn +3x32x32 +conv 3x3 +32x30x30 +[\\d.]+ +[\\d.]+$").matcher(out)
+                .find(), out);
+        assertTrue(Pattern.compile("(?m)^cifar-cnn +3x32x32 +dense +10 +[\\d.]+ +[\\d.]+$").matcher(out).find(), out);
+        assertTrue(Pattern.compile("(?m)^cifar-cnn +3x32x32 +step [\\d.]+ ms \\(\\d+ steps\\): conv 3x3 [\\d.]+, pool")
+                .matcher(out).find(), out);
     }
 
     @Test
