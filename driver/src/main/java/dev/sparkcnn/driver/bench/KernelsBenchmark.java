@@ -11,7 +11,9 @@ import dev.sparkcnn.kernels.Network;
 import dev.sparkcnn.kernels.NetworkFactory;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 /**
@@ -70,7 +72,7 @@ public record KernelsBenchmark(int threads, List<String> models, List<String> en
         out.printf(format, "model", "input", "layer", "out (CxHxW)", "fwd ms", "bwd ms");
         for (Workload w : workloads) {
             KernelBench.LayerTimes times = KernelBench.timeLayersInNetwork(w.spec(), BATCH, seconds, seconds);
-            java.util.Map<String, double[]> byLayer = new java.util.LinkedHashMap<>();
+            Map<String, double[]> byLayer = new LinkedHashMap<>();
             for (KernelBench.LayerTime t : times.layers()) {
                 out.printf(format, w.model(), w.input(), "  ".repeat(t.depth()) + t.layer(), t.outShape(),
                         String.format("%.2f", t.forwardMillis()), String.format("%.2f", t.backwardMillis()));

@@ -77,7 +77,6 @@ final class NativeBatchNorm implements NativeLayer {
     private INDArray ones;         // [1, rows] of 1
     private INDArray reciprocals;  // [1, rows] of 1 / rows
     private INDArray negatedReciprocals; // [1, rows] of -1 / rows
-    private INDArray scale;        // gamma / sqrt(var + eps)
     private INDArray centredScale; // backward: c sqrt(var + eps), so that the batchnorm op multiplies (x - mean) by c
     private INDArray constant;     // backward: the input gradient's per-channel constant
     private INDArray gradientProducts; // [1, channels]: sum of g (x - mean) per channel
@@ -173,7 +172,6 @@ final class NativeBatchNorm implements NativeLayer {
         ones = Nd4j.ones(dataType, 1, rows);
         reciprocals = Nd4j.create(dataType, 1, rows).assign(1.0 / rows);
         negatedReciprocals = Nd4j.create(dataType, 1, rows).assign(-1.0 / rows);
-        scale = Nd4j.create(dataType, channels);
         gradientProducts = Nd4j.create(dataType, 1, channels);
         centredScale = Nd4j.create(dataType, channels);
         constant = Nd4j.create(dataType, channels);
@@ -259,13 +257,9 @@ final class NativeBatchNorm implements NativeLayer {
         }
         // per-channel arithmetic on Java arrays: one bulk copy per vector, not an INDArray call per value
         double[] var = read(variance);
-        double[] g = read(gamma);
-        double[] k = new double[channels];
         for (int c = 0; c < channels; c++) {
             invStd[c] = 1 / Math.sqrt(var[c] + epsilon);
-            k[c] = g[c] * invStd[c];
         }
-        write(scale, k);
         if (trainedForward && context.firstRow() == 0) {
             double[] mean = read(negatedMean);
             double[] runMean = read(runningMean);
@@ -326,13 +320,14 @@ final class NativeBatchNorm implements NativeLayer {
         write(meanGradient, new double[channels]);
         write(varGradient, new double[channels]);
         if (trainedForward) {
-            double[] k = read(scale);
+            double[] gammas = read(gamma);
             double[] shift = new double[channels];
             double[] centredFactor = new double[channels];
             for (int c = 0; c < channels; c++) {
-                shift[c] = -k[c] * sg[c] / rows;
+                double k = gammas[c] * invStd[c]; // the forward's scale
+                shift[c] = -k * sg[c] / rows;
                 // the (x - mean) multiplier -k sgx / ((var + eps) rows), times sqrt(var + eps) for the op
-                centredFactor[c] = -k[c] * sgx[c] * invStd[c] / rows;
+                centredFactor[c] = -k * sgx[c] * invStd[c] / rows;
             }
             write(constant, shift);
             write(centredScale, centredFactor);
@@ -375,7 +370,7 @@ final class NativeBatchNorm implements NativeLayer {
             NativeLayer.close(preActivation);
         }
         for (INDArray array : new INDArray[]{centred, output, inputGradient, negatedMean, variance, zeros, ones,
-                reciprocals, negatedReciprocals, scale, gradientProducts, centredScale, constant}) {
+                reciprocals, negatedReciprocals, gradientProducts, centredScale, constant}) {
             NativeLayer.close(array);
         }
         meanOp = null;

@@ -109,48 +109,48 @@ final class NativeDropout implements NativeLayer {
         int rows = (int) mask.size(0);
         FloatBuffer floats = dataType == DataType.FLOAT ? mask.data().asNioFloat() : null;
         DoubleBuffer doubles = floats == null ? mask.data().asNioDouble() : null;
+        byte[] kept = new byte[(int) rowLength];
+        float[] floatRow = floats != null ? new float[kept.length] : null;
+        double[] doubleRow = floats == null ? new double[kept.length] : null;
         float keptFloat = (float) (1 / keep);
-        double kept = 1 / keep;
-        float[] floatRow = floats != null ? new float[(int) rowLength] : null;
-        double[] doubleRow = floats == null ? new double[(int) rowLength] : null;
         for (int r = 0; r < rows; r++) {
-            SplittableRandom random = new SplittableRandom(context.rowSeed(context.firstRow() + r));
+            draw(new SplittableRandom(context.rowSeed(context.firstRow() + r)), threshold, kept);
             int at = (int) (r * rowLength);
             if (floats != null) {
-                float[] row = floatRow;
-                int i = 0;
-                for (; i + 4 <= row.length; i += 4) {
-                    long bits = random.nextLong();
-                    row[i] = keptIf(bits, threshold) * keptFloat;
-                    row[i + 1] = keptIf(bits >>> 16, threshold) * keptFloat;
-                    row[i + 2] = keptIf(bits >>> 32, threshold) * keptFloat;
-                    row[i + 3] = keptIf(bits >>> 48, threshold) * keptFloat;
+                for (int i = 0; i < kept.length; i++) {
+                    floatRow[i] = kept[i] * keptFloat;
                 }
-                for (long bits = i < row.length ? random.nextLong() : 0; i < row.length; i++, bits >>>= 16) {
-                    row[i] = keptIf(bits, threshold) * keptFloat;
-                }
-                floats.put(at, row);
+                floats.put(at, floatRow);
             } else {
-                double[] row = doubleRow;
-                int i = 0;
-                for (; i + 4 <= row.length; i += 4) {
-                    long bits = random.nextLong();
-                    row[i] = keptIf(bits, threshold) * kept;
-                    row[i + 1] = keptIf(bits >>> 16, threshold) * kept;
-                    row[i + 2] = keptIf(bits >>> 32, threshold) * kept;
-                    row[i + 3] = keptIf(bits >>> 48, threshold) * kept;
+                for (int i = 0; i < kept.length; i++) {
+                    doubleRow[i] = kept[i] / keep;
                 }
-                for (long bits = i < row.length ? random.nextLong() : 0; i < row.length; i++, bits >>>= 16) {
-                    row[i] = keptIf(bits, threshold) * kept;
-                }
-                doubles.put(at, row);
+                doubles.put(at, doubleRow);
             }
         }
     }
 
+    /**
+     * One row's keep decisions (1 keep, 0 drop): four per 64-bit draw, each a 16-bit uniform
+     * against {@code threshold}.
+     */
+    private static void draw(SplittableRandom random, long threshold, byte[] kept) {
+        int i = 0;
+        for (; i + 4 <= kept.length; i += 4) {
+            long bits = random.nextLong();
+            kept[i] = keptIf(bits, threshold);
+            kept[i + 1] = keptIf(bits >>> 16, threshold);
+            kept[i + 2] = keptIf(bits >>> 32, threshold);
+            kept[i + 3] = keptIf(bits >>> 48, threshold);
+        }
+        for (long bits = i < kept.length ? random.nextLong() : 0; i < kept.length; i++, bits >>>= 16) {
+            kept[i] = keptIf(bits, threshold);
+        }
+    }
+
     /** 1 if the low 16 bits of {@code bits}, a uniform in [0, 65536), are below {@code threshold}, else 0. */
-    private static int keptIf(long bits, long threshold) {
-        return (int) (((bits & 0xFFFF) - threshold) >>> 63);
+    private static byte keptIf(long bits, long threshold) {
+        return (byte) (((bits & 0xFFFF) - threshold) >>> 63);
     }
 
     @Override
