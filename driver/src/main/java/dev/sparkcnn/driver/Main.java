@@ -48,7 +48,14 @@ public final class Main extends CommandGroup {
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> Failures.report(e, err));
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } finally {
+            // autoflush covers println and printf only: a report written with print (evaluate's) would
+            // otherwise stay in the writer's buffer when main exits the JVM
+            cl.getOut().flush();
+            cl.getErr().flush();
+        }
     }
 
 }

@@ -84,6 +84,13 @@ class TrainEvaluateCliTest {
                 "evaluate sees the same held-out split and the same model");
         assertEquals(metrics.get("testExamples").asLong(), again.get("test").examples());
         assertEquals(metrics.get("officialTestAccuracy").asDouble(), again.get("officialTest").accuracy(), 0.0);
+
+        ByteArrayOutputStream evaluated = new ByteArrayOutputStream();
+        assertEquals(0, Main.run(new String[] {"evaluate", "--model-dir", out.toString(), "--master", "local[2]",
+                "--conf", "spark.ui.enabled=false"}, new PrintStream(evaluated), System.err));
+        String report = evaluated.toString(StandardCharsets.UTF_8);
+        assertTrue(report.contains("held-out split") && report.contains("official test set (60 records)"),
+                "the evaluate command prints its reports: '" + report + "'");
     }
 
     @Test
