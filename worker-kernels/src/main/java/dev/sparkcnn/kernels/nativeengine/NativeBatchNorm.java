@@ -50,7 +50,7 @@ final class NativeBatchNorm implements NativeLayer {
     private final double epsilon;
     private final NativeActivation activation;
     private StepContext context = StepContext.TRAINING;
-    private boolean activationBackwardDone; // by the max-pooling after it (see skipReluBackward)
+    private boolean reluLeftToPooling; // forward and backward, by the max-pooling after it (see leaveReluToPooling)
 
     private INDArray gamma;
     private INDArray beta;
@@ -109,15 +109,16 @@ final class NativeBatchNorm implements NativeLayer {
     }
 
     /**
-     * For a ReLU batch norm followed by max-pooling that masks its output gradient where the pooled
-     * value is not positive ({@link NativePool#maskForReluInput}): the ReLU backward is then a no-op
-     * and is skipped, as {@link NativeConv#skipReluBackward} does. Bit-identical.
+     * For a ReLU batch norm followed by max-pooling that does the ReLU itself
+     * ({@link NativePool#takeOverReluOfInput}): the output is then the normalised values, and the
+     * ReLU runs neither forward nor backward here, as {@link NativeConv#leaveReluToPooling} explains.
+     * Bit-identical.
      */
-    void skipReluBackward() {
+    void leaveReluToPooling() {
         if (activation != NativeActivation.RELU) {
-            throw new IllegalStateException("only a ReLU's backward can be left to the pooling after it");
+            throw new IllegalStateException("only a ReLU can be left to the pooling after it");
         }
-        activationBackwardDone = true;
+        reluLeftToPooling = true;
     }
 
     boolean isRelu() {
@@ -272,7 +273,7 @@ final class NativeBatchNorm implements NativeLayer {
             write(runningVar, runVar);
         }
         normaliseOp.exec();
-        if (activationOp != null) {
+        if (activationOp != null && !reluLeftToPooling) {
             activationOp.exec();
         }
         return output;
@@ -289,7 +290,7 @@ final class NativeBatchNorm implements NativeLayer {
         if (outputGradient != lastOutputGradient) {
             lastOutputGradient = outputGradient;
             // the input gradient array is free until the sums are taken: it holds ReLU's mask
-            activationBackwardOp = activationBackwardDone ? null
+            activationBackwardOp = reluLeftToPooling ? null
                     : activation.backward(preActivation, output, outputGradient, inputGradient);
             closeBackwardOps();
             INDArray g2d = NativeLayer.reshapedView(outputGradient, rows, channels);
@@ -348,7 +349,7 @@ final class NativeBatchNorm implements NativeLayer {
      */
     @Override
     public boolean overwritesOutputGradient() {
-        return activation != NativeActivation.IDENTITY && !activationBackwardDone;
+        return activation != NativeActivation.IDENTITY && !reluLeftToPooling;
     }
 
     private void closeBackwardOps() {

@@ -154,15 +154,15 @@ final class NativeCompiler {
             layers.add(layer);
         }
 
-        /** Max-pooling after a ReLU convolution or batch norm also does the ReLU's backward (bit-identical, cheaper). */
+        /** Max-pooling after a ReLU convolution or batch norm does the ReLU, forward on the pooled values and backward (bit-identical, cheaper). */
         private void pool(NativePool pool, boolean max, String index, LayerSpec spec) {
             NativeLayer previous = layers.isEmpty() ? null : layers.get(layers.size() - 1);
             if (max && previous instanceof NativeConv conv && conv.isRelu()) {
-                conv.skipReluBackward();
-                pool.maskForReluInput();
+                conv.leaveReluToPooling();
+                pool.takeOverReluOfInput();
             } else if (max && previous instanceof NativeBatchNorm norm && norm.isRelu()) {
-                norm.skipReluBackward();
-                pool.maskForReluInput();
+                norm.leaveReluToPooling();
+                pool.takeOverReluOfInput();
             }
             add(pool, index, spec);
         }

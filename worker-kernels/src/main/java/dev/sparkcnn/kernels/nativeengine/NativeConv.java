@@ -45,7 +45,7 @@ final class NativeConv implements NativeLayer {
     private final NativeActivation activation;
     private final boolean hasBias;
     private final boolean computeInputGradient;
-    private boolean activationBackwardDone; // by the max-pooling after it (see skipReluBackward)
+    private boolean reluLeftToPooling; // forward and backward, by the max-pooling after it (see leaveReluToPooling)
     private final long inHeight;
     private final long inWidth;
     private final long outHeight;
@@ -170,16 +170,20 @@ final class NativeConv implements NativeLayer {
     }
 
     /**
-     * For a ReLU convolution followed by max-pooling that masks its output gradient where the
-     * pooled value is not positive ({@link NativePool#maskForReluInput}): the ReLU backward is then a
-     * no-op (max-pooling routes each gradient to a window's maximum, which is positive wherever the
-     * mask let it through, and zeros to everything else), so it is skipped. Bit-identical.
+     * For a ReLU convolution followed by max-pooling that does the ReLU itself
+     * ({@link NativePool#takeOverReluOfInput}): this layer's output is then the pre-activation, and
+     * neither the ReLU forward nor its backward runs here. Bit-identical, because ReLU commutes with
+     * max ({@code relu(max x) = max relu(x)}: the ReLU runs on the pooled array, a quarter the size
+     * for 2x2 pooling), and because the pooling masks its output gradient where the pooled value is
+     * not positive, which makes this layer's ReLU backward a no-op: max-pooling routes each gradient
+     * to a window's maximum, which is positive wherever the mask let it through, and zeros to
+     * everything else.
      */
-    void skipReluBackward() {
+    void leaveReluToPooling() {
         if (activation != NativeActivation.RELU) {
-            throw new IllegalStateException("only a ReLU's backward can be left to the pooling after it");
+            throw new IllegalStateException("only a ReLU can be left to the pooling after it");
         }
-        activationBackwardDone = true;
+        reluLeftToPooling = true;
     }
 
     /** The square kernel's side. */
@@ -290,7 +294,7 @@ final class NativeConv implements NativeLayer {
             }
             forwardOp.exec();
         }
-        if (activationOp != null) {
+        if (activationOp != null && !reluLeftToPooling) {
             activationOp.exec();
         }
         return output;
@@ -308,7 +312,7 @@ final class NativeConv implements NativeLayer {
             PreparedOp.close(backwardOp);
             backwardOp = null;
         }
-        if (activationBackwardDone) {
+        if (reluLeftToPooling) {
             activationBackwardOp = null;
         }
         if (backwardOp == null) {
@@ -330,7 +334,7 @@ final class NativeConv implements NativeLayer {
     private void parameterGradients(INDArray outputGradient) {
         if (outputGradient != lastOutputGradient) {
             lastOutputGradient = outputGradient;
-            activationBackwardOp = activationBackwardDone ? null
+            activationBackwardOp = reluLeftToPooling ? null
                     : activation.backward(preActivation, output, outputGradient);
             PreparedOp.close(columnsBackwardOp);
             columnsBackwardOp = PreparedOp.gemm(columns,

@@ -81,7 +81,8 @@ public final class NativeKernelBench {
      * and backward (the ReLU mask + conv2d_bp, which computes the input, weight and bias gradients;
      * a model's first convolution, which needs no input gradient, runs forward as window columns +
      * one gemm + ReLU and backward as the ReLU mask + one gemm on those columns for the weight and
-     * bias gradients only), one layer at a time, on the calling thread (set its threads with
+     * bias gradients only; a ReLU followed by max-pooling is left to the pooling, forward and
+     * backward, as in training), one layer at a time, on the calling thread (set its threads with
      * {@link NativeRuntime#configureThreads}).
      */
     public static List<ConvTiming> timeConvLayers(ModelSpec spec, int batch, int warmup, int reps) {

@@ -39,6 +39,7 @@ final class NativePool implements NativeLayer {
     private INDArray output;
     private INDArray inputGradient;
     private PreparedOp forwardOp;
+    private PreparedOp reluOp; // on the pooled output, in place (see takeOverReluOfInput)
     private PreparedOp backwardOp;
     private INDArray backwardOutputGradient;
     private boolean reluInput;
@@ -82,13 +83,14 @@ final class NativePool implements NativeLayer {
     }
 
     /**
-     * The input is a ReLU's output whose backward this layer takes over (see
-     * {@link NativeConv#skipReluBackward}): before routing, zero the output gradient wherever the
-     * pooled value is not positive. On the pooled array, a quarter the size of the ReLU's.
+     * The input is the pre-activation of a ReLU layer that leaves its ReLU to this layer (see
+     * {@link NativeConv#leaveReluToPooling}): forward, apply the ReLU to the pooled values; backward,
+     * before routing, zero the output gradient wherever the pooled value is not positive. Both on the
+     * pooled array, a quarter the size of the layer's for 2x2 pooling.
      */
-    void maskForReluInput() {
+    void takeOverReluOfInput() {
         if (mode != Mode.MAX) {
-            throw new IllegalStateException("only max-pooling can take over a ReLU's backward");
+            throw new IllegalStateException("only max-pooling can take over a ReLU");
         }
         reluInput = true;
     }
@@ -112,6 +114,7 @@ final class NativePool implements NativeLayer {
         release();
         output = Nd4j.create(dataType, size, outHeight, outWidth, channels);
         inputGradient = Nd4j.create(dataType, size, inHeight, inWidth, channels);
+        reluOp = reluInput ? new PreparedOp(NativeActivation.RELU.forward(output, output)) : null;
     }
 
     @Override
@@ -123,6 +126,9 @@ final class NativePool implements NativeLayer {
                     .addIntegerArguments(arguments()).build());
         }
         forwardOp.exec();
+        if (reluOp != null) {
+            reluOp.exec();
+        }
         return output;
     }
 
@@ -162,6 +168,8 @@ final class NativePool implements NativeLayer {
     @Override
     public void release() {
         closeOps();
+        PreparedOp.close(reluOp);
+        reluOp = null;
         NativeLayer.close(output);
         NativeLayer.close(inputGradient);
         output = null;

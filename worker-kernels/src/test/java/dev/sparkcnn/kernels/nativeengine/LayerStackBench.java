@@ -57,8 +57,8 @@ public final class LayerStackBench {
         Net maxPool() {
             NativePool pool = new NativePool(F, shape, 2);
             if (layers.get(layers.size() - 1) instanceof NativeBatchNorm norm && norm.isRelu()) {
-                norm.skipReluBackward();
-                pool.maskForReluInput();
+                norm.leaveReluToPooling();
+                pool.takeOverReluOfInput();
             }
             return add(pool);
         }

@@ -13,8 +13,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Max-pooling that masks its output gradient where the pooled value is not positive, in place of
- * the ReLU backward of the convolution before it, must give the same gradients bit for bit (the
+ * Max-pooling that applies the ReLU to the pooled values and masks its output gradient where the
+ * pooled value is not positive, in place of the ReLU forward and backward of the convolution or
+ * batch norm before it, must give the same pooled output and the same gradients bit for bit (the
  * input makes most ReLU outputs zero, so all-zero windows and ties are common).
  */
 class ReluPoolFusionTest {
@@ -26,7 +27,7 @@ class ReluPoolFusionTest {
 
     @ParameterizedTest
     @CsvSource({"true,9,9,3,8", "false,8,8,1,4", "true,13,13,4,6"})
-    void maskedPoolingBackwardIsTheReluBackward(boolean inputGradient, int h, int w, int in, int out) {
+    void poolingDoesTheConvolutionsRelu(boolean inputGradient, int h, int w, int in, int out) {
         float[][] plain = gradients(false, inputGradient, h, w, in, out);
         float[][] fused = gradients(true, inputGradient, h, w, in, out);
         for (int i = 0; i < plain.length; i++) {
@@ -42,7 +43,7 @@ class ReluPoolFusionTest {
     /** The same for batch norm (training, ReLU) + 2x2 max-pooling, the pair vgg-bn repeats. */
     @ParameterizedTest
     @CsvSource({"8,8,3", "9,7,5"})
-    void maskedPoolingBackwardIsTheBatchNormReluBackward(int h, int w, int channels) {
+    void poolingDoesTheBatchNormsRelu(int h, int w, int channels) {
         float[][] plain = batchNormGradients(false, h, w, channels);
         float[][] fused = batchNormGradients(true, h, w, channels);
         for (int i = 0; i < plain.length; i++) {
@@ -62,8 +63,8 @@ class ReluPoolFusionTest {
         NativeBatchNorm norm = new NativeBatchNorm(DataType.FLOAT, shape, 0.9, 1e-5, NativeActivation.RELU);
         NativePool pool = new NativePool(DataType.FLOAT, shape, 2);
         if (fused) {
-            norm.skipReluBackward();
-            pool.maskForReluInput();
+            norm.leaveReluToPooling();
+            pool.takeOverReluOfInput();
         }
         INDArray params = Nd4j.create(DataType.FLOAT, norm.numParams());
         INDArray grads = Nd4j.create(DataType.FLOAT, norm.numParams());
@@ -82,12 +83,17 @@ class ReluPoolFusionTest {
             x[i] = (float) random.nextGaussian();
         }
         INDArray pooled = pool.forward(norm.forward(Nd4j.createFromArray(x).reshape(batch, h, w, channels)));
+        float[] pooledValues = flat(pooled);
         float[] g = new float[(int) pooled.length()];
         for (int i = 0; i < g.length; i++) {
             g[i] = (float) random.nextGaussian();
         }
         INDArray inputGrad = norm.backward(pool.backward(Nd4j.createFromArray(g).reshape(pooled.shape())));
-        return new float[][]{grads.toFloatVector(), inputGrad.dup().reshape(inputGrad.length()).toFloatVector()};
+        return new float[][]{grads.toFloatVector(), flat(inputGrad), pooledValues};
+    }
+
+    private static float[] flat(INDArray array) {
+        return array.dup().reshape(array.length()).toFloatVector();
     }
 
     /** Parameter gradients (and the input gradient, if computed) of conv(ReLU) + 2x2 max-pooling. */
@@ -97,8 +103,8 @@ class ReluPoolFusionTest {
         NativeConv conv = new NativeConv(DataType.FLOAT, new long[]{h, w, in}, out, 3, 1, inputGradient);
         NativePool pool = new NativePool(DataType.FLOAT, conv.outputShape(), 2);
         if (fused) {
-            conv.skipReluBackward();
-            pool.maskForReluInput();
+            conv.leaveReluToPooling();
+            pool.takeOverReluOfInput();
         }
         INDArray params = Nd4j.create(DataType.FLOAT, conv.numParams());
         INDArray grads = Nd4j.create(DataType.FLOAT, conv.numParams());
@@ -116,13 +122,14 @@ class ReluPoolFusionTest {
         }
         INDArray input = Nd4j.createFromArray(x).reshape(batch, h, w, in);
         INDArray pooled = pool.forward(conv.forward(input));
+        float[] pooledValues = flat(pooled);
         float[] g = new float[(int) pooled.length()];
         for (int i = 0; i < g.length; i++) {
             g[i] = (float) random.nextGaussian();
         }
         INDArray outputGradient = Nd4j.createFromArray(g).reshape(pooled.shape());
         INDArray inputGrad = conv.backward(pool.backward(outputGradient));
-        return inputGrad == null ? new float[][]{grads.toFloatVector()}
-                : new float[][]{grads.toFloatVector(), inputGrad.dup().reshape(inputGrad.length()).toFloatVector()};
+        return inputGrad == null ? new float[][]{grads.toFloatVector(), pooledValues}
+                : new float[][]{grads.toFloatVector(), pooledValues, flat(inputGrad)};
     }
 }
