@@ -1,0 +1,124 @@
+// What oneDNN's convolution primitives cost on their own: every convolution of resnet20 and
+// vgg-bn (1x28x28), batch 64, forward + backward data + backward weights, each primitive in the
+// memory layout it prefers (format "any": blocked), created once, no reorders. This is the floor a
+// binding of our own to oneDNN could reach for the convolutions; libnd4j and PyTorch both reorder
+// NHWC/NCHW activations to and from the blocked layout around every call.
+//
+// Debian: apt-get install -y libdnnl-dev   (oneDNN 2.6.3, the version Debian's PyTorch links)
+//   g++ -O2 -std=c++17 scripts/onednn-conv-probe.cpp -ldnnl -o /tmp/onednn-conv-probe
+//   OMP_NUM_THREADS=2 /tmp/onednn-conv-probe [reps]
+//
+// Prints one row per convolution (ms of each primitive, median of the reps) and per network the
+// sum a training step would spend in them. Compare with the conv rows of `bin/sparkcnn bench
+// kernels --layer-times` and with scripts/pytorch-op-profile.py in the same session.
+#include <oneapi/dnnl/dnnl.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <random>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+using namespace dnnl;
+using tag = memory::format_tag;
+using dt = memory::data_type;
+
+struct Conv {
+    int in, out, side, kernel, stride;
+    bool first;  // a network's first layer: no input gradient
+};
+
+static memory filled(const memory::desc &md, const engine &eng, std::mt19937 &rng) {
+    memory m(md, eng);
+    float *p = static_cast<float *>(m.get_data_handle());
+    std::normal_distribution<float> normal(0.f, 0.1f);
+    for (size_t i = 0; i < md.get_size() / sizeof(float); i++) p[i] = normal(rng);
+    return m;
+}
+
+static double median_ms(stream &s, primitive &p, std::unordered_map<int, memory> &args, int reps) {
+    for (int i = 0; i < 3; i++) p.execute(s, args);
+    s.wait();
+    std::vector<double> t;
+    for (int i = 0; i < reps; i++) {
+        auto a = std::chrono::steady_clock::now();
+        p.execute(s, args);
+        s.wait();
+        t.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - a).count());
+    }
+    std::sort(t.begin(), t.end());
+    return t[t.size() / 2];
+}
+
+int main(int argc, char **argv) {
+    int reps = argc > 1 ? std::atoi(argv[1]) : 20;
+    if (reps < 1) {
+        std::fprintf(stderr, "usage: %s [reps >= 1]\n", argv[0]);
+        return 2;
+    }
+    const int n = 64;
+    engine eng(engine::kind::cpu, 0);
+    stream s(eng);
+    std::mt19937 rng(7);
+    std::vector<std::pair<std::string, std::vector<Conv>>> nets;
+    std::vector<Conv> resnet = {{3, 16, 32, 3, 1, true}};
+    for (int i = 0; i < 6; i++) resnet.push_back({16, 16, 32, 3, 1, false});
+    resnet.push_back({16, 32, 32, 3, 2, false});
+    resnet.push_back({32, 32, 16, 3, 1, false});
+    resnet.push_back({16, 32, 32, 1, 2, false});
+    for (int i = 0; i < 4; i++) resnet.push_back({32, 32, 16, 3, 1, false});
+    resnet.push_back({32, 64, 16, 3, 2, false});
+    resnet.push_back({64, 64, 8, 3, 1, false});
+    resnet.push_back({32, 64, 16, 1, 2, false});
+    for (int i = 0; i < 4; i++) resnet.push_back({64, 64, 8, 3, 1, false});
+    nets.push_back({"resnet20", resnet});
+    nets.push_back({"vgg-bn-1x28", {{1, 32, 28, 3, 1, true}, {32, 32, 28, 3, 1, false}, {32, 64, 14, 3, 1, false},
+                                    {64, 64, 14, 3, 1, false}, {64, 128, 7, 3, 1, false}, {128, 128, 7, 3, 1, false}}});
+    std::printf("oneDNN %d.%d.%d, batch %d, f32, format any (no reorders), median of %d reps\n", dnnl_version()->major,
+                dnnl_version()->minor, dnnl_version()->patch, n, reps);
+    std::printf("%-12s %-24s %8s %8s %8s %8s\n", "network", "conv", "fwd ms", "bwd-d ms", "bwd-w ms", "sum ms");
+    for (auto &[name, convs] : nets) {
+        double total = 0;
+        for (const Conv &c : convs) {
+            int pad = c.kernel / 2;
+            int outSide = (c.side + 2 * pad - c.kernel) / c.stride + 1;
+            memory::dims src = {n, c.in, c.side, c.side}, wei = {c.out, c.in, c.kernel, c.kernel},
+                         dst = {n, c.out, outSide, outSide}, strides = {c.stride, c.stride}, pads = {pad, pad};
+            memory::desc srcAny(src, dt::f32, tag::any), weiAny(wei, dt::f32, tag::any), dstAny(dst, dt::f32, tag::any);
+            convolution_forward::primitive_desc fwd(
+                    convolution_forward::desc(prop_kind::forward_training, algorithm::convolution_direct, srcAny, weiAny,
+                                              dstAny, strides, pads, pads),
+                    eng);
+            convolution_backward_data::primitive_desc bwdData(
+                    convolution_backward_data::desc(algorithm::convolution_direct, srcAny, weiAny, dstAny, strides, pads,
+                                                    pads),
+                    eng, fwd);
+            convolution_backward_weights::primitive_desc bwdWeights(
+                    convolution_backward_weights::desc(algorithm::convolution_direct, srcAny, weiAny, dstAny, strides,
+                                                       pads, pads),
+                    eng, fwd);
+            memory x = filled(fwd.src_desc(), eng, rng), w = filled(fwd.weights_desc(), eng, rng),
+                   y = filled(fwd.dst_desc(), eng, rng), dy = filled(bwdWeights.diff_dst_desc(), eng, rng),
+                   dx = filled(bwdData.diff_src_desc(), eng, rng), dw = filled(bwdWeights.diff_weights_desc(), eng, rng),
+                   wd = filled(bwdData.weights_desc(), eng, rng), dyd = filled(bwdData.diff_dst_desc(), eng, rng);
+            primitive pf = convolution_forward(fwd), pd = convolution_backward_data(bwdData),
+                      pw = convolution_backward_weights(bwdWeights);
+            std::unordered_map<int, memory> fa = {{DNNL_ARG_SRC, x}, {DNNL_ARG_WEIGHTS, w}, {DNNL_ARG_DST, y}};
+            std::unordered_map<int, memory> da = {{DNNL_ARG_DIFF_DST, dyd}, {DNNL_ARG_WEIGHTS, wd}, {DNNL_ARG_DIFF_SRC, dx}};
+            std::unordered_map<int, memory> wa = {{DNNL_ARG_SRC, x}, {DNNL_ARG_DIFF_DST, dy}, {DNNL_ARG_DIFF_WEIGHTS, dw}};
+            double f = median_ms(s, pf, fa, reps);
+            double d = c.first ? 0 : median_ms(s, pd, da, reps);
+            double wt = median_ms(s, pw, wa, reps);
+            char label[64];
+            std::snprintf(label, sizeof label, "%dx%dx%d->%dx%dx%d k%d", c.in, c.side, c.side, c.out, outSide, outSide,
+                          c.kernel);
+            std::printf("%-12s %-24s %8.2f %8.2f %8.2f %8.2f\n", name.c_str(), label, f, d, wt, f + d + wt);
+            total += f + d + wt;
+        }
+        std::printf("%-12s %-24s %35.1f\n", name.c_str(), "all convolutions, a step", total);
+    }
+    return 0;
+}
