@@ -1,12 +1,13 @@
 // What oneDNN's convolution primitives cost on their own: every convolution of resnet20 and
 // vgg-bn (1x28x28), batch 64, forward + backward data + backward weights, each primitive in the
-// memory layout it prefers (format "any": blocked), created once, no reorders. This is the floor a
+// memory layout it prefers (format "any": blocked), created once, no reorders; then their batch
+// norms (training, ReLU fused where one follows) on the same blocked layout. This is the floor a
 // binding of our own to oneDNN could reach for the convolutions; libnd4j and PyTorch both reorder
 // NHWC/NCHW activations to and from the blocked layout around every call.
 //
 // Debian: apt-get install -y libdnnl-dev   (oneDNN 2.6.3, the version Debian's PyTorch links)
 //   g++ -O2 -std=c++17 scripts/onednn-conv-probe.cpp -ldnnl -o /tmp/onednn-conv-probe
-//   OMP_NUM_THREADS=2 /tmp/onednn-conv-probe [reps]
+//   OMP_NUM_THREADS=2 /tmp/onednn-conv-probe [reps] [blocked|nhwc]
 //
 // Prints one row per convolution (ms of each primitive, median of the reps) and per network the
 // sum a training step would spend in them. Compare with the conv rows of `bin/sparkcnn bench
@@ -55,10 +56,12 @@ static double median_ms(stream &s, primitive &p, std::unordered_map<int, memory>
 
 int main(int argc, char **argv) {
     int reps = argc > 1 ? std::atoi(argv[1]) : 20;
-    if (reps < 1) {
-        std::fprintf(stderr, "usage: %s [reps >= 1]\n", argv[0]);
+    std::string layout = argc > 2 ? argv[2] : "blocked";
+    if (reps < 1 || (layout != "blocked" && layout != "nhwc")) {
+        std::fprintf(stderr, "usage: %s [reps >= 1] [blocked|nhwc: the batch norms' layout]\n", argv[0]);
         return 2;
     }
+    const tag normLayout = layout == "nhwc" ? tag::acdb : tag::aBcd16b;
     const int n = 64;
     engine eng(engine::kind::cpu, 0);
     stream s(eng);
@@ -119,6 +122,54 @@ int main(int argc, char **argv) {
             total += f + d + wt;
         }
         std::printf("%-12s %-24s %35.1f\n", name.c_str(), "all convolutions, a step", total);
+    }
+
+    // Batch norm in training (batch statistics), forward and backward, on the blocked layout the
+    // convolutions write (nChw16c) or on NHWC (the native engine's layout), ReLU fused where the
+    // network has one right after it.
+    struct Norm {
+        int channels, side, count;
+        bool relu;
+    };
+    std::vector<std::pair<std::string, std::vector<Norm>>> norms = {
+            {"resnet20", {{16, 32, 4, true}, {16, 32, 3, false}, {32, 16, 3, true}, {32, 16, 4, false},
+                          {64, 8, 3, true}, {64, 8, 4, false}}},
+            {"vgg-bn-1x28", {{32, 28, 2, true}, {64, 14, 2, true}, {128, 7, 2, true}}}};
+    std::printf("%-12s %-24s %8s %8s %8s %8s  (%s)\n", "network", "batch norm (training)", "fwd ms", "bwd ms", "layers",
+                "sum ms", layout.c_str());
+    for (auto &[name, list] : norms) {
+        double total = 0;
+        for (const Norm &b : list) {
+            memory::desc md({n, b.channels, b.side, b.side}, dt::f32, normLayout);
+            normalization_flags flags = normalization_flags::use_scale_shift;
+            if (b.relu) flags = flags | normalization_flags::fuse_norm_relu;
+            batch_normalization_forward::primitive_desc fwd(
+                    batch_normalization_forward::desc(prop_kind::forward_training, md, 1e-5f, flags), eng);
+            batch_normalization_backward::primitive_desc bwd(
+                    batch_normalization_backward::desc(prop_kind::backward, md, md, 1e-5f, flags), eng, fwd);
+            memory x = filled(md, eng, rng), y = filled(md, eng, rng), dy = filled(md, eng, rng),
+                   dx = filled(md, eng, rng), ss = filled(fwd.weights_desc(), eng, rng),
+                   dss = filled(bwd.diff_weights_desc(), eng, rng), mean = filled(fwd.mean_desc(), eng, rng),
+                   var = filled(fwd.variance_desc(), eng, rng);
+            std::unordered_map<int, memory> fa = {{DNNL_ARG_SRC, x}, {DNNL_ARG_DST, y}, {DNNL_ARG_SCALE_SHIFT, ss},
+                                                  {DNNL_ARG_MEAN, mean}, {DNNL_ARG_VARIANCE, var}};
+            std::unordered_map<int, memory> ba = {{DNNL_ARG_SRC, x}, {DNNL_ARG_DIFF_DST, dy}, {DNNL_ARG_DIFF_SRC, dx},
+                                                  {DNNL_ARG_SCALE_SHIFT, ss}, {DNNL_ARG_DIFF_SCALE_SHIFT, dss},
+                                                  {DNNL_ARG_MEAN, mean}, {DNNL_ARG_VARIANCE, var}};
+            if (b.relu) {
+                memory ws(fwd.workspace_desc(), eng);
+                fa[DNNL_ARG_WORKSPACE] = ws;
+                ba[DNNL_ARG_WORKSPACE] = ws;
+            }
+            primitive pf = batch_normalization_forward(fwd), pb = batch_normalization_backward(bwd);
+            double f = median_ms(s, pf, fa, reps);
+            double bk = median_ms(s, pb, ba, reps);
+            char label[64];
+            std::snprintf(label, sizeof label, "%dx%dx%d%s", b.channels, b.side, b.side, b.relu ? " + relu" : "");
+            std::printf("%-12s %-24s %8.2f %8.2f %8d %8.2f\n", name.c_str(), label, f, bk, b.count, b.count * (f + bk));
+            total += b.count * (f + bk);
+        }
+        std::printf("%-12s %-24s %35.1f\n", name.c_str(), "all batch norms, a step", total);
     }
     return 0;
 }
