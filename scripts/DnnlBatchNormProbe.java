@@ -10,6 +10,8 @@
 //   do curl -sO $v/$f; done
 //   java -cp "deploy/target/lib/*:dnnl-2.5.2-1.5.7.jar:dnnl-2.5.2-1.5.7-linux-x86_64.jar:opencl-3.0-1.5.7.jar:opencl-3.0-1.5.7-linux-x86_64.jar" \
 //     scripts/DnnlBatchNormProbe.java SIDE CHANNELS [nhwc|blocked]
+// With CAP_AVX2=1 in the environment the probe caps the preset's oneDNN at AVX2
+// (dnnl_set_max_cpu_isa, which leaves libnd4j's own oneDNN alone).
 import static org.bytedeco.dnnl.global.dnnl.*;
 import org.bytedeco.dnnl.*;
 import org.bytedeco.javacpp.*;
@@ -42,6 +44,9 @@ public class DnnlBatchNormProbe {
         double[] t0 = new double[50];
         for (int i = 0; i < 60; i++) { long a = System.nanoTime(); scratch.assign(x).muli(1.0001); if (i >= 10) t0[i - 10] = (System.nanoTime() - a) / 1e6; }
 
+        if (System.getenv("CAP_AVX2") != null) { // the preset's own copy of oneDNN only: libnd4j's keeps AVX-512
+            check(dnnl_set_max_cpu_isa(dnnl_cpu_isa_avx2), "dnnl_set_max_cpu_isa");
+        }
         dnnl_engine eng = new dnnl_engine();
         check(dnnl_engine_create(eng, dnnl_cpu, 0), "engine");
         dnnl_stream st = new dnnl_stream();
