@@ -1,7 +1,9 @@
 // Control for scripts/DnnlBatchNormProbe.java: the same oneDNN batch norm + ReLU calls on JavaCPP
-// buffers, with libnd4j loaded only when asked ("nd4j": before the preset, "after": after it), to
-// show that libnd4j's presence is what slows the preset's AVX-512 kernel (run it with and without
-// DNNL_MAX_CPU_ISA=AVX2). Class path as in DnnlBatchNormProbe.java.
+// buffers, with libnd4j loaded only when asked ("nd4j": before the preset, "after": after it).
+// Root cause of the slowdown the probe first showed: ND4J starts its OpenMP runtime at 4 threads on
+// a 2-core machine, oneDNN shares that libgomp.so.1, and its batch-norm kernels' spin barriers then
+// wait on descheduled threads. OMP2=1 sets ND4J's OpenMP count to 2 (as NativeRuntime does) and the
+// calls are fast again. Class path as in DnnlBatchNormProbe.java.
 //   java -cp ... scripts/DnnlBatchNormControl.java SIDE CHANNELS nhwc [none|nd4j|after]
 import static org.bytedeco.dnnl.global.dnnl.*;
 import org.bytedeco.dnnl.*;
@@ -20,7 +22,8 @@ public class DnnlBatchNormControl {
     public static void main(String[] args) {
         int n = 64, h = Integer.parseInt(args[0]), w = h, c = Integer.parseInt(args[1]);
         boolean relu = true; boolean quiet = args.length > 3;
-        if (args.length > 3 && args[3].equals("nd4j")) { org.nd4j.linalg.factory.Nd4j.create(1); System.out.println("ND4J initialised first"); }
+        if (args.length > 3 && args[3].equals("nd4j")) { org.nd4j.linalg.factory.Nd4j.create(1); System.out.println("ND4J initialised first; maxThreads " + org.nd4j.linalg.factory.Nd4j.getEnvironment().maxThreads() + " maxMaster " + org.nd4j.linalg.factory.Nd4j.getEnvironment().maxMasterThreads()); if (System.getenv("SET2") != null) { org.nd4j.linalg.factory.Nd4j.getEnvironment().setMaxThreads(2); org.nd4j.linalg.factory.Nd4j.getEnvironment().setMaxMasterThreads(2); System.out.println("set ND4J threads to 2"); }
+            org.nd4j.nativeblas.NativeOps ops = org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps(); System.out.println("omp max threads as ND4J sees it: " + ops.ompGetMaxThreads()); if (System.getenv("OMP2") != null) { ops.setOmpNumThreads(2); System.out.println("omp set to 2 -> " + ops.ompGetMaxThreads()); } }
         org.bytedeco.javacpp.Loader.load(org.bytedeco.dnnl.global.dnnl.class);
         try { for (String l : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/thread-self/status"))) if (l.startsWith("Cpus_allowed_list")) System.out.println("main thread " + l); } catch (Exception e) { }
         if (args.length > 3 && args[3].equals("after")) { org.nd4j.linalg.factory.Nd4j.create(1); System.out.println("ND4J initialised after dnnl"); }

@@ -10,7 +10,9 @@
 //   do curl -sO $v/$f; done
 //   java -cp "deploy/target/lib/*:dnnl-2.5.2-1.5.7.jar:dnnl-2.5.2-1.5.7-linux-x86_64.jar:opencl-3.0-1.5.7.jar:opencl-3.0-1.5.7-linux-x86_64.jar" \
 //     scripts/DnnlBatchNormProbe.java SIDE CHANNELS [nhwc|blocked]
-// With CAP_AVX2=1 in the environment the probe caps the preset's oneDNN at AVX2
+// It sets ND4J's OpenMP thread count to the cores, as the native engine does; with
+// ND4J_DEFAULT_THREADS=1 it keeps ND4J's start-up count (4 on a 2-core machine), which makes the
+// preset's batch norm ~60x slower. CAP_AVX2=1 caps the preset's oneDNN at AVX2
 // (dnnl_set_max_cpu_isa, which leaves libnd4j's own oneDNN alone).
 import static org.bytedeco.dnnl.global.dnnl.*;
 import org.bytedeco.dnnl.*;
@@ -44,6 +46,16 @@ public class DnnlBatchNormProbe {
         double[] t0 = new double[50];
         for (int i = 0; i < 60; i++) { long a = System.nanoTime(); scratch.assign(x).muli(1.0001); if (i >= 10) t0[i - 10] = (System.nanoTime() - a) / 1e6; }
 
+        // ND4J starts its OpenMP runtime at 4 threads on a 2-core machine, and oneDNN shares that
+        // runtime (one libgomp.so.1 per process): its batch-norm kernels' spin barriers then wait on
+        // descheduled threads. The native engine sets the count (NativeRuntime.configureThreads);
+        // so does this probe, unless ND4J_DEFAULT_THREADS is set.
+        org.nd4j.nativeblas.NativeOps ops = org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps();
+        int ndThreads = ops.ompGetMaxThreads();
+        if (System.getenv("ND4J_DEFAULT_THREADS") == null) {
+            ops.setOmpNumThreads(Runtime.getRuntime().availableProcessors());
+        }
+        System.out.printf("OpenMP threads: %d as ND4J started them, %d now%n", ndThreads, ops.ompGetMaxThreads());
         if (System.getenv("CAP_AVX2") != null) { // the preset's own copy of oneDNN only: libnd4j's keeps AVX-512
             check(dnnl_set_max_cpu_isa(dnnl_cpu_isa_avx2), "dnnl_set_max_cpu_isa");
         }
