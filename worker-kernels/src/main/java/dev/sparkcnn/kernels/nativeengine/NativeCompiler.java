@@ -154,7 +154,10 @@ final class NativeCompiler {
             layers.add(layer);
         }
 
-        /** Max-pooling after a ReLU convolution or batch norm does the ReLU, forward on the pooled values and backward (bit-identical, cheaper). */
+        /**
+         * Max-pooling after a ReLU convolution or batch norm does the ReLU: forward on the pooled
+         * values, backward as a mask on the pooled gradient (bit-identical, cheaper).
+         */
         private void pool(NativePool pool, boolean max, String index, LayerSpec spec) {
             NativeLayer previous = layers.isEmpty() ? null : layers.get(layers.size() - 1);
             if (max && previous instanceof NativeConv conv && conv.isRelu()) {
