@@ -9,7 +9,7 @@
 //   for f in dnnl/2.5.2-1.5.7/dnnl-2.5.2-1.5.7{,-linux-x86_64}.jar opencl/3.0-1.5.7/opencl-3.0-1.5.7{,-linux-x86_64}.jar
 //   do curl -sO $v/$f; done
 //   java -cp "deploy/target/lib/*:dnnl-2.5.2-1.5.7.jar:dnnl-2.5.2-1.5.7-linux-x86_64.jar:opencl-3.0-1.5.7.jar:opencl-3.0-1.5.7-linux-x86_64.jar" \
-//     scripts/DnnlBatchNormProbe.java SIDE CHANNELS [nhwc|blocked]
+//     scripts/DnnlBatchNormProbe.java SIDE CHANNELS
 // It sets ND4J's OpenMP thread count to the cores, as the native engine does; with
 // ND4J_DEFAULT_THREADS=1 it keeps ND4J's start-up count (4 on a 2-core machine), which makes the
 // preset's batch norm ~60x slower. CAP_AVX2=1 caps the preset's oneDNN at AVX2
@@ -27,12 +27,16 @@ public class DnnlBatchNormProbe {
     static Pointer ptr(INDArray a) { return new Pointer(a.data().addressPointer()).position(0); }
     static dnnl_memory mem(dnnl_memory_desc_t md, dnnl_engine eng, INDArray a) {
         dnnl_memory m = new dnnl_memory();
-        check(dnnl_memory_create(m, md, eng, a == null ? new Pointer() : ptr(a)), "memory");
+        check(dnnl_memory_create(m, md, eng, ptr(a)), "memory");
         return m;
     }
     static double median(double[] t) { double[] c = t.clone(); Arrays.sort(c); return c[c.length / 2]; }
 
     public static void main(String[] args) {
+        if (args.length != 2) {
+            System.err.println("usage: DnnlBatchNormProbe SIDE CHANNELS   (a batch of 64 NHWC SIDE x SIDE x CHANNELS)");
+            System.exit(2);
+        }
         int n = 64, h = Integer.parseInt(args[0]), w = h, c = Integer.parseInt(args[1]);
         boolean relu = true;
         Nd4j.getRandom().setSeed(1);
@@ -64,7 +68,7 @@ public class DnnlBatchNormProbe {
         dnnl_stream st = new dnnl_stream();
         check(dnnl_stream_create(st, eng, dnnl_stream_default_flags), "stream");
         dnnl_memory_desc_t md = new dnnl_memory_desc_t();
-        check(dnnl_memory_desc_init_by_tag(md, 4, new long[]{n, c, h, w}, dnnl_f32, args.length > 2 && args[2].equals("blocked") ? dnnl_aBcd16b : dnnl_nhwc), "md");
+        check(dnnl_memory_desc_init_by_tag(md, 4, new long[]{n, c, h, w}, dnnl_f32, dnnl_nhwc), "md");
         int flags = dnnl_use_scaleshift | (relu ? dnnl_fuse_norm_relu : 0);
         dnnl_batch_normalization_desc_t fd = new dnnl_batch_normalization_desc_t();
         check(dnnl_batch_normalization_forward_desc_init(fd, dnnl_forward_training, md, 1e-5f, flags), "fwd desc");

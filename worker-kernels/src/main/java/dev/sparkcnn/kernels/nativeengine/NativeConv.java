@@ -308,12 +308,10 @@ final class NativeConv implements NativeLayer {
         }
         if (outputGradient != lastOutputGradient) { // the next layer's input gradient: the same one every step
             lastOutputGradient = outputGradient;
-            activationBackwardOp = activation.backward(preActivation, output, outputGradient);
+            activationBackwardOp = reluLeftToPooling ? null
+                    : activation.backward(preActivation, output, outputGradient);
             PreparedOp.close(backwardOp);
             backwardOp = null;
-        }
-        if (reluLeftToPooling) {
-            activationBackwardOp = null;
         }
         if (backwardOp == null) {
             backwardOp = new PreparedOp(bias == null
