@@ -24,8 +24,17 @@ parser.add_argument("--models", default="resnet20,vgg-bn-1x28,vgg-bn-3x32")
 parser.add_argument("--reference", default=os.path.join(here, "..", "..", "shared", "bench", "pytorch_reference.py"),
                     help="the reference script whose network definitions are profiled")
 args = parser.parse_args()
+
+
+def fail(message):  # bad input: one line naming the option, exit status 2
+    print(f"{sys.argv[0]}: {message}", file=sys.stderr)
+    sys.exit(2)
+
+
+if args.threads < 1 or args.steps < 1:
+    fail(f"--threads and --steps must be >= 1, got {args.threads} and {args.steps}")
 if not os.path.isfile(args.reference):
-    sys.exit(f"{sys.argv[0]}: --reference {args.reference} does not exist")
+    fail(f"--reference {args.reference} does not exist")
 try:
     import torch, torch.nn as nn
 except ImportError:
@@ -35,7 +44,7 @@ except ImportError:
 source = open(args.reference).read()
 cut = source.find('print(f"torch')
 if cut < 0:
-    sys.exit(f"{sys.argv[0]}: {args.reference} does not look like pytorch_reference.py (no 'print(f\"torch' line)")
+    fail(f"--reference {args.reference} does not look like pytorch_reference.py (no 'print(f\"torch' line)")
 definitions = {}
 saved_argv = sys.argv
 sys.argv = [args.reference, str(args.threads)]
@@ -51,10 +60,11 @@ models = {
 }
 CONV_OPS = ("aten::mkldnn_convolution", "aten::convolution_backward")
 
+unknown = [name for name in args.models.split(",") if name not in models]
+if unknown:
+    fail(f"--models: unknown model '{unknown[0]}'; choose from {', '.join(models)}")
 print(f"torch {torch.__version__}, {args.threads} thread(s), batch 64, Adam; {args.steps} profiled steps per model")
 for name in args.models.split(","):
-    if name not in models:
-        sys.exit(f"{sys.argv[0]}: --models: unknown model '{name}'; choose from {', '.join(models)}")
     build, shape = models[name]
     net = build()
     net.train()
