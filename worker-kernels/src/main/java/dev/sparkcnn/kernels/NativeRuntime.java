@@ -1,6 +1,7 @@
 package dev.sparkcnn.kernels;
 
 import java.util.Properties;
+import java.util.Set;
 import org.bytedeco.javacpp.Loader;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Environment;
@@ -99,12 +100,18 @@ public final class NativeRuntime {
         return threads > 0 ? threads : 1;
     }
 
-    /** Starts ND4J if needed and makes FLOAT its default floating-point type. Cheap after the first call. */
+    /**
+     * Starts ND4J if needed and makes FLOAT its default floating-point type. Cheap after the first call.
+     *
+     * @throws IllegalStateException before libnd4j loads, if its build on the class path needs an
+     *     instruction set this CPU lacks (see {@link #checkCpuRunsNatives})
+     */
     public static void ensureFloatDefaults() {
         if (floatDefaults) {
             return;
         }
         synchronized (NativeRuntime.class) {
+            checkCpuRunsNatives();
             if (Nd4j.dataType() != DataType.FLOAT || Nd4j.defaultFloatingPointType() != DataType.FLOAT) {
                 Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
             }
@@ -162,6 +169,54 @@ public final class NativeRuntime {
             }
         }
         return "unknown";
+    }
+
+    /**
+     * Fails with a message that names the native build and the fix if the CPU lacks an instruction
+     * set that build needs: libnd4j compiled for AVX-512 dies with SIGILL, taking the JVM (a whole
+     * executor) with it, on a CPU without it (AVX2-only AMD EPYC hosts, for one). Reads the CPU's
+     * flags from {@code /proc/cpuinfo} and the build from the class path, so nothing native loads;
+     * does nothing where {@code /proc/cpuinfo} cannot be read.
+     *
+     * @throws IllegalStateException if the build cannot run here
+     */
+    public static void checkCpuRunsNatives() {
+        Set<String> flags = cpuFlags();
+        if (flags.isEmpty()) {
+            return;
+        }
+        String problem = missingInstructionSet(nativeClassifier(), flags);
+        if (problem != null) {
+            throw new IllegalStateException(problem);
+        }
+    }
+
+    /**
+     * What a native build (a Maven classifier such as {@code linux-x86_64-onednn-avx512}) needs that
+     * a CPU with {@code cpuFlags} (as {@code /proc/cpuinfo} spells them) lacks, as a message naming
+     * the build and the fix; null if it can run.
+     */
+    static String missingInstructionSet(String classifier, Set<String> cpuFlags) {
+        String needed = classifier.endsWith("-avx512") ? "avx512f" : classifier.endsWith("-avx2") ? "avx2" : null;
+        if (needed == null || cpuFlags.contains(needed)) {
+            return null;
+        }
+        String fallback = needed.equals("avx512f") && cpuFlags.contains("avx2")
+                ? "linux-x86_64-onednn-avx2" : "linux-x86_64-onednn";
+        return "the native build on the class path, nd4j-native " + classifier + ", needs a CPU with "
+                + (needed.equals("avx512f") ? "AVX-512" : "AVX2") + " (flag " + needed + "), and this one has none;"
+                + " build sparkcnn with -Dnd4j.classifier=" + fallback + " (see docs/clusters.md)";
+    }
+
+    /** The CPU's feature flags from {@code /proc/cpuinfo}; empty if it cannot be read (not Linux). */
+    static Set<String> cpuFlags() {
+        try (java.util.stream.Stream<String> lines = java.nio.file.Files.lines(java.nio.file.Path.of("/proc/cpuinfo"))) {
+            return lines.filter(line -> line.startsWith("flags")).findFirst()
+                    .map(line -> Set.copyOf(java.util.Arrays.asList(line.substring(line.indexOf(':') + 1).trim().split("\\s+"))))
+                    .orElse(Set.of());
+        } catch (java.io.IOException | java.io.UncheckedIOException | SecurityException e) {
+            return Set.of();
+        }
     }
 
     private static String level(int level) {
