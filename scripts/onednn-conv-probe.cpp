@@ -7,7 +7,9 @@
 //
 // Debian: apt-get install -y libdnnl-dev   (oneDNN 2.6.3, the version Debian's PyTorch links)
 //   g++ -O2 -std=c++17 scripts/onednn-conv-probe.cpp -ldnnl -o /tmp/onednn-conv-probe
-//   OMP_NUM_THREADS=2 /tmp/onednn-conv-probe [reps] [blocked|nhwc]
+//   OMP_NUM_THREADS=2 /tmp/onednn-conv-probe [reps] [blocked|nhwc] [any|nhwc]
+// (the second: the batch norms' layout; the third: the convolutions' activations, format any = the
+// blocked layout they prefer, or NHWC as the native engine keeps them)
 //
 // Prints one row per convolution (ms of each primitive, median of the reps) and per network the
 // sum a training step would spend in them. Compare with the conv rows of `bin/sparkcnn bench
@@ -57,11 +59,16 @@ static double median_ms(stream &s, primitive &p, std::unordered_map<int, memory>
 int main(int argc, char **argv) {
     int reps = argc > 1 ? std::atoi(argv[1]) : 20;
     std::string layout = argc > 2 ? argv[2] : "blocked";
-    if (reps < 1 || (layout != "blocked" && layout != "nhwc")) {
-        std::fprintf(stderr, "usage: %s [reps >= 1] [blocked|nhwc: the batch norms' layout]\n", argv[0]);
+    if (reps < 1 || (layout != "blocked" && layout != "nhwc")
+            || (argc > 3 && std::string(argv[3]) != "nhwc" && std::string(argv[3]) != "any")) {
+        std::fprintf(stderr, "usage: %s [reps >= 1] [blocked|nhwc: the batch norms' layout] [any|nhwc: the convolutions' activations]\n", argv[0]);
         return 2;
     }
-    const tag normLayout = layout == "nhwc" ? tag::acdb : tag::aBcd16b;
+    // the blocked layout is the one oneDNN's convolutions pick: 16 channels a block with AVX-512, 8 with AVX2
+    const bool avx512 = dnnl::get_effective_cpu_isa() >= dnnl::cpu_isa::avx512_core;
+    const tag normLayout = layout == "nhwc" ? tag::acdb : avx512 ? tag::aBcd16b : tag::aBcd8b;
+    const bool convNhwc = argc > 3 && std::string(argv[3]) == "nhwc";
+    const tag convLayout = convNhwc ? tag::acdb : tag::any;
     const int n = 64;
     engine eng(engine::kind::cpu, 0);
     stream s(eng);
@@ -80,8 +87,9 @@ int main(int argc, char **argv) {
     nets.push_back({"resnet20", resnet});
     nets.push_back({"vgg-bn-1x28", {{1, 32, 28, 3, 1, true}, {32, 32, 28, 3, 1, false}, {32, 64, 14, 3, 1, false},
                                     {64, 64, 14, 3, 1, false}, {64, 128, 7, 3, 1, false}, {128, 128, 7, 3, 1, false}}});
-    std::printf("oneDNN %d.%d.%d, batch %d, f32, format any (no reorders), median of %d reps\n", dnnl_version()->major,
-                dnnl_version()->minor, dnnl_version()->patch, n, reps);
+    std::printf("oneDNN %d.%d.%d, batch %d, f32, activations %s (no reorders), median of %d reps\n",
+                dnnl_version()->major, dnnl_version()->minor, dnnl_version()->patch, n, convNhwc ? "NHWC" : "format any",
+                reps);
     std::printf("%-12s %-24s %8s %8s %8s %8s\n", "network", "conv", "fwd ms", "bwd-d ms", "bwd-w ms", "sum ms");
     for (auto &[name, convs] : nets) {
         double total = 0;
@@ -90,7 +98,8 @@ int main(int argc, char **argv) {
             int outSide = (c.side + 2 * pad - c.kernel) / c.stride + 1;
             memory::dims src = {n, c.in, c.side, c.side}, wei = {c.out, c.in, c.kernel, c.kernel},
                          dst = {n, c.out, outSide, outSide}, strides = {c.stride, c.stride}, pads = {pad, pad};
-            memory::desc srcAny(src, dt::f32, tag::any), weiAny(wei, dt::f32, tag::any), dstAny(dst, dt::f32, tag::any);
+            // activations in the layout the convolution prefers (blocked), or NHWC as the native engine keeps them
+            memory::desc srcAny(src, dt::f32, convLayout), weiAny(wei, dt::f32, tag::any), dstAny(dst, dt::f32, convLayout);
             convolution_forward::primitive_desc fwd(
                     convolution_forward::desc(prop_kind::forward_training, algorithm::convolution_direct, srcAny, weiAny,
                                               dstAny, strides, pads, pads),

@@ -11,30 +11,44 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The configured fast path is the one that runs: with a oneDNN build of libnd4j selected
- * (the {@code nd4j.classifier} of the build), a native-engine training step must execute its
- * convolutions, pooling and matrix products in oneDNN. Checked from oneDNN's own execution log
- * ({@code DNNL_VERBOSE=1}, printed by native code, hence a child JVM), not from flags that can
- * claim support without using it.
+ * The configured fast path is the one that runs: a native-engine training step must execute its
+ * convolutions in the oneDNN it calls directly (the {@code org.bytedeco:dnnl} preset, whose log
+ * lines start {@code onednn_verbose}) on NHWC activations with no activation reorders, and, with a
+ * oneDNN build of libnd4j selected (the {@code nd4j.classifier} of the build), its pooling and
+ * matrix products in libnd4j's oneDNN (lines starting {@code dnnl_verbose}). Checked from oneDNN's
+ * own execution logs ({@code DNNL_VERBOSE=1}, printed by native code, hence a child JVM), not from
+ * flags that can claim support without using it.
  */
 class FastPathTest {
+
+    private static final String DIRECT = "onednn_verbose,exec,cpu,";
+    private static final String LIBND4J = "dnnl_verbose,exec,cpu,";
 
     @Test
     void nativeEngineRunsConvolutionPoolingAndMatmulInOneDnn() throws Exception {
         String classifier = NativeRuntime.nativeClassifier();
         String log = probe("native");
         assertTrue(log.contains("probe-done"), "the probe ran: " + tail(log));
+        List<String> direct = log.lines().filter(l -> l.startsWith(DIRECT)).toList();
+        for (String pass : List.of("forward_training", "backward_data", "backward_weights")) {
+            assertTrue(direct.stream().anyMatch(l -> l.startsWith(DIRECT + "convolution") && l.contains(pass)
+                            && l.contains("src_f32::blocked:acdb") && l.contains("dst_f32::blocked:acdb")),
+                    "convolution " + pass + " did not run in the directly called oneDNN on NHWC; log tail: "
+                            + tail(log));
+        }
+        // only weights (4-d OIHW <-> blocked) are reordered, never the NHWC activations
+        assertTrue(direct.stream().filter(l -> l.startsWith(DIRECT + "reorder")).noneMatch(l -> l.contains("acdb")),
+                "activations were reordered: " + tail(log));
         if (!classifier.contains("onednn")) {
-            assertTrue(!log.contains("dnnl_verbose,exec"), "a build without oneDNN cannot run it: " + classifier);
+            assertTrue(log.lines().noneMatch(l -> l.startsWith(LIBND4J)),
+                    "a libnd4j build without oneDNN cannot run it: " + classifier);
             return;
         }
         assertTrue(NativeRuntime.hasOneDnn(), "native build info of " + classifier + " lists oneDNN");
-        for (String primitive : List.of("convolution", "pooling", "matmul")) {
-            assertTrue(log.contains("dnnl_verbose,exec,cpu," + primitive),
-                    primitive + " did not execute in oneDNN; log tail: " + tail(log));
+        for (String primitive : List.of("pooling", "matmul")) {
+            assertTrue(log.lines().anyMatch(l -> l.startsWith(LIBND4J + primitive)),
+                    primitive + " did not execute in libnd4j's oneDNN; log tail: " + tail(log));
         }
-        assertTrue(log.lines().anyMatch(l -> l.startsWith("dnnl_verbose,exec,cpu,convolution")
-                        && l.contains("backward")), "convolution backward runs in oneDNN too");
     }
 
     private static String probe(String engine) throws IOException, InterruptedException {

@@ -68,6 +68,7 @@ final class NativeConv implements NativeLayer {
     private INDArray lastOutputGradient;
     private PreparedOp columnsForwardOp;   // first layer: columns x column weights -> pre-activation rows
     private PreparedOp columnsBackwardOp;  // first layer: columns^T x output gradient rows -> column gradient
+    private DnnlConv dnnl;                 // float, with input gradient: oneDNN called directly (see Dnnl); else null
 
     // parameter-gradients-only backward (no input gradient): see the class comment
     private final long padTop;
@@ -224,6 +225,7 @@ final class NativeConv implements NativeLayer {
         activationOp = activate == null ? null : new PreparedOp(activate);
         if (computeInputGradient) {
             inputGradient = Nd4j.create(dataType, size, inHeight, inWidth, inChannels);
+            dnnl = directConvolution(size);
             return;
         }
         long rows = size * outHeight * outWidth;
@@ -256,6 +258,42 @@ final class NativeConv implements NativeLayer {
         }
     }
 
+    /**
+     * oneDNN's primitives for this layer, called directly, for float layers when the preset is
+     * available; null keeps libnd4j's {@code conv2d}/{@code conv2d_bp} (double, a shape
+     * {@link Dnnl#takesConvolution} declines, or no oneDNN implementation, which is logged).
+     */
+    private DnnlConv directConvolution(int size) {
+        // what the last window needs below and right of the input; below zero when the remainder is
+        // dropped (a 1x1 stride-2 shortcut on an even side), where 0 gives the same output size,
+        // since oneDNN rounds (in + pads - k) / stride down as we do
+        long padBottom = Math.max(0, (outHeight - 1) * stride + kernel - inHeight - padTop);
+        long padRight = Math.max(0, (outWidth - 1) * stride + kernel - inWidth - padLeft);
+        if (dataType != DataType.FLOAT || !Dnnl.available() || !Dnnl.takesConvolution(kernel, inChannels, outChannels)) {
+            return null;
+        }
+        try {
+            return new DnnlConv(size, new long[]{inHeight, inWidth, inChannels},
+                    new long[]{outHeight, outWidth, outChannels}, kernel, stride,
+                    new long[]{padTop, padLeft, padBottom, padRight}, hasBias, true);
+        } catch (IllegalStateException e) {
+            org.slf4j.LoggerFactory.getLogger(NativeConv.class).warn("{}x{} convolution {} -> {} channels, stride {}:"
+                    + " libnd4j's op, not oneDNN directly ({})", kernel, kernel, inChannels, outChannels, stride,
+                    e.getMessage());
+            return null;
+        }
+    }
+
+    /** Whether this layer, as allocated, calls oneDNN directly (see {@link Dnnl}). */
+    boolean callsOneDnn() {
+        return dnnl != null;
+    }
+
+    /** Whether oneDNN can take an array as it is: NHWC 'c' order with the default strides (an offset allowed). */
+    private static boolean dense(INDArray array) {
+        return array.ordering() == 'c' && Shape.hasDefaultStridesForShape(array);
+    }
+
     /** The windows of each kernel row in {@code source} (NHWC 'c', offset allowed): x[n][oy s + ky][ox s + kx][c] for (kx, c). */
     private void windowsOf(INDArray source, long height, long width) {
         windowSource = source;
@@ -282,8 +320,11 @@ final class NativeConv implements NativeLayer {
                 columnsForwardOp = PreparedOp.gemm(columns, columnWeights, preActivationRows, false, false);
             }
             columnsForwardOp.exec();
+        } else if (dnnl != null && dense(in)) {
+            input = in;
+            dnnl.forward(in, weights, bias, preActivation);
         } else {
-            if (in != input) { // the previous layer's output array: the same one every step
+            if (in != input || forwardOp == null) { // the previous layer's output array: the same one every step
                 input = in;
                 PreparedOp.close(forwardOp);
                 PreparedOp.close(backwardOp);
@@ -312,6 +353,13 @@ final class NativeConv implements NativeLayer {
                     : activation.backward(preActivation, output, outputGradient);
             PreparedOp.close(backwardOp);
             backwardOp = null;
+        }
+        if (dnnl != null && dense(input) && dense(outputGradient)) {
+            if (activationBackwardOp != null) {
+                activationBackwardOp.run();
+            }
+            dnnl.backward(input, weights, outputGradient, inputGradient, weightGradient, biasGradient);
+            return inputGradient;
         }
         if (backwardOp == null) {
             backwardOp = new PreparedOp(bias == null
@@ -377,6 +425,10 @@ final class NativeConv implements NativeLayer {
 
     @Override
     public void release() {
+        if (dnnl != null) {
+            dnnl.close();
+            dnnl = null;
+        }
         PreparedOp.close(forwardOp);
         PreparedOp.close(activationOp);
         PreparedOp.close(backwardOp);

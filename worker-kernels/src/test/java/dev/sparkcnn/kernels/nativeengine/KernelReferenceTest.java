@@ -4,12 +4,15 @@ import static dev.sparkcnn.kernels.nativeengine.LayerHarness.assertClose;
 import static dev.sparkcnn.kernels.nativeengine.LayerHarness.random;
 import static dev.sparkcnn.kernels.nativeengine.LayerHarness.tolerance;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.sparkcnn.kernels.NativeRuntime;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -183,18 +186,31 @@ class KernelReferenceTest {
             gz[i] = g[i] * derivative(activation, z[i]);
         }
         double[][] expectedGradients = conv.backward(x, params, gz);
-        for (DataType dataType : new DataType[]{DataType.FLOAT, DataType.DOUBLE}) {
-            try (LayerHarness layer = new LayerHarness(conv.layer(dataType, activation), dataType, batch,
-                    height, width, in)) {
+        // float through oneDNN called directly, float and double through libnd4j's ops
+        for (String path : new String[]{"float oneDNN", "float ops", "double ops"}) {
+            DataType dataType = path.startsWith("float") ? DataType.FLOAT : DataType.DOUBLE;
+            NativeConv built = conv.layer(dataType, activation);
+            java.util.function.Supplier<LayerHarness> harness = () -> new LayerHarness(built, dataType, batch,
+                    height, width, in);
+            try (LayerHarness layer = path.equals("float oneDNN") ? harness.get() : Dnnl.turnedOffHere(harness)) {
+                assertEquals(path.equals("float oneDNN"), built.callsOneDnn(), path);
                 assertArrayEquals(new long[]{batch, conv.outHeight(), conv.outWidth(), out}, layer.outShape());
                 layer.setParams(params);
                 double tol = tolerance(dataType);
-                assertClose(expectedY, layer.forward(x), tol, dataType + " output");
-                assertClose(expectedGradients[0], layer.backward(g), tol, dataType + " input gradient");
-                assertClose(expectedGradients[1], layer.paramGradients(), tol, dataType
-                        + " bias and weight gradient");
+                for (int step = 0; step < 2; step++) { // twice: the second reuses what the first built
+                    assertClose(expectedY, layer.forward(x), tol, path + " output");
+                    assertClose(expectedGradients[0], layer.backward(g), tol, path + " input gradient");
+                    assertClose(expectedGradients[1], layer.paramGradients(), tol, path
+                            + " bias and weight gradient");
+                }
             }
         }
+    }
+
+    /** The oneDNN preset loads in this build: else every float convolution would quietly take the ops path. */
+    @Test
+    void oneDnnIsCalledDirectly() {
+        assertTrue(Dnnl.available(), Dnnl.unavailableReason());
     }
 
     /**
