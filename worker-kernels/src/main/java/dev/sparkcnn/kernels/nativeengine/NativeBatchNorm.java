@@ -83,6 +83,7 @@ final class NativeBatchNorm implements NativeLayer {
     private INDArray betaGradientRow;  // betaGradient as [1, channels]
     private double[] invStd;
     private boolean trainedForward;
+    private boolean directForward; // the last forward ran in oneDNN: so does the backward
 
     private PreparedOp meanOp;
     private PreparedOp centreOp;
@@ -93,6 +94,14 @@ final class NativeBatchNorm implements NativeLayer {
     private INDArray lastOutputGradient;
     private Runnable activationBackwardOp;
     private PreparedOp[] backwardOps;
+
+    // float, identity or ReLU: oneDNN called directly (see Dnnl), one primitive each way; else null
+    private DnnlBatchNorm dnnl;
+    private INDArray gammaAndBeta;         // [2 channels]: gamma then beta, as they lie in the parameters
+    private INDArray gammaAndBetaGradient; // their gradients, likewise
+    private INDArray batchMean;            // [channels]: the batch's statistics, oneDNN's output in training
+    private INDArray batchVariance;
+    private int allocatedSize;
 
     /** {@code shape}: the per-example NHWC or feature shape; channels are its last dimension. */
     NativeBatchNorm(DataType dataType, long[] shape, double momentum, double epsilon, NativeActivation activation) {
@@ -119,6 +128,9 @@ final class NativeBatchNorm implements NativeLayer {
             throw new IllegalStateException("only a ReLU can be left to the pooling after it");
         }
         reluLeftToPooling = true;
+        if (dnnl != null) { // built with the ReLU fused: rebuild without it
+            allocate(allocatedSize);
+        }
     }
 
     boolean isRelu() {
@@ -146,6 +158,8 @@ final class NativeBatchNorm implements NativeLayer {
         betaGradientRow = NativeLayer.view(gradients, offset + channels, 1, channels);
         meanGradient = NativeLayer.view(gradients, offset + 2L * channels, channels);
         varGradient = NativeLayer.view(gradients, offset + 3L * channels, channels);
+        gammaAndBeta = NativeLayer.view(params, offset, 2L * channels);
+        gammaAndBetaGradient = NativeLayer.view(gradients, offset, 2L * channels);
     }
 
     @Override
@@ -183,6 +197,41 @@ final class NativeBatchNorm implements NativeLayer {
         normaliseOp = affine(centred, gamma, beta, preActivation);
         DynamicCustomOp activate = activation.forward(preActivation, output);
         activationOp = activate == null ? null : new PreparedOp(activate);
+        allocatedSize = size;
+        dnnl = directBatchNorm(size);
+        if (dnnl != null) {
+            batchMean = Nd4j.create(DataType.FLOAT, channels);
+            batchVariance = Nd4j.create(DataType.FLOAT, channels);
+        }
+    }
+
+    /**
+     * oneDNN's batch normalization called directly, for float layers with no activation or a ReLU
+     * (fused, unless the pooling after it does it) when the preset is available; null keeps the ops.
+     */
+    private DnnlBatchNorm directBatchNorm(int size) {
+        boolean relu = activation == NativeActivation.RELU;
+        if (dataType != DataType.FLOAT || !(relu || activation == NativeActivation.IDENTITY)
+                || !(shape.length == 3 || shape.length == 1) || !Dnnl.available()) {
+            return null;
+        }
+        try {
+            return new DnnlBatchNorm(size, shape, epsilon, relu && !reluLeftToPooling);
+        } catch (IllegalStateException e) {
+            org.slf4j.LoggerFactory.getLogger(NativeBatchNorm.class).warn(
+                    "batch norm over {}: libnd4j's ops, not oneDNN directly ({})", java.util.Arrays.toString(shape),
+                    e.getMessage());
+            return null;
+        }
+    }
+
+    /** Whether this layer, as allocated, calls oneDNN directly (see {@link Dnnl}). */
+    boolean callsOneDnn() {
+        return dnnl != null;
+    }
+
+    private static boolean dense(INDArray array) {
+        return array.ordering() == 'c' && org.nd4j.linalg.api.shape.Shape.hasDefaultStridesForShape(array);
     }
 
     /**
@@ -235,7 +284,31 @@ final class NativeBatchNorm implements NativeLayer {
 
     @Override
     public INDArray forward(INDArray in) {
-        if (in != input) {
+        if (dnnl != null && dense(in)) {
+            input = in;
+            directForward = true;
+            trainedForward = context.training();
+            if (trainedForward) {
+                dnnl.forward(true, in, gammaAndBeta, batchMean, batchVariance, output);
+                if (context.firstRow() == 0) {
+                    double[] mean = read(batchMean);
+                    double[] var = read(batchVariance);
+                    double[] runMean = read(runningMean);
+                    double[] runVar = read(runningVar);
+                    for (int c = 0; c < channels; c++) {
+                        runMean[c] = momentum * runMean[c] + (1 - momentum) * mean[c];
+                        runVar[c] = momentum * runVar[c] + (1 - momentum) * var[c];
+                    }
+                    write(runningMean, runMean);
+                    write(runningVar, runVar);
+                }
+            } else {
+                dnnl.forward(false, in, gammaAndBeta, runningMean, runningVar, output);
+            }
+            return output;
+        }
+        directForward = false;
+        if (in != input || meanOp == null) {
             input = in;
             input2d = NativeLayer.reshapedView(in, rows, channels);
             PreparedOp.close(meanOp);
@@ -287,6 +360,13 @@ final class NativeBatchNorm implements NativeLayer {
      */
     @Override
     public INDArray backward(INDArray outputGradient) {
+        if (directForward && dense(outputGradient)) {
+            dnnl.backward(trainedForward, input, gammaAndBeta, trainedForward ? batchMean : runningMean,
+                    trainedForward ? batchVariance : runningVar, outputGradient, inputGradient, gammaAndBetaGradient);
+            write(meanGradient, new double[channels]);
+            write(varGradient, new double[channels]);
+            return inputGradient;
+        }
         if (outputGradient != lastOutputGradient) {
             lastOutputGradient = outputGradient;
             // the input gradient array is free until the sums are taken: it holds ReLU's mask
@@ -349,7 +429,7 @@ final class NativeBatchNorm implements NativeLayer {
      */
     @Override
     public boolean overwritesOutputGradient() {
-        return activation != NativeActivation.IDENTITY && !reluLeftToPooling;
+        return dnnl == null && activation != NativeActivation.IDENTITY && !reluLeftToPooling;
     }
 
     private void closeBackwardOps() {
@@ -363,6 +443,15 @@ final class NativeBatchNorm implements NativeLayer {
 
     @Override
     public void release() {
+        if (dnnl != null) {
+            dnnl.close();
+            dnnl = null;
+        }
+        NativeLayer.close(batchMean);
+        NativeLayer.close(batchVariance);
+        batchMean = null;
+        batchVariance = null;
+        directForward = false;
         closeBackwardOps();
         for (PreparedOp op : new PreparedOp[]{meanOp, centreOp, squareOp, varianceOp, normaliseOp, activationOp}) {
             PreparedOp.close(op);

@@ -113,24 +113,30 @@ class KernelReferenceBatchNormTest {
         int n = (int) (batch * NativeLayer.size(shape));
         Random random = new Random(37 + n);
         double[] params = params(random, channels);
-        NativeBatchNorm layer = new NativeBatchNorm(dataType, shape, MOMENTUM, EPSILON, activation);
-        try (LayerHarness harness = new LayerHarness(layer, dataType, batch, shape)) {
-            harness.setParams(params);
-            // a slice of rows [4, 8) of a batch of 10: it leaves the running statistics to the first slice
-            layer.begin(new StepContext(training, 1, 0, 0, 4, batch, 10));
-            double tol = tolerance(dataType);
-            for (int step = 0; step < 2; step++) { // the second step reuses every prepared op
-                double[] x = random(random, n);
-                for (int i = 0; i < n; i++) {
-                    x[i] = 2 * x[i] + 0.7; // a mean away from 0
+        // float: through oneDNN called directly, then through libnd4j's ops; double: the ops
+        for (boolean direct : dataType == DataType.FLOAT ? new boolean[]{true, false} : new boolean[]{false}) {
+            String path = dataType + (direct ? " oneDNN" : " ops");
+            NativeBatchNorm layer = new NativeBatchNorm(dataType, shape, MOMENTUM, EPSILON, activation);
+            java.util.function.Supplier<LayerHarness> build = () -> new LayerHarness(layer, dataType, batch, shape);
+            try (LayerHarness harness = direct ? build.get() : Dnnl.turnedOffHere(build)) {
+                org.junit.jupiter.api.Assertions.assertEquals(direct, layer.callsOneDnn(), path);
+                harness.setParams(params);
+                // a slice of rows [4, 8) of a batch of 10: it leaves the running statistics to the first slice
+                layer.begin(new StepContext(training, 1, 0, 0, 4, batch, 10));
+                double tol = tolerance(dataType);
+                for (int step = 0; step < 2; step++) { // the second step reuses every prepared op
+                    double[] x = random(random, n);
+                    for (int i = 0; i < n; i++) {
+                        x[i] = 2 * x[i] + 0.7; // a mean away from 0
+                    }
+                    double[] g = random(random, n);
+                    Expected expected = reference(x, params, g, channels, training, activation);
+                    assertClose(expected.y(), harness.forward(x), tol, path + " output");
+                    assertClose(expected.dx(), harness.backward(g), tol, path + " input gradient");
+                    assertClose(expected.dp(), harness.paramGradients(), tol,
+                            path + " gamma, beta and (zero) running-statistics gradients");
+                    assertClose(params, harness.params(), tol, path + " parameters untouched by this slice");
                 }
-                double[] g = random(random, n);
-                Expected expected = reference(x, params, g, channels, training, activation);
-                assertClose(expected.y(), harness.forward(x), tol, dataType + " output");
-                assertClose(expected.dx(), harness.backward(g), tol, dataType + " input gradient");
-                assertClose(expected.dp(), harness.paramGradients(), tol,
-                        dataType + " gamma, beta and (zero) running-statistics gradients");
-                assertClose(params, harness.params(), tol, dataType + " parameters untouched by this slice");
             }
         }
     }
