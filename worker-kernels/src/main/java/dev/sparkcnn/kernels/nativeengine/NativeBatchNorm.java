@@ -230,9 +230,6 @@ final class NativeBatchNorm implements NativeLayer {
         return dnnl != null;
     }
 
-    private static boolean dense(INDArray array) {
-        return array.ordering() == 'c' && org.nd4j.linalg.api.shape.Shape.hasDefaultStridesForShape(array);
-    }
 
     /**
      * {@code out = a x + b} per channel, with {@code a = scale / sqrt(variance + eps)}, as libnd4j's
@@ -284,7 +281,7 @@ final class NativeBatchNorm implements NativeLayer {
 
     @Override
     public INDArray forward(INDArray in) {
-        if (dnnl != null && dense(in)) {
+        if (dnnl != null && NativeLayer.contiguous(in)) {
             input = in;
             directForward = true;
             trainedForward = context.training();
@@ -360,7 +357,7 @@ final class NativeBatchNorm implements NativeLayer {
      */
     @Override
     public INDArray backward(INDArray outputGradient) {
-        if (directForward && dense(outputGradient)) {
+        if (directForward && NativeLayer.contiguous(outputGradient)) {
             dnnl.backward(trainedForward, input, gammaAndBeta, trainedForward ? batchMean : runningMean,
                     trainedForward ? batchVariance : runningVar, outputGradient, inputGradient, gammaAndBetaGradient);
             write(meanGradient, new double[channels]);

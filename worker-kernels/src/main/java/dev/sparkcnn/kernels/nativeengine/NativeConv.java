@@ -223,9 +223,12 @@ final class NativeConv implements NativeLayer {
         preActivation = activation.inPlace() ? output : Nd4j.create(dataType, size, outHeight, outWidth, outChannels);
         DynamicCustomOp activate = activation.forward(preActivation, output);
         activationOp = activate == null ? null : new PreparedOp(activate);
+        dnnl = directConvolution(size);
         if (computeInputGradient) {
             inputGradient = Nd4j.create(dataType, size, inHeight, inWidth, inChannels);
-            dnnl = directConvolution(size);
+            return;
+        }
+        if (dnnl != null) { // a first layer in oneDNN needs no columns
             return;
         }
         long rows = size * outHeight * outWidth;
@@ -275,7 +278,7 @@ final class NativeConv implements NativeLayer {
         try {
             return new DnnlConv(size, new long[]{inHeight, inWidth, inChannels},
                     new long[]{outHeight, outWidth, outChannels}, kernel, stride,
-                    new long[]{padTop, padLeft, padBottom, padRight}, hasBias, true);
+                    new long[]{padTop, padLeft, padBottom, padRight}, hasBias, computeInputGradient);
         } catch (IllegalStateException e) {
             org.slf4j.LoggerFactory.getLogger(NativeConv.class).warn("{}x{} convolution {} -> {} channels, stride {}:"
                     + " libnd4j's op, not oneDNN directly ({})", kernel, kernel, inChannels, outChannels, stride,
@@ -289,10 +292,15 @@ final class NativeConv implements NativeLayer {
         return dnnl != null;
     }
 
-    /** Whether oneDNN can take an array as it is: NHWC 'c' order with the default strides (an offset allowed). */
-    private static boolean dense(INDArray array) {
-        return array.ordering() == 'c' && Shape.hasDefaultStridesForShape(array);
+    /** A contiguous copy of a strided input, for a first layer in oneDNN (kept, reused while the shape holds). */
+    private INDArray denseCopy(INDArray in) {
+        if (padded == null || !java.util.Arrays.equals(padded.shape(), in.shape())) {
+            NativeLayer.close(padded);
+            padded = Nd4j.create(dataType, in.shape());
+        }
+        return padded.assign(in);
     }
+
 
     /** The windows of each kernel row in {@code source} (NHWC 'c', offset allowed): x[n][oy s + ky][ox s + kx][c] for (kx, c). */
     private void windowsOf(INDArray source, long height, long width) {
@@ -308,7 +316,10 @@ final class NativeConv implements NativeLayer {
 
     @Override
     public INDArray forward(INDArray in) {
-        if (!computeInputGradient) {
+        if (dnnl != null && (NativeLayer.contiguous(in) || !computeInputGradient)) {
+            input = NativeLayer.contiguous(in) ? in : denseCopy(in);
+            dnnl.forward(input, weights, bias, preActivation);
+        } else if (!computeInputGradient) {
             input = in;
             fillColumns();
             // the (kernel row, kernel column, in) x out weight matrix, bias last, against the columns' ones
@@ -320,9 +331,6 @@ final class NativeConv implements NativeLayer {
                 columnsForwardOp = PreparedOp.gemm(columns, columnWeights, preActivationRows, false, false);
             }
             columnsForwardOp.exec();
-        } else if (dnnl != null && dense(in)) {
-            input = in;
-            dnnl.forward(in, weights, bias, preActivation);
         } else {
             if (in != input || forwardOp == null) { // the previous layer's output array: the same one every step
                 input = in;
@@ -343,7 +351,7 @@ final class NativeConv implements NativeLayer {
 
     @Override
     public INDArray backward(INDArray outputGradient) {
-        if (!computeInputGradient) {
+        if (!computeInputGradient && dnnl == null) {
             parameterGradients(outputGradient);
             return null;
         }
@@ -354,12 +362,15 @@ final class NativeConv implements NativeLayer {
             PreparedOp.close(backwardOp);
             backwardOp = null;
         }
-        if (dnnl != null && dense(input) && dense(outputGradient)) {
+        if (dnnl != null && NativeLayer.contiguous(input)
+                && (NativeLayer.contiguous(outputGradient) || !computeInputGradient)) {
             if (activationBackwardOp != null) {
                 activationBackwardOp.run();
             }
-            dnnl.backward(input, weights, outputGradient, inputGradient, weightGradient, biasGradient);
-            return inputGradient;
+            // a first layer has no ops path to fall back on; the gradients layers pass are contiguous anyway
+            INDArray g = NativeLayer.contiguous(outputGradient) ? outputGradient : outputGradient.dup('c');
+            dnnl.backward(input, weights, g, inputGradient, weightGradient, biasGradient);
+            return inputGradient; // null for a first layer
         }
         if (backwardOp == null) {
             backwardOp = new PreparedOp(bias == null

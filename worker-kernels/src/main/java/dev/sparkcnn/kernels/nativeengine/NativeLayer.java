@@ -115,6 +115,24 @@ interface NativeLayer {
         return array.reshape('c', shape);
     }
 
+    /**
+     * Whether an array's values lie in 'c' order without gaps, as native code that takes a bare
+     * address reads them (oneDNN, {@link Dnnl}). The strides of size-1 dimensions do not matter:
+     * ND4J does not always give them the default value.
+     */
+    static boolean contiguous(INDArray array) {
+        long[] shape = array.shape();
+        long[] stride = array.stride();
+        long expected = 1;
+        for (int i = shape.length - 1; i >= 0; i--) {
+            if (shape[i] != 1 && stride[i] != expected) {
+                return false;
+            }
+            expected *= shape[i];
+        }
+        return true;
+    }
+
     /** Closes an array this engine allocated, if ND4J allows it; tolerates {@code null}. */
     static void close(INDArray array) {
         if (array != null && array.closeable()) {

@@ -234,9 +234,15 @@ class KernelReferenceTest {
                                                      NativeActivation activation) {
         Conv conv = new Conv(batch, height, width, in, out, kernel, stride, padding, same);
         Random random = new Random(13 + height * 31L + width);
-        for (DataType dataType : new DataType[]{DataType.FLOAT, DataType.DOUBLE}) {
-            try (LayerHarness layer = new LayerHarness(conv.layer(dataType, activation, false), dataType, batch,
-                    height, width, in)) {
+        // float through oneDNN called directly, float and double through the window columns
+        for (String path : new String[]{"float oneDNN", "float columns", "double columns"}) {
+            DataType dataType = path.startsWith("float") ? DataType.FLOAT : DataType.DOUBLE;
+            NativeConv built = conv.layer(dataType, activation, false);
+            java.util.function.Supplier<LayerHarness> harness = () -> new LayerHarness(built, dataType, batch,
+                    height, width, in);
+            try (LayerHarness layer = path.equals("float oneDNN") ? harness.get() : Dnnl.turnedOffHere(harness)) {
+                assertEquals(path.equals("float oneDNN") && Dnnl.takesConvolution(kernel, in, out), built.callsOneDnn(),
+                        path);
                 for (int step = 0; step < 2; step++) {
                     double[] x = random(random, batch * height * width * in);
                     double[] params = random(random, conv.numParams());
@@ -251,9 +257,9 @@ class KernelReferenceTest {
                     double[] expected = conv.backward(x, params, gz)[1];
                     layer.setParams(params);
                     double tol = tolerance(dataType);
-                    assertClose(expectedY, layer.forward(x), tol, dataType + " output, step " + step);
+                    assertClose(expectedY, layer.forward(x), tol, path + " output, step " + step);
                     assertNull(layer.backward(g), "no input gradient");
-                    assertClose(expected, layer.paramGradients(), tol, dataType + " bias and weight gradient, step "
+                    assertClose(expected, layer.paramGradients(), tol, path + " bias and weight gradient, step "
                             + step);
                 }
             }
