@@ -21,7 +21,8 @@ import dev.sparkcnn.driver.config.ParameterAveragingSettings;
  *   <li>parameter averaging (a Spark job per K steps): job + N·task + V·S·(1 + ⌈√N⌉)/β — the driver
  *       sends the state (V vectors: parameters and optimizer state) once (the torrent broadcast
  *       spreads it) and receives ⌈√N⌉ partial sums of the depth-2 tree reduce;</li>
- *   <li>all-reduce averaging: a ring all-reduce of V·S every K steps;</li>
+ *   <li>all-reduce averaging: a ring all-reduce of 2·V·S every K steps (the weighted sums travel in
+ *       double, so that the mean is parameter averaging's to the bit: {@link dev.sparkcnn.kernels.WeightedMean});</li>
  *   <li>dense gradient sharing: a ring all-reduce of S every step;</li>
  *   <li>threshold gradient sharing: an all-gather of r·S every step (r: the measured exchange ratio).</li>
  * </ul>
@@ -134,7 +135,7 @@ public record ScalingProjection(Network network, Costs costs) {
         return switch (strategy) {
             case PARAMETER_AVERAGING -> costs.jobOverhead() + n * costs.taskOverhead()
                     + state * (1 + Math.ceil(Math.sqrt(n))) / costs.bandwidth();
-            case ALLREDUCE_AVERAGING -> ringAllReduce(n, state);
+            case ALLREDUCE_AVERAGING -> ringAllReduce(n, Double.BYTES / Float.BYTES * state);
             case DENSE -> ringAllReduce(n, network.vectorBytes());
             case THRESHOLD -> allGather(n, costs.thresholdRatio() * network.vectorBytes());
         };

@@ -2,14 +2,16 @@ package dev.sparkcnn.driver.train;
 
 import dev.sparkcnn.kernels.ModelState;
 import dev.sparkcnn.kernels.TrainResult;
+import dev.sparkcnn.kernels.WeightedMean;
 import java.io.Serializable;
 
 /**
  * The running sum that parameter averaging reduces over partitions: parameters and updater state
  * each multiplied by the partition's example count (in double, so that one partition's average
- * is exactly its own state), plus loss and counts. A partition that had nothing left to train in
- * a round contributes an empty sum. A single replica's contribution travels as its float state
- * and weight (half the bytes of the double sum); it is widened where the first merge happens.
+ * is exactly its own state; {@link WeightedMean}, the arithmetic all-reduce averaging uses too),
+ * plus loss and counts. A partition that had nothing left to train in a round contributes an empty
+ * sum. A single replica's contribution travels as its float state and weight (half the bytes of
+ * the double sum); it is widened where the first merge happens.
  */
 public final class WeightedSum implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -91,17 +93,13 @@ public final class WeightedSum implements Serializable {
 
     private static double[] scaled(float[] v, long w) {
         double[] out = new double[v.length];
-        for (int i = 0; i < v.length; i++) {
-            out[i] = (double) v[i] * w;
-        }
+        WeightedMean.scale(v, w, out, 0);
         return out;
     }
 
     private static float[] divided(double[] v, long w) {
         float[] out = new float[v.length];
-        for (int i = 0; i < v.length; i++) {
-            out[i] = (float) (v[i] / w);
-        }
+        WeightedMean.divide(v, 0, w, out);
         return out;
     }
 

@@ -26,8 +26,8 @@ class ScalingProjectionTest {
         assertEquals(10 / 16.3, P.efficiency(Strategy.DENSE, 8, 99), 1e-9);
         // all-gather of 40 KB: 7 x (50 + 32) us
         assertEquals(574e-6, P.communication(Strategy.THRESHOLD, 8), 1e-9);
-        // ring of the 12 MB state every K=5 steps: 0.7 + 16.8 ms against 50 ms of compute
-        assertEquals(50 / 67.5, P.efficiency(Strategy.ALLREDUCE_AVERAGING, 8, 5), 1e-9);
+        // ring of the 12 MB state as doubles (24 MB) every K=5 steps: 0.7 + 33.6 ms against 50 ms of compute
+        assertEquals(50 / 84.3, P.efficiency(Strategy.ALLREDUCE_AVERAGING, 8, 5), 1e-9);
         // Spark job 100 ms + 8 tasks x 1 ms + 12 MB x (1 + 3) / 1.25 GB/s
         assertEquals(0.1464, P.communication(Strategy.PARAMETER_AVERAGING, 8), 1e-9);
         assertEquals(0.05 / 0.1964, P.efficiency(Strategy.PARAMETER_AVERAGING, 8, 5), 1e-9);

@@ -23,6 +23,14 @@ public interface Collective extends AutoCloseable {
     void allReduceSum(float[] values) throws IOException;
 
     /**
+     * {@link #allReduceSum(float[])} in double: twice the bytes, for sums that must not round to
+     * float on the way (all-reduce averaging's weighted sums, {@link dev.sparkcnn.kernels.WeightedMean}).
+     *
+     * @throws IOException if a member fails or disconnects, or the call is cancelled
+     */
+    void allReduceSum(double[] values) throws IOException;
+
+    /**
      * Every member's message, indexed by rank (this member's own message at {@link #rank()}).
      *
      * @throws IOException if a member fails or disconnects, or the call is cancelled

@@ -12,6 +12,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.time.Duration;
 import java.util.List;
@@ -163,19 +164,28 @@ public final class RingCollective implements Collective {
 
     @Override
     public void allReduceSum(float[] values) throws IOException {
+        allReduce(new FloatElements(values));
+    }
+
+    @Override
+    public void allReduceSum(double[] values) throws IOException {
+        allReduce(new DoubleElements(values));
+    }
+
+    private void allReduce(Elements values) throws IOException {
         if (size == 1) {
             return;
         }
         int[] bounds = new int[size + 1];
         for (int c = 0; c <= size; c++) {
-            bounds[c] = (int) ((long) values.length * c / size);
+            bounds[c] = (int) ((long) values.length() * c / size);
         }
         int maxChunk = 0;
         for (int c = 0; c < size; c++) {
             maxChunk = Math.max(maxChunk, bounds[c + 1] - bounds[c]);
         }
-        byte[] sendBuffer = new byte[maxChunk * Float.BYTES];
-        byte[] receiveBuffer = new byte[maxChunk * Float.BYTES];
+        byte[] sendBuffer = new byte[maxChunk * values.bytes()];
+        byte[] receiveBuffer = new byte[maxChunk * values.bytes()];
         // reduce-scatter: after N-1 steps this member holds the full sum of chunk rank+1
         for (int s = 0; s < size - 1; s++) {
             int send = Math.floorMod(rank - s, size);
@@ -190,34 +200,112 @@ public final class RingCollective implements Collective {
         }
     }
 
-    private void exchangeChunk(float[] values, int[] bounds, int send, int receive, byte[] sendBuffer,
+    private void exchangeChunk(Elements values, int[] bounds, int send, int receive, byte[] sendBuffer,
                                byte[] receiveBuffer, boolean add) throws IOException {
         int sendLength = bounds[send + 1] - bounds[send];
-        ByteBuffer.wrap(sendBuffer).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer()
-                .put(values, bounds[send], sendLength);
-        Future<?> sent = send(sendBuffer, sendLength * Float.BYTES);
+        values.write(ByteBuffer.wrap(sendBuffer).order(ByteOrder.LITTLE_ENDIAN), bounds[send], sendLength);
+        Future<?> sent = send(sendBuffer, sendLength * values.bytes());
         int receiveLength = bounds[receive + 1] - bounds[receive];
         try {
-            reader.readExactly(receiveBuffer, receiveLength * Float.BYTES);
+            reader.readExactly(receiveBuffer, receiveLength * values.bytes());
         } catch (IOException e) {
             throw receiveFailure(e);
         }
         await(sent);
-        FloatBuffer floats = ByteBuffer.wrap(receiveBuffer).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        ByteBuffer received = ByteBuffer.wrap(receiveBuffer).order(ByteOrder.LITTLE_ENDIAN);
         int from = bounds[receive];
         for (int i = 0; i < receiveLength; i++) {
-            float v = floats.get(i);
-            if (!Float.isFinite(v)) {
+            double v = values.received(received, i);
+            if (!Double.isFinite(v)) {
                 throw new IOException(describe(previous()) + " sent a non-finite value (" + v + ") for element "
                         + (from + i) + "; refused");
             }
         }
-        if (add) {
-            for (int i = 0; i < receiveLength; i++) {
-                values[from + i] += floats.get(i);
+        values.read(received, from, receiveLength, add);
+    }
+
+    /** The vector an all-reduce sums, as it travels: little-endian elements of one width. */
+    private interface Elements {
+        int length();
+
+        /** Bytes per element. */
+        int bytes();
+
+        /** Puts elements {@code [from, from + count)} into {@code to}, from its start. */
+        void write(ByteBuffer to, int from, int count);
+
+        /** Element {@code index} of a received chunk, widened to double (for the finiteness check). */
+        double received(ByteBuffer chunk, int index);
+
+        /** Adds the {@code count} elements of a received chunk to (or copies them over) elements {@code from...}. */
+        void read(ByteBuffer chunk, int from, int count, boolean add);
+    }
+
+    private record FloatElements(float[] values) implements Elements {
+        @Override
+        public int length() {
+            return values.length;
+        }
+
+        @Override
+        public int bytes() {
+            return Float.BYTES;
+        }
+
+        @Override
+        public void write(ByteBuffer to, int from, int count) {
+            to.asFloatBuffer().put(values, from, count);
+        }
+
+        @Override
+        public double received(ByteBuffer chunk, int index) {
+            return chunk.getFloat(index * Float.BYTES);
+        }
+
+        @Override
+        public void read(ByteBuffer chunk, int from, int count, boolean add) {
+            FloatBuffer floats = chunk.asFloatBuffer();
+            if (add) {
+                for (int i = 0; i < count; i++) {
+                    values[from + i] += floats.get(i);
+                }
+            } else {
+                floats.get(0, values, from, count);
             }
-        } else {
-            floats.get(0, values, from, receiveLength);
+        }
+    }
+
+    private record DoubleElements(double[] values) implements Elements {
+        @Override
+        public int length() {
+            return values.length;
+        }
+
+        @Override
+        public int bytes() {
+            return Double.BYTES;
+        }
+
+        @Override
+        public void write(ByteBuffer to, int from, int count) {
+            to.asDoubleBuffer().put(values, from, count);
+        }
+
+        @Override
+        public double received(ByteBuffer chunk, int index) {
+            return chunk.getDouble(index * Double.BYTES);
+        }
+
+        @Override
+        public void read(ByteBuffer chunk, int from, int count, boolean add) {
+            DoubleBuffer doubles = chunk.asDoubleBuffer();
+            if (add) {
+                for (int i = 0; i < count; i++) {
+                    values[from + i] += doubles.get(i);
+                }
+            } else {
+                doubles.get(0, values, from, count);
+            }
         }
     }
 

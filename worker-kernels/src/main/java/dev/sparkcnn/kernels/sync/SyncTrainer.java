@@ -4,6 +4,7 @@ import dev.sparkcnn.kernels.Batch;
 import dev.sparkcnn.kernels.ModelState;
 import dev.sparkcnn.kernels.Network;
 import dev.sparkcnn.kernels.StepStats;
+import dev.sparkcnn.kernels.WeightedMean;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
@@ -26,7 +27,8 @@ public final class SyncTrainer {
     /**
      * Parameter averaging among the replicas: each takes {@code every} local optimizer steps, then
      * all replace their parameters and optimizer states with the example-weighted mean of
-     * everyone's, by ring all-reduce (and after the last step).
+     * everyone's, by ring all-reduce in double (and after the last step): the mean parameter
+     * averaging on the driver computes, bit for bit ({@link WeightedMean}).
      *
      * @param every          local steps between two averages (K), at least 1
      * @param verifyReplicas compare a hash of every replica's parameters after every average
@@ -118,7 +120,7 @@ public final class SyncTrainer {
         private float[] statsPacked;
         private float[] residual;
         private float[] view; // threshold: the look-ahead parameters, reused every step
-        private float[] averaged; // average: weighted parameters, optimizer state and weight, reused
+        private double[] averaged; // average: weighted parameters, optimizer state and weight, reused
         private long sinceAverage; // average: examples trained on since the last average
         double lossSum;
         long examples;
@@ -204,37 +206,30 @@ public final class SyncTrainer {
          * Replaces this replica's parameters and optimizer state with the mean of all replicas',
          * weighted by the examples each trained on since the last average, and sets the step count to
          * {@code iteration} (the same on every replica, as parameter averaging on the driver does).
+         * The weighted sums are all-reduced in double and rounded to float once
+         * ({@link WeightedMean}): the floats parameter averaging on the driver computes.
          */
         void average(long iteration) throws IOException {
             ModelState state = net.state();
             int u = state.updaterState().length;
             if (averaged == null) {
-                averaged = new float[n + u + 1];
+                averaged = new double[n + u + 1];
             }
-            float weight = sinceAverage;
             float[] p = state.params();
             float[] s = state.updaterState();
-            for (int i = 0; i < n; i++) {
-                averaged[i] = p[i] * weight;
-            }
-            for (int i = 0; i < u; i++) {
-                averaged[n + i] = s[i] * weight;
-            }
-            averaged[n + u] = weight;
+            WeightedMean.scale(p, sinceAverage, averaged, 0);
+            WeightedMean.scale(s, sinceAverage, averaged, n);
+            averaged[n + u] = sinceAverage;
             long t0 = System.nanoTime();
             collective.allReduceSum(averaged);
             exchangeNanos += System.nanoTime() - t0;
-            float total = averaged[n + u];
+            double total = averaged[n + u];
             if (total == 0) {
                 throw new IllegalStateException("no replica had a batch before iteration " + iteration
                         + "; the round has more steps than the largest partition has batches");
             }
-            for (int i = 0; i < n; i++) {
-                p[i] = averaged[i] / total;
-            }
-            for (int i = 0; i < u; i++) {
-                s[i] = averaged[n + i] / total;
-            }
+            WeightedMean.divide(averaged, 0, total, p);
+            WeightedMean.divide(averaged, n, total, s);
             net.load(new ModelState(p, s, iteration));
             sinceAverage = 0;
         }

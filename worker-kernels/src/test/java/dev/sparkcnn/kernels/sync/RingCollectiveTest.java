@@ -58,6 +58,48 @@ class RingCollectiveTest {
         }
     }
 
+    /** In double, as all-reduce averaging sums its weighted states: no rounding to float on the way. */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3, 5})
+    void allReduceSumInDoubleSumsInDoubleAndEveryMemberGetsTheSameBits(int size) throws Exception {
+        int length = 100_003;
+        List<Future<Object[]>> results = Rings.run(size, Rings.credentials(false), TIMEOUT, c -> {
+            double[] v = doubles(c.rank(), length);
+            long before = c.bytesSent();
+            c.allReduceSum(v);
+            long sent = c.bytesSent() - before;
+            c.allReduceSum(new double[3]); // shorter than the ring: empty chunks
+            return new Object[]{v, sent};
+        });
+        double[] first = (double[]) results.get(0).get(30, TimeUnit.SECONDS)[0];
+        for (Future<Object[]> f : results) {
+            Object[] r = f.get(30, TimeUnit.SECONDS);
+            assertArrayEquals(first, (double[]) r[0], "every rank holds identical sums");
+            // 2(N-1) chunks of about length/N doubles, each with a 4-byte length
+            long payload = 2L * (size - 1) * length / size * Double.BYTES;
+            assertEquals(payload, (long) r[1], 2L * (size - 1) * (Double.BYTES + Integer.BYTES));
+        }
+        for (int i = 0; i < length; i += 1013) {
+            double expected = 0;
+            for (int r = 0; r < size; r++) {
+                expected += doubles(r, length)[i];
+            }
+            assertEquals(expected, first[i], 1e-12 * Math.abs(expected) + 1e-300);
+        }
+        // rank 0 sends 1, the others 2^-40 each: a float sum would stay 1
+        assertEquals(1 + (size - 1) * 0x1p-40, first[length - 1]);
+    }
+
+    private static double[] doubles(int rank, int length) {
+        float[] f = vector(rank, length);
+        double[] v = new double[length];
+        for (int i = 0; i < length - 1; i++) {
+            v[i] = (double) f[i] * (rank + 7); // a float times an example count, as averaging sends
+        }
+        v[length - 1] = rank == 0 ? 1 : 0x1p-40;
+        return v;
+    }
+
     @Test
     void allGatherReturnsEveryMessageByRankAndCountsBytes() throws Exception {
         int size = 4;

@@ -25,6 +25,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Strangers and misbehaving neighbours on the ring: refused, logged, and never a hang. */
 class RingHostileTest {
@@ -197,16 +199,23 @@ class RingHostileTest {
         assertTrue(e.getMessage().contains("cancelled"), e.getMessage());
     }
 
-    @Test
-    void nonFiniteValuesAreRefused() throws Exception {
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void nonFiniteValuesAreRefused(boolean inDouble) throws Exception {
         List<ServerSocket> servers = Rings.listen(2);
         List<InetSocketAddress> addresses = Rings.addresses(servers);
-        List<Future<float[]>> results = new ArrayList<>();
+        List<Future<Object>> results = new ArrayList<>();
         for (int r = 0; r < 2; r++) {
             int rank = r;
             results.add(pool.submit(() -> {
                 try (Collective c = RingCollective.join(rank, addresses, servers.get(rank), Rings.credentials(false),
                         TIMEOUT, () -> false, refusals)) {
+                    if (inDouble) {
+                        double[] v = new double[10];
+                        v[7] = rank == 0 ? Double.NaN : Double.POSITIVE_INFINITY;
+                        c.allReduceSum(v);
+                        return v;
+                    }
                     float[] v = new float[10];
                     v[7] = rank == 0 ? Float.NaN : Float.POSITIVE_INFINITY;
                     c.allReduceSum(v);
@@ -214,7 +223,7 @@ class RingHostileTest {
                 }
             }));
         }
-        for (Future<float[]> f : results) {
+        for (Future<Object> f : results) {
             ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(20, TimeUnit.SECONDS));
             assertTrue(e.getCause() instanceof IOException, e.getCause().toString());
         }
