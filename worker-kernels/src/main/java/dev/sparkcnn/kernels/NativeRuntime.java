@@ -210,9 +210,11 @@ public final class NativeRuntime {
 
     /** The CPU's feature flags from {@code /proc/cpuinfo}; empty if it cannot be read (not Linux). */
     static Set<String> cpuFlags() {
-        try (java.util.stream.Stream<String> lines = java.nio.file.Files.lines(java.nio.file.Path.of("/proc/cpuinfo"))) {
+        java.nio.file.Path cpuinfo = java.nio.file.Path.of("/proc/cpuinfo");
+        try (java.util.stream.Stream<String> lines = java.nio.file.Files.lines(cpuinfo)) {
             return lines.filter(line -> line.startsWith("flags")).findFirst()
-                    .map(line -> Set.copyOf(java.util.Arrays.asList(line.substring(line.indexOf(':') + 1).trim().split("\\s+"))))
+                    .map(line -> line.substring(line.indexOf(':') + 1).trim().split("\\s+"))
+                    .map(flags -> Set.copyOf(java.util.Arrays.asList(flags)))
                     .orElse(Set.of());
         } catch (java.io.IOException | java.io.UncheckedIOException | SecurityException e) {
             return Set.of();

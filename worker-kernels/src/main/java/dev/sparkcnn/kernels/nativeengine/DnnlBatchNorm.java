@@ -51,7 +51,8 @@ final class DnnlBatchNorm implements AutoCloseable {
         final dnnl_exec_arg_t backwardArgs;
 
         Mode(boolean globalStats) {
-            int flags = dnnl_use_scaleshift | (relu ? dnnl_fuse_norm_relu : 0) | (globalStats ? dnnl_use_global_stats : 0);
+            int flags = dnnl_use_scaleshift | (relu ? dnnl_fuse_norm_relu : 0)
+                    | (globalStats ? dnnl_use_global_stats : 0);
             // forward_training in both modes: it keeps the ReLU's workspace for the backward pass
             dnnl_batch_normalization_desc_t fd = new dnnl_batch_normalization_desc_t();
             Dnnl.check(dnnl_batch_normalization_forward_desc_init(fd, dnnl_forward_training, dataMd, epsilon, flags),
@@ -79,11 +80,11 @@ final class DnnlBatchNorm implements AutoCloseable {
                     : Dnnl.Resources.arguments(DNNL_ARG_SRC, src, DNNL_ARG_DST, dst, DNNL_ARG_SCALE_SHIFT, scaleShift,
                             DNNL_ARG_MEAN, mean, DNNL_ARG_VARIANCE, variance);
             backwardArgs = relu
-                    ? Dnnl.Resources.arguments(DNNL_ARG_SRC, src, DNNL_ARG_DIFF_DST, diffDst, DNNL_ARG_DIFF_SRC, diffSrc,
-                            DNNL_ARG_SCALE_SHIFT, scaleShift, DNNL_ARG_DIFF_SCALE_SHIFT, diffScaleShift,
+                    ? Dnnl.Resources.arguments(DNNL_ARG_SRC, src, DNNL_ARG_DIFF_DST, diffDst,
+                            DNNL_ARG_DIFF_SRC, diffSrc, DNNL_ARG_SCALE_SHIFT, scaleShift, DNNL_ARG_DIFF_SCALE_SHIFT, diffScaleShift,
                             DNNL_ARG_MEAN, mean, DNNL_ARG_VARIANCE, variance, DNNL_ARG_WORKSPACE, workspace)
-                    : Dnnl.Resources.arguments(DNNL_ARG_SRC, src, DNNL_ARG_DIFF_DST, diffDst, DNNL_ARG_DIFF_SRC, diffSrc,
-                            DNNL_ARG_SCALE_SHIFT, scaleShift, DNNL_ARG_DIFF_SCALE_SHIFT, diffScaleShift,
+                    : Dnnl.Resources.arguments(DNNL_ARG_SRC, src, DNNL_ARG_DIFF_DST, diffDst,
+                            DNNL_ARG_DIFF_SRC, diffSrc, DNNL_ARG_SCALE_SHIFT, scaleShift, DNNL_ARG_DIFF_SCALE_SHIFT, diffScaleShift,
                             DNNL_ARG_MEAN, mean, DNNL_ARG_VARIANCE, variance);
         }
     }

@@ -29,7 +29,7 @@ final class DnnlConv implements AutoCloseable {
     private final dnnl_primitive backwardData;
     private final dnnl_primitive backwardWeights;
     private final dnnl_primitive weightsToForward;     // OIHW -> the forward's layout; null if the same
-    private final dnnl_primitive weightsToBackward;    // OIHW -> backward data's layout; null if the same (or as forward's)
+    private final dnnl_primitive weightsToBackward;    // OIHW -> backward data's layout; null if OIHW or forward's
     private final dnnl_primitive gradientToOihw;       // backward weights' layout -> OIHW; null if the same
     private final boolean backwardSharesForwardWeights;
     private final INDArray forwardWeights;   // scratch in the forward's layout, or null
@@ -153,7 +153,8 @@ final class DnnlConv implements AutoCloseable {
             forwardArgs = hasBias
                     ? Dnnl.Resources.arguments(DNNL_ARG_SRC, src, DNNL_ARG_WEIGHTS, forwardWeightMemory,
                             DNNL_ARG_BIAS, bias, DNNL_ARG_DST, dst)
-                    : Dnnl.Resources.arguments(DNNL_ARG_SRC, src, DNNL_ARG_WEIGHTS, forwardWeightMemory, DNNL_ARG_DST, dst);
+                    : Dnnl.Resources.arguments(DNNL_ARG_SRC, src, DNNL_ARG_WEIGHTS, forwardWeightMemory,
+                            DNNL_ARG_DST, dst);
             backwardWeightsArgs = hasBias
                     ? Dnnl.Resources.arguments(DNNL_ARG_SRC, src, DNNL_ARG_DIFF_DST, diffDst,
                             DNNL_ARG_DIFF_WEIGHTS, gradientMemory, DNNL_ARG_DIFF_BIAS, biasGradient)
@@ -207,7 +208,8 @@ final class DnnlConv implements AutoCloseable {
         Dnnl.Resources.point(diffDst, outputGradient);
         if (backwardData != null) {
             Dnnl.Resources.point(userWeights, weights);
-            if (weightsToBackward != null) { // else backward data reads forward's copy (the weights have not moved since)
+            // else backward data reads forward's copy: the weights have not moved since
+            if (weightsToBackward != null) {
                 resources.execute(weightsToBackward, toBackwardArgs, "weight reorder");
             }
             Dnnl.Resources.point(diffSrc, inputGradient);

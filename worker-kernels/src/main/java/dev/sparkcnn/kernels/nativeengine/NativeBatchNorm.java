@@ -7,7 +7,9 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Batch normalization per channel of NHWC activations (per feature of {@code [batch, features]}
- * ones), with an optional activation after it, as prepared libnd4j ops over the input viewed as
+ * ones), with an optional activation after it. Float layers with no activation or a ReLU call
+ * oneDNN directly ({@link DnnlBatchNorm}: one primitive each way, the ReLU fused); the rest run
+ * prepared libnd4j ops over the input viewed as
  * {@code [rows, channels]}, each one memory pass over activations that mostly sit in the L3 cache:
  * <ul>
  *   <li>per-channel sums are gemms with a row of ones (or of {@code -1/rows}, {@code 1/rows}):

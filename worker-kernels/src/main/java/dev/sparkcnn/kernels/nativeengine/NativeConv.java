@@ -9,7 +9,10 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Square-kernel convolution with an optional bias and an activation (ReLU in the catalogue models),
- * on NHWC activations through libnd4j's {@code conv2d}/{@code conv2d_bp} (oneDNN where available).
+ * on NHWC activations. Float layers call oneDNN directly ({@link DnnlConv}, first layers included;
+ * see {@link Dnnl#takesConvolution} for the shapes it declines); the rest run libnd4j's
+ * {@code conv2d}/{@code conv2d_bp} (oneDNN where available) or, for a first layer, the window
+ * columns below.
  * Parameters in DL4J's layout: bias {@code [out]} (if any), then weights {@code [out, in, k, k]}
  * ('c'), which libnd4j reads directly as weight format 1, so no conversion is needed in either direction.
  *
@@ -272,7 +275,8 @@ final class NativeConv implements NativeLayer {
         // since oneDNN rounds (in + pads - k) / stride down as we do
         long padBottom = Math.max(0, (outHeight - 1) * stride + kernel - inHeight - padTop);
         long padRight = Math.max(0, (outWidth - 1) * stride + kernel - inWidth - padLeft);
-        if (dataType != DataType.FLOAT || !Dnnl.available() || !Dnnl.takesConvolution(kernel, inChannels, outChannels)) {
+        if (dataType != DataType.FLOAT || !Dnnl.available()
+                || !Dnnl.takesConvolution(kernel, inChannels, outChannels)) {
             return null;
         }
         try {

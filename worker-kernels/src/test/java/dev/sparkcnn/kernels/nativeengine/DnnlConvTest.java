@@ -58,7 +58,8 @@ class DnnlConvTest {
                 b.setParams(params);
                 for (int step = 0; step < 2; step++) {
                     double[] x = random(random, batch * height * width * in);
-                    double[] g = random(random, (int) (batch * direct.outputShape()[0] * direct.outputShape()[1] * out));
+                    long[] outShape = direct.outputShape();
+                    double[] g = random(random, (int) (batch * outShape[0] * outShape[1] * out));
                     String at = "batch " + batch + " step " + step;
                     assertClose(b.forward(x), a.forward(x), 1e-5, at + " output");
                     assertClose(b.backward(g), a.backward(g), 1e-5, at + " input gradient");
