@@ -277,6 +277,21 @@ final class NativeBatchNorm implements NativeLayer {
         }
     }
 
+    /**
+     * {@code running = momentum running + (1 - momentum) batch}, for the mean ({@code sign} times
+     * {@code mean}: the ops path keeps it negated) and the variance.
+     */
+    private void moveRunningStatistics(double[] mean, int sign, double[] var) {
+        double[] runMean = read(runningMean);
+        double[] runVar = read(runningVar);
+        for (int c = 0; c < channels; c++) {
+            runMean[c] = momentum * runMean[c] + (1 - momentum) * sign * mean[c];
+            runVar[c] = momentum * runVar[c] + (1 - momentum) * var[c];
+        }
+        write(runningMean, runMean);
+        write(runningVar, runVar);
+    }
+
     private static PreparedOp op(String name, INDArray out, INDArray a, INDArray b) {
         return new PreparedOp(DynamicCustomOp.builder(name).addInputs(a, b).addOutputs(out).build());
     }
@@ -290,16 +305,7 @@ final class NativeBatchNorm implements NativeLayer {
             if (trainedForward) {
                 dnnl.forward(true, in, gammaAndBeta, batchMean, batchVariance, output);
                 if (context.firstRow() == 0) {
-                    double[] mean = read(batchMean);
-                    double[] var = read(batchVariance);
-                    double[] runMean = read(runningMean);
-                    double[] runVar = read(runningVar);
-                    for (int c = 0; c < channels; c++) {
-                        runMean[c] = momentum * runMean[c] + (1 - momentum) * mean[c];
-                        runVar[c] = momentum * runVar[c] + (1 - momentum) * var[c];
-                    }
-                    write(runningMean, runMean);
-                    write(runningVar, runVar);
+                    moveRunningStatistics(read(batchMean), 1, read(batchVariance));
                 }
             } else {
                 dnnl.forward(false, in, gammaAndBeta, runningMean, runningVar, output);
@@ -334,15 +340,7 @@ final class NativeBatchNorm implements NativeLayer {
             invStd[c] = 1 / Math.sqrt(var[c] + epsilon);
         }
         if (trainedForward && context.firstRow() == 0) {
-            double[] mean = read(negatedMean);
-            double[] runMean = read(runningMean);
-            double[] runVar = read(runningVar);
-            for (int c = 0; c < channels; c++) {
-                runMean[c] = momentum * runMean[c] - (1 - momentum) * mean[c];
-                runVar[c] = momentum * runVar[c] + (1 - momentum) * var[c];
-            }
-            write(runningMean, runMean);
-            write(runningVar, runVar);
+            moveRunningStatistics(read(negatedMean), -1, var);
         }
         normaliseOp.exec();
         if (activationOp != null && !reluLeftToPooling) {
