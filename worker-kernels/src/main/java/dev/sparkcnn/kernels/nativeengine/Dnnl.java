@@ -78,8 +78,8 @@ final class Dnnl {
                         dnnl_engine created = new dnnl_engine();
                         check(dnnl_engine_create(created, dnnl_cpu, 0), "engine");
                         engine = created;
-                        LOG.info("native engine: float convolutions and batch norms call oneDNN {}.{}.{} directly",
-                                dnnl_version().major(), dnnl_version().minor(), dnnl_version().patch());
+                        LOG.info("native engine: float convolutions and batch norms call oneDNN {} directly",
+                                version());
                     } catch (RuntimeException | LinkageError e) {
                         unavailable = "the oneDNN preset did not load: " + e;
                         LOG.warn("native engine: convolutions and batch norms stay on libnd4j's ops, {}",
@@ -114,6 +114,12 @@ final class Dnnl {
      */
     static boolean takesConvolution(int kernel, int inChannels, int outChannels) {
         return kernel != 1 || (inChannels % 16 == 0 && outChannels % 16 == 0);
+    }
+
+    /** The loaded oneDNN's version, e.g. {@code 2.5.2}. */
+    static String version() {
+        engine();
+        return dnnl_version().major() + "." + dnnl_version().minor() + "." + dnnl_version().patch();
     }
 
     /** Why {@link #available} is false, or null. */

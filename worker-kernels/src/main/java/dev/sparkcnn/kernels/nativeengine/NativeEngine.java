@@ -4,7 +4,10 @@ import dev.sparkcnn.kernels.Engine;
 import dev.sparkcnn.kernels.Network;
 import dev.sparkcnn.kernels.model.ModelSpec;
 
-/** Engine {@code native}: hand-written layers calling libnd4j's (oneDNN) ops directly, NHWC. */
+/**
+ * Engine {@code native}: hand-written layers, NHWC, on oneDNN called directly (float convolutions
+ * and batch norms) and libnd4j's (oneDNN) ops.
+ */
 public final class NativeEngine implements Engine {
 
     /** This engine's name. */
@@ -28,10 +31,23 @@ public final class NativeEngine implements Engine {
     @Override
     public String describeThreads(ModelSpec spec, int batchSize, int threads) {
         int slices = NativeCompiler.hasBatchNorm(spec.definition().layers()) ? 1 : NativeNetwork.slices(batchSize, threads);
-        if (slices > 1) {
-            return "batches of " + batchSize + " split into " + slices + " slices on " + slices
-                    + " threads, " + Math.max(1, threads / slices) + " native thread(s) each";
+        String split = slices > 1
+                ? "batches of " + batchSize + " split into " + slices + " slices on " + slices
+                        + " threads, " + Math.max(1, threads / slices) + " native thread(s) each"
+                : Engine.super.describeThreads(spec, batchSize, threads);
+        return split + "; " + directOneDnn();
+    }
+
+    /**
+     * Which path float convolutions and batch norms take, for logs and benchmark headers: oneDNN
+     * called directly ({@link Dnnl}), or libnd4j's ops and why.
+     */
+    public static String directOneDnn() {
+        if (Dnnl.available()) {
+            return "float convolutions and batch norms in oneDNN " + Dnnl.version() + ", called directly";
         }
-        return Engine.super.describeThreads(spec, batchSize, threads);
+        String why = Dnnl.unavailableReason();
+        return "float convolutions and batch norms on libnd4j's ops (oneDNN direct: "
+                + (why == null ? "turned off on this thread" : why) + ")";
     }
 }
