@@ -85,7 +85,6 @@ final class NativeBatchNorm implements NativeLayer {
     private INDArray betaGradientRow;  // betaGradient as [1, channels]
     private double[] invStd;
     private boolean trainedForward;
-    private boolean directForward; // the last forward ran in oneDNN: so does the backward
 
     private PreparedOp meanOp;
     private PreparedOp centreOp;
@@ -176,10 +175,18 @@ final class NativeBatchNorm implements NativeLayer {
         full[0] = size;
         System.arraycopy(shape, 0, full, 1, shape.length);
         rows = NativeLayer.size(full) / channels;
-        centred = Nd4j.create(dataType, rows, channels);
         output = Nd4j.create(dataType, full);
-        preActivation = activation.inPlace() ? output : Nd4j.create(dataType, full);
         inputGradient = Nd4j.create(dataType, full);
+        allocatedSize = size;
+        dnnl = directBatchNorm(size);
+        if (dnnl != null) { // none of the ops path's arrays and ops
+            preActivation = output;
+            batchMean = Nd4j.create(DataType.FLOAT, channels);
+            batchVariance = Nd4j.create(DataType.FLOAT, channels);
+            return;
+        }
+        centred = Nd4j.create(dataType, rows, channels);
+        preActivation = activation.inPlace() ? output : Nd4j.create(dataType, full);
         inputGradient2d = NativeLayer.reshapedView(inputGradient, rows, channels);
         negatedMean = Nd4j.create(dataType, 1, channels);
         negatedMeanVector = NativeLayer.reshapedView(negatedMean, channels);
@@ -199,12 +206,6 @@ final class NativeBatchNorm implements NativeLayer {
         normaliseOp = affine(centred, gamma, beta, preActivation);
         DynamicCustomOp activate = activation.forward(preActivation, output);
         activationOp = activate == null ? null : new PreparedOp(activate);
-        allocatedSize = size;
-        dnnl = directBatchNorm(size);
-        if (dnnl != null) {
-            batchMean = Nd4j.create(DataType.FLOAT, channels);
-            batchVariance = Nd4j.create(DataType.FLOAT, channels);
-        }
     }
 
     /**
@@ -298,9 +299,10 @@ final class NativeBatchNorm implements NativeLayer {
 
     @Override
     public INDArray forward(INDArray in) {
-        if (dnnl != null && NativeLayer.contiguous(in)) {
-            input = in;
-            directForward = true;
+        if (dnnl != null) {
+            // the layers before pass their own contiguous output arrays; anything else is copied
+            input = NativeLayer.contiguous(in) ? in : in.dup('c');
+            in = input;
             trainedForward = context.training();
             if (trainedForward) {
                 dnnl.forward(true, in, gammaAndBeta, batchMean, batchVariance, output);
@@ -312,8 +314,7 @@ final class NativeBatchNorm implements NativeLayer {
             }
             return output;
         }
-        directForward = false;
-        if (in != input || meanOp == null) {
+        if (in != input) {
             input = in;
             input2d = NativeLayer.reshapedView(in, rows, channels);
             PreparedOp.close(meanOp);
@@ -357,9 +358,10 @@ final class NativeBatchNorm implements NativeLayer {
      */
     @Override
     public INDArray backward(INDArray outputGradient) {
-        if (directForward && NativeLayer.contiguous(outputGradient)) {
+        if (dnnl != null) {
+            INDArray g = NativeLayer.contiguous(outputGradient) ? outputGradient : outputGradient.dup('c');
             dnnl.backward(trainedForward, input, gammaAndBeta, trainedForward ? batchMean : runningMean,
-                    trainedForward ? batchVariance : runningVar, outputGradient, inputGradient, gammaAndBetaGradient);
+                    trainedForward ? batchVariance : runningVar, g, inputGradient, gammaAndBetaGradient);
             write(meanGradient, new double[channels]);
             write(varGradient, new double[channels]);
             return inputGradient;
@@ -422,7 +424,8 @@ final class NativeBatchNorm implements NativeLayer {
      * Whether {@link #backward} writes to the output gradient it is given: only a ReLU (or other
      * activation) backward that the max-pooling after it has not already done. The rest of the
      * backward pass reads it, and writes its products to this layer's own arrays (the centred
-     * values included: a backward pass consumes the forward pass before it).
+     * values included: a backward pass consumes the forward pass before it). In oneDNN it never
+     * does: the fused ReLU keeps its mask in oneDNN's workspace.
      */
     @Override
     public boolean overwritesOutputGradient() {
@@ -448,7 +451,6 @@ final class NativeBatchNorm implements NativeLayer {
         NativeLayer.close(batchVariance);
         batchMean = null;
         batchVariance = null;
-        directForward = false;
         closeBackwardOps();
         for (PreparedOp op : new PreparedOp[]{meanOp, centreOp, squareOp, varianceOp, normaliseOp, activationOp}) {
             PreparedOp.close(op);
