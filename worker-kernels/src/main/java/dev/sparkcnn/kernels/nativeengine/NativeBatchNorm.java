@@ -432,6 +432,12 @@ final class NativeBatchNorm implements NativeLayer {
         return dnnl == null && activation != NativeActivation.IDENTITY && !reluLeftToPooling;
     }
 
+    /** oneDNN's backward reads the input, the statistics and (with the ReLU fused) its workspace, not the output. */
+    @Override
+    public boolean backwardReadsOutput() {
+        return dnnl == null;
+    }
+
     private void closeBackwardOps() {
         if (backwardOps != null) {
             for (PreparedOp op : backwardOps) {

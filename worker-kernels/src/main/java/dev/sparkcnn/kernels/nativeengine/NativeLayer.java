@@ -84,6 +84,15 @@ interface NativeLayer {
     }
 
     /**
+     * Whether {@link #backward} reads the output array its forward returned (e.g. a ReLU's mask is
+     * read off it). A layer whose backward does not say so, and a residual block then writes its
+     * sum over that array instead of into one of its own (one pass with no fresh memory to fill).
+     */
+    default boolean backwardReadsOutput() {
+        return true;
+    }
+
+    /**
      * Tells the layer what the next forward (and backward) runs: training or inference, and the
      * step's random key and batch share (see {@link StepContext}). Only batch normalization,
      * dropout and the blocks holding them care; the others ignore it. A layer never told runs as

@@ -80,6 +80,11 @@ final class TimedLayer implements NativeLayer {
     }
 
     @Override
+    public boolean backwardReadsOutput() {
+        return layer.backwardReadsOutput();
+    }
+
+    @Override
     public void begin(StepContext context) {
         layer.begin(context);
     }

@@ -106,11 +106,14 @@ class KernelReferenceDropoutResidualTest {
     /**
      * relu(conv2(relu(conv1(x))) + shortcut(x)), shortcut the identity or a 1x1 strided convolution
      * without bias: output, input gradient (both branches summed) and every parameter gradient, in
-     * layout order (main branch, then shortcut), against the naive loops composed by hand.
+     * layout order (main branch, then shortcut), against the naive loops composed by hand. Float
+     * blocks add, activate and sum gradients in oneDNN ({@link DnnlResidualAdd}) unless it is
+     * turned off for the row ({@code oneDnn} false: libnd4j's ops).
      */
-    @ParameterizedTest(name = "{0} stride {1} projection={2}")
-    @CsvSource({"FLOAT, 1, false", "DOUBLE, 1, false", "FLOAT, 2, true", "DOUBLE, 2, true", "DOUBLE, 1, true"})
-    void residualBlockMatchesComposedNaiveLoops(DataType dataType, int stride, boolean projection) {
+    @ParameterizedTest(name = "{0} stride {1} projection={2} oneDNN={3}")
+    @CsvSource({"FLOAT, 1, false, true", "FLOAT, 1, false, false", "DOUBLE, 1, false, false",
+            "FLOAT, 2, true, true", "FLOAT, 2, true, false", "DOUBLE, 2, true, false", "DOUBLE, 1, true, false"})
+    void residualBlockMatchesComposedNaiveLoops(DataType dataType, int stride, boolean projection, boolean oneDnn) {
         int batch = 2;
         int side = 6;
         int in = 3;
@@ -171,7 +174,9 @@ class KernelReferenceDropoutResidualTest {
                     new NativeConv.Spec(out, 1, stride, 0, false, false, NativeActivation.IDENTITY), true)) : List.of();
             NativeResidual block = new NativeResidual(type, inShape, List.of(first, second), shortcutLayers,
                     NativeActivation.RELU);
-            try (LayerHarness layer = new LayerHarness(block, type, batch, inShape)) {
+            java.util.function.Supplier<LayerHarness> harness = () -> new LayerHarness(block, type, batch, inShape);
+            try (LayerHarness layer = oneDnn ? harness.get() : Dnnl.turnedOffHere(harness)) {
+                assertEquals(oneDnn && Dnnl.available(), block.callsOneDnn(), "residual add in oneDNN");
                 layer.setParams(params);
                 double tol = tolerance(type);
                 for (int step = 0; step < 2; step++) {
@@ -179,6 +184,61 @@ class KernelReferenceDropoutResidualTest {
                     assertClose(dx, layer.backward(g), tol, type + " input gradient (both branches)");
                     assertClose(expectedDp, layer.paramGradients(), tol, type + " parameter gradients");
                 }
+            }
+        }
+    }
+
+    /**
+     * A ResNet block, conv-bn-relu-conv-bn plus shortcut then ReLU, float: oneDNN's residual add
+     * (written over the last batch norm's output, the gradient sum over the first convolution's
+     * input gradient) against the same block on libnd4j's ops, over two steps (the second reuses
+     * the arrays the first wrote over). The batch norms' running statistics are parameters too.
+     */
+    @ParameterizedTest(name = "projection={0}")
+    @CsvSource({"false", "true"})
+    void batchNormResidualBlockInOneDnnMatchesOps(boolean projection) {
+        long[] inShape = {6, 6, 16};
+        int out = projection ? 32 : 16;
+        int stride = projection ? 2 : 1;
+        java.util.function.Supplier<NativeResidual> build = () -> {
+            NativeConv c1 = new NativeConv(DataType.FLOAT, inShape, out, 3, stride, 1, false, NativeActivation.IDENTITY);
+            NativeBatchNorm b1 = new NativeBatchNorm(DataType.FLOAT, c1.outputShape(), 0.9, 1e-5, NativeActivation.RELU);
+            NativeConv c2 = new NativeConv(DataType.FLOAT, c1.outputShape(), out, 3, 1, 1, false,
+                    NativeActivation.IDENTITY);
+            NativeBatchNorm b2 = new NativeBatchNorm(DataType.FLOAT, c2.outputShape(), 0.9, 1e-5,
+                    NativeActivation.IDENTITY);
+            List<NativeLayer> shortcut = List.of();
+            if (projection) {
+                NativeConv s1 = new NativeConv(DataType.FLOAT, inShape,
+                        new NativeConv.Spec(out, 1, stride, 0, false, false, NativeActivation.IDENTITY), true);
+                shortcut = List.of(s1, new NativeBatchNorm(DataType.FLOAT, s1.outputShape(), 0.9, 1e-5,
+                        NativeActivation.IDENTITY));
+            }
+            return new NativeResidual(DataType.FLOAT, inShape, List.of(c1, b1, c2, b2), shortcut, NativeActivation.RELU);
+        };
+        NativeResidual direct = build.get();
+        NativeResidual ops = build.get();
+        int batch = 4;
+        java.util.function.Supplier<LayerHarness> opsHarness = () -> new LayerHarness(ops, DataType.FLOAT, batch, inShape);
+        Random random = new Random(projection ? 7 : 5);
+        try (LayerHarness a = new LayerHarness(direct, DataType.FLOAT, batch, inShape);
+             LayerHarness b = Dnnl.turnedOffHere(opsHarness)) {
+            assertEquals(Dnnl.available(), direct.callsOneDnn(), "residual add in oneDNN");
+            assertEquals(false, ops.callsOneDnn());
+            double[] params = random(random, (int) direct.numParams());
+            for (int i = 0; i < params.length; i++) {
+                params[i] = Math.abs(params[i]) + 0.5; // positive variances among them
+            }
+            a.setParams(params);
+            b.setParams(params);
+            for (int step = 0; step < 2; step++) {
+                double[] x = random(random, (int) (batch * NativeLayer.size(inShape)));
+                double[] g = random(random, (int) (batch * NativeLayer.size(direct.outputShape())));
+                String at = "step " + step;
+                assertClose(b.forward(x), a.forward(x), 1e-4, at + " output");
+                assertClose(b.backward(g), a.backward(g), 1e-4, at + " input gradient");
+                assertClose(b.paramGradients(), a.paramGradients(), 1e-4, at + " parameter gradients");
+                assertClose(b.params(), a.params(), 1e-5, at + " running statistics");
             }
         }
     }
