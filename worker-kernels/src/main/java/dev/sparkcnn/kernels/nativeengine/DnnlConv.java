@@ -21,7 +21,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Padding is given per side ({@code top, left} and {@code bottom, right}), which covers both
  * explicit padding with the remainder dropped and 'same' mode's uneven split.
  */
-final class DnnlConv implements AutoCloseable {
+final class DnnlConv implements DnnlConvolution {
 
     private final Dnnl.Resources resources = new Dnnl.Resources();
     private final boolean hasBias;
@@ -185,8 +185,8 @@ final class DnnlConv implements AutoCloseable {
         return Nd4j.create(DataType.FLOAT, Math.max(1, dnnl_memory_desc_get_size(md) / Float.BYTES));
     }
 
-    /** {@code output = conv(input, weights) + bias}, NHWC; {@code bias} null without one. */
-    void forward(INDArray input, INDArray weights, INDArray biasValues, INDArray output) {
+    @Override
+    public void forward(INDArray input, INDArray weights, INDArray biasValues, INDArray output) {
         Dnnl.Resources.point(userWeights, weights);
         if (weightsToForward != null) {
             resources.execute(weightsToForward, toForwardArgs, "weight reorder");
@@ -199,11 +199,8 @@ final class DnnlConv implements AutoCloseable {
         resources.execute(forward, forwardArgs, "convolution forward");
     }
 
-    /**
-     * The weight (and bias) gradients and, if built with it, the input gradient, for the input and
-     * weights of the last {@link #forward}.
-     */
-    void backward(INDArray input, INDArray weights, INDArray outputGradient, INDArray inputGradient,
+    @Override
+    public void backward(INDArray input, INDArray weights, INDArray outputGradient, INDArray inputGradient,
                   INDArray weightGradient, INDArray biasGradientValues) {
         Dnnl.Resources.point(diffDst, outputGradient);
         if (backwardData != null) {
@@ -227,6 +224,11 @@ final class DnnlConv implements AutoCloseable {
             Dnnl.Resources.point(userWeightGradient, weightGradient);
             resources.execute(gradientToOihw, toOihwArgs, "weight gradient reorder");
         }
+    }
+
+    @Override
+    public boolean winograd() {
+        return false;
     }
 
     @Override

@@ -71,7 +71,7 @@ final class NativeConv implements NativeLayer {
     private INDArray lastOutputGradient;
     private PreparedOp columnsForwardOp;   // first layer: columns x column weights -> pre-activation rows
     private PreparedOp columnsBackwardOp;  // first layer: columns^T x output gradient rows -> column gradient
-    private DnnlConv dnnl;                 // float, with input gradient: oneDNN called directly (see Dnnl); else null
+    private DnnlConvolution dnnl;          // float: oneDNN called directly (see Dnnl), direct or Winograd; else null
 
     // parameter-gradients-only backward (no input gradient): see the class comment
     private final long padTop;
@@ -269,7 +269,7 @@ final class NativeConv implements NativeLayer {
      * available; null keeps libnd4j's {@code conv2d}/{@code conv2d_bp} (double, a shape
      * {@link Dnnl#takesConvolution} declines, or no oneDNN implementation, which is logged).
      */
-    private DnnlConv directConvolution(int size) {
+    private DnnlConvolution directConvolution(int size) {
         // what the last window needs below and right of the input; below zero when the remainder is
         // dropped (a 1x1 stride-2 shortcut on an even side), where 0 gives the same output size,
         // since oneDNN rounds (in + pads - k) / stride down as we do
@@ -278,6 +278,16 @@ final class NativeConv implements NativeLayer {
         if (dataType != DataType.FLOAT || !Dnnl.available()
                 || !Dnnl.takesConvolution(kernel, inChannels, outChannels)) {
             return null;
+        }
+        if (Dnnl.takesWinograd(kernel, stride, inChannels, outChannels) && padTop == 1 && padLeft == 1
+                && padBottom == 1 && padRight == 1) {
+            try {
+                return new DnnlWinogradConv(size, new long[]{inHeight, inWidth, inChannels}, outChannels, hasBias,
+                        computeInputGradient);
+            } catch (IllegalStateException e) { // no Winograd kernels for this CPU or shape: the direct ones
+                org.slf4j.LoggerFactory.getLogger(NativeConv.class).debug("3x3 convolution {} -> {} channels:"
+                        + " oneDNN's direct kernels, not Winograd ({})", inChannels, outChannels, e.getMessage());
+            }
         }
         try {
             return new DnnlConv(size, new long[]{inHeight, inWidth, inChannels},
@@ -294,6 +304,11 @@ final class NativeConv implements NativeLayer {
     /** Whether this layer, as allocated, calls oneDNN directly (see {@link Dnnl}). */
     boolean callsOneDnn() {
         return dnnl != null;
+    }
+
+    /** Whether this layer, as allocated, runs oneDNN's Winograd kernels (see {@link Dnnl#takesWinograd}). */
+    boolean winograd() {
+        return dnnl != null && dnnl.winograd();
     }
 
     /** A contiguous copy of a strided input, for a first layer in oneDNN (kept, reused while the shape holds). */

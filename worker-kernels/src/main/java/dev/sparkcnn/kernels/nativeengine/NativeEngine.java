@@ -5,8 +5,8 @@ import dev.sparkcnn.kernels.Network;
 import dev.sparkcnn.kernels.model.ModelSpec;
 
 /**
- * Engine {@code native}: hand-written layers, NHWC, on oneDNN called directly (float convolutions
- * and batch norms) and libnd4j's (oneDNN) ops.
+ * Engine {@code native}: hand-written layers, NHWC, on oneDNN called directly (float convolutions,
+ * Winograd's where they gain, batch norms and residual additions) and libnd4j's (oneDNN) ops.
  */
 public final class NativeEngine implements Engine {
 
@@ -44,7 +44,8 @@ public final class NativeEngine implements Engine {
      */
     public static String directOneDnn() {
         if (Dnnl.available()) {
-            return "float convolutions and batch norms in oneDNN " + Dnnl.version() + ", called directly";
+            return "float convolutions and batch norms in oneDNN " + Dnnl.version() + ", called directly; "
+                    + Dnnl.winogradStatus();
         }
         String why = Dnnl.unavailableReason();
         return "float convolutions and batch norms on libnd4j's ops (oneDNN direct: "

@@ -69,6 +69,64 @@ class DnnlConvTest {
         }
     }
 
+    /**
+     * oneDNN's Winograd kernels ({@link DnnlWinogradConv}: AVX-512 CPUs, the blocked layout with
+     * reorders to and from NHWC, buffers of oneDNN's own) against libnd4j's op: 3x3 stride-1
+     * layers of 32 or more channels take them where the CPU has AVX-512. The shapes include the
+     * two that crashed a first version whose Winograd buffers were ND4J's (not 64-byte aligned),
+     * partial 4x4 tiles (odd sides) and a bias.
+     */
+    @ParameterizedTest(name = "{0}x{1}x{2}->{3} bias={4}")
+    @CsvSource({
+            "8, 8, 32, 32, false",  // resnet20's 32-channel stage, small
+            "6, 6, 32, 32, false",
+            "7, 7, 64, 48, true",   // odd side, 48 filters, bias
+            "5, 5, 128, 128, true", // vgg-bn's widest layers
+    })
+    void winogradMatchesLibnd4jsOps(int height, int width, int in, int out, boolean bias) throws Exception {
+        NativeConv.Spec spec = new NativeConv.Spec(out, 3, 1, 1, false, bias, NativeActivation.IDENTITY);
+        long[] inShape = {height, width, in};
+        Random random = new Random(height * 31L + in);
+        NativeConv wino = new NativeConv(DataType.FLOAT, inShape, spec, true);
+        NativeConv ops = new NativeConv(DataType.FLOAT, inShape, spec, true);
+        for (int batch : new int[]{4, 1, 3}) { // other batch sizes rebuild the primitives
+            Supplier<LayerHarness> opsHarness = () -> new LayerHarness(ops, DataType.FLOAT, batch, inShape);
+            try (LayerHarness a = new LayerHarness(wino, DataType.FLOAT, batch, inShape);
+                 LayerHarness b = Dnnl.turnedOffHere(opsHarness)) {
+                assertTrue(wino.callsOneDnn());
+                assertEquals(cpuHasAvx512(), wino.winograd(), "Winograd kernels exactly where the CPU has AVX-512");
+                double[] params = random(random, (int) wino.numParams());
+                a.setParams(params);
+                b.setParams(params);
+                for (int step = 0; step < 2; step++) {
+                    double[] x = random(random, batch * height * width * in);
+                    double[] g = random(random, batch * height * width * out);
+                    String at = "batch " + batch + " step " + step;
+                    assertClose(b.forward(x), a.forward(x), 1e-4, at + " output");
+                    assertClose(b.backward(g), a.backward(g), 1e-4, at + " input gradient");
+                    assertClose(b.paramGradients(), a.paramGradients(), 1e-4, at + " parameter gradients");
+                }
+            }
+        }
+    }
+
+    private static boolean cpuHasAvx512() throws java.io.IOException {
+        java.nio.file.Path cpuinfo = java.nio.file.Path.of("/proc/cpuinfo");
+        return java.nio.file.Files.exists(cpuinfo) && java.nio.file.Files.readAllLines(cpuinfo).stream()
+                .filter(line -> line.startsWith("flags"))
+                .anyMatch(line -> java.util.List.of(line.split("\\s+")).containsAll(
+                        java.util.List.of("avx512f", "avx512bw", "avx512vl", "avx512dq")));
+    }
+
+    @Test
+    void winogradOnlyFor3x3StrideOneOf32ChannelsOrMore() {
+        assertTrue(Dnnl.takesWinograd(3, 1, 32, 64));
+        assertFalse(Dnnl.takesWinograd(3, 1, 16, 16));
+        assertFalse(Dnnl.takesWinograd(3, 1, 16, 32));
+        assertFalse(Dnnl.takesWinograd(3, 2, 32, 64));
+        assertFalse(Dnnl.takesWinograd(1, 1, 64, 64));
+    }
+
     @Test
     void declinesOneByOneConvolutionsOnPartialBlocks() {
         assertFalse(Dnnl.takesConvolution(1, 3, 3));

@@ -1,0 +1,217 @@
+package dev.sparkcnn.kernels.nativeengine;
+
+import static org.bytedeco.dnnl.global.dnnl.*;
+
+import org.bytedeco.dnnl.dnnl_convolution_desc_t;
+import org.bytedeco.dnnl.dnnl_exec_arg_t;
+import org.bytedeco.dnnl.dnnl_memory;
+import org.bytedeco.dnnl.dnnl_memory_desc_t;
+import org.bytedeco.dnnl.dnnl_primitive;
+import org.bytedeco.dnnl.dnnl_primitive_desc;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * One 3x3 stride-1 convolution through oneDNN's Winograd kernels ({@code jit_wino_4x3}, AVX-512
+ * CPUs only), for one batch size, float. They work on oneDNN's blocked layout only
+ * ({@code nChw16c}), so the NHWC activations and gradients are reordered into it and back (four
+ * reorders a step), and every buffer the Winograd kernels touch is oneDNN's own: they use
+ * aligned vector loads, and ND4J's buffers are not 64-byte aligned (measured: a SIGSEGV on 32 ->
+ * 32 channels at 8x8 as soon as the buffers sat 16 bytes off). Only the reorders read and write
+ * our arrays. The backward pass reads the input as the forward reordered it.
+ *
+ * <p>Why: at 32 channels and more, the forward and both backward passes take about two thirds of
+ * the direct kernels' time (see {@link Dnnl#takesWinograd}).
+ */
+final class DnnlWinogradConv implements DnnlConvolution {
+
+    private final Dnnl.Resources resources = new Dnnl.Resources();
+    private final boolean hasBias;
+    private final dnnl_primitive forward;
+    private final dnnl_primitive backwardData;    // null without the input gradient
+    private final dnnl_primitive backwardWeights;
+    private final dnnl_memory userSrc;
+    private final dnnl_memory userDst;
+    private final dnnl_memory userDiffDst;
+    private final dnnl_memory userDiffSrc;
+    private final dnnl_memory userWeights;
+    private final dnnl_memory userWeightGradient;
+    private final dnnl_memory userBias;
+    private final dnnl_memory userBiasGradient;
+    private final Step[] forwardSteps;
+    private final Step[] backwardSteps;
+
+    /** One primitive with its arguments. */
+    private record Step(dnnl_primitive primitive, dnnl_exec_arg_t args, String what) {
+    }
+
+    /**
+     * @param batch         examples per call
+     * @param in            input {@code [height, width, channels]}
+     * @param outChannels   filters
+     * @param hasBias       whether the layer has a bias
+     * @param inputGradient whether {@link #backward} computes the input gradient
+     * @throws IllegalStateException if oneDNN has no Winograd implementation for it (no AVX-512, a
+     *                               shape it declines) or lays out its tensors other than expected
+     */
+    DnnlWinogradConv(int batch, long[] in, long outChannels, boolean hasBias, boolean inputGradient) {
+        this.hasBias = hasBias;
+        try {
+            long[] srcDims = {batch, in[2], in[0], in[1]};
+            long[] dstDims = {batch, outChannels, in[0], in[1]};
+            long[] weightDims = {outChannels, in[2], 3, 3};
+            long[] strides = {1, 1};
+            long[] pad = {1, 1};
+            dnnl_memory_desc_t nhwcSrc = Dnnl.desc(dnnl_acdb, srcDims);
+            dnnl_memory_desc_t nhwcDst = Dnnl.desc(dnnl_acdb, dstDims);
+            dnnl_memory_desc_t oihw = Dnnl.desc(dnnl_abcd, weightDims);
+            dnnl_memory_desc_t biasMd = hasBias ? Dnnl.desc(dnnl_a, outChannels) : null;
+
+            dnnl_convolution_desc_t fd = new dnnl_convolution_desc_t();
+            Dnnl.check(dnnl_convolution_forward_desc_init(fd, dnnl_forward_training, dnnl_convolution_winograd,
+                    Dnnl.desc(dnnl_format_tag_any, srcDims), Dnnl.desc(dnnl_format_tag_any, weightDims), biasMd,
+                    Dnnl.desc(dnnl_format_tag_any, dstDims), strides, pad, pad), "Winograd forward descriptor");
+            dnnl_primitive_desc fpd = resources.primitiveDesc(fd, null, "Winograd forward");
+            forward = resources.primitive(fpd, "Winograd forward");
+            dnnl_memory_desc_t srcMd = dnnl_primitive_desc_query_md(fpd, dnnl_query_src_md, 0);
+            dnnl_memory_desc_t dstMd = dnnl_primitive_desc_query_md(fpd, dnnl_query_dst_md, 0);
+            dnnl_memory_desc_t weightMd = dnnl_primitive_desc_query_md(fpd, dnnl_query_weights_md, 0);
+
+            dnnl_convolution_desc_t wd = new dnnl_convolution_desc_t();
+            Dnnl.check(dnnl_convolution_backward_weights_desc_init(wd, dnnl_convolution_winograd, srcMd,
+                    Dnnl.desc(dnnl_format_tag_any, weightDims), biasMd, dstMd, strides, pad, pad),
+                    "Winograd backward weights descriptor");
+            dnnl_primitive_desc wpd = resources.primitiveDesc(wd, fpd, "Winograd backward weights");
+            backwardWeights = resources.primitive(wpd, "Winograd backward weights");
+            requireSame(srcMd, dnnl_primitive_desc_query_md(wpd, dnnl_query_src_md, 0), "backward weights input");
+            requireSame(dstMd, dnnl_primitive_desc_query_md(wpd, dnnl_query_diff_dst_md, 0),
+                    "backward weights output gradient");
+            dnnl_memory_desc_t gradientMd = dnnl_primitive_desc_query_md(wpd, dnnl_query_diff_weights_md, 0);
+
+            // ours, pointed at the arrays on each call
+            userSrc = resources.memory(nhwcSrc);
+            userDst = resources.memory(nhwcDst);
+            userDiffDst = resources.memory(nhwcDst);
+            userWeights = resources.memory(oihw);
+            userWeightGradient = resources.memory(oihw);
+            userBias = hasBias ? resources.memory(biasMd) : null;
+            userBiasGradient = hasBias ? resources.memory(biasMd) : null;
+            // oneDNN's, aligned
+            dnnl_memory src = resources.ownedMemory(srcMd);
+            dnnl_memory dst = resources.ownedMemory(dstMd);
+            dnnl_memory diffDst = resources.ownedMemory(dstMd);
+            dnnl_memory weights = resources.ownedMemory(weightMd);
+            dnnl_memory gradient = resources.ownedMemory(gradientMd);
+            dnnl_memory bias = hasBias ? resources.ownedMemory(biasMd) : null;
+            dnnl_memory biasGradient = hasBias ? resources.ownedMemory(biasMd) : null;
+
+            java.util.List<Step> fwd = new java.util.ArrayList<>();
+            fwd.add(reorder(userWeights, oihw, weights, weightMd, "weight reorder"));
+            if (hasBias) {
+                fwd.add(reorder(userBias, biasMd, bias, biasMd, "bias copy"));
+            }
+            fwd.add(reorder(userSrc, nhwcSrc, src, srcMd, "input reorder"));
+            fwd.add(new Step(forward, hasBias
+                    ? Dnnl.Resources.arguments(DNNL_ARG_SRC, src, DNNL_ARG_WEIGHTS, weights, DNNL_ARG_BIAS, bias,
+                            DNNL_ARG_DST, dst)
+                    : Dnnl.Resources.arguments(DNNL_ARG_SRC, src, DNNL_ARG_WEIGHTS, weights, DNNL_ARG_DST, dst),
+                    "Winograd forward"));
+            fwd.add(reorder(dst, dstMd, userDst, nhwcDst, "output reorder"));
+            forwardSteps = fwd.toArray(Step[]::new);
+
+            java.util.List<Step> bwd = new java.util.ArrayList<>();
+            bwd.add(reorder(userDiffDst, nhwcDst, diffDst, dstMd, "output gradient reorder"));
+            if (inputGradient) {
+                dnnl_convolution_desc_t dd = new dnnl_convolution_desc_t();
+                Dnnl.check(dnnl_convolution_backward_data_desc_init(dd, dnnl_convolution_winograd, srcMd,
+                        Dnnl.desc(dnnl_format_tag_any, weightDims), dstMd, strides, pad, pad),
+                        "Winograd backward data descriptor");
+                dnnl_primitive_desc dpd = resources.primitiveDesc(dd, fpd, "Winograd backward data");
+                backwardData = resources.primitive(dpd, "Winograd backward data");
+                requireSame(srcMd, dnnl_primitive_desc_query_md(dpd, dnnl_query_diff_src_md, 0),
+                        "backward data input gradient");
+                requireSame(dstMd, dnnl_primitive_desc_query_md(dpd, dnnl_query_diff_dst_md, 0),
+                        "backward data output gradient");
+                dnnl_memory_desc_t backwardWeightMd = dnnl_primitive_desc_query_md(dpd, dnnl_query_weights_md, 0);
+                dnnl_memory backwardWeights = weights; // the forward's copy, when the layouts agree
+                if (dnnl_memory_desc_equal(backwardWeightMd, weightMd) == 0) {
+                    backwardWeights = resources.ownedMemory(backwardWeightMd);
+                    bwd.add(reorder(userWeights, oihw, backwardWeights, backwardWeightMd, "weight reorder"));
+                }
+                dnnl_memory diffSrc = resources.ownedMemory(srcMd);
+                userDiffSrc = resources.memory(nhwcSrc);
+                bwd.add(new Step(backwardData, Dnnl.Resources.arguments(DNNL_ARG_DIFF_DST, diffDst,
+                        DNNL_ARG_WEIGHTS, backwardWeights, DNNL_ARG_DIFF_SRC, diffSrc), "Winograd backward data"));
+                bwd.add(reorder(diffSrc, srcMd, userDiffSrc, nhwcSrc, "input gradient reorder"));
+            } else {
+                backwardData = null;
+                userDiffSrc = null;
+            }
+            bwd.add(new Step(backwardWeights, hasBias
+                    ? Dnnl.Resources.arguments(DNNL_ARG_SRC, src, DNNL_ARG_DIFF_DST, diffDst,
+                            DNNL_ARG_DIFF_WEIGHTS, gradient, DNNL_ARG_DIFF_BIAS, biasGradient)
+                    : Dnnl.Resources.arguments(DNNL_ARG_SRC, src, DNNL_ARG_DIFF_DST, diffDst,
+                            DNNL_ARG_DIFF_WEIGHTS, gradient),
+                    "Winograd backward weights"));
+            bwd.add(reorder(gradient, gradientMd, userWeightGradient, oihw, "weight gradient reorder"));
+            if (hasBias) {
+                bwd.add(reorder(biasGradient, biasMd, userBiasGradient, biasMd, "bias gradient copy"));
+            }
+            backwardSteps = bwd.toArray(Step[]::new);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private Step reorder(dnnl_memory from, dnnl_memory_desc_t fromMd, dnnl_memory to, dnnl_memory_desc_t toMd,
+                         String what) {
+        return new Step(resources.reorder(fromMd, toMd),
+                Dnnl.Resources.arguments(DNNL_ARG_FROM, from, DNNL_ARG_TO, to), what);
+    }
+
+    private static void requireSame(dnnl_memory_desc_t wanted, dnnl_memory_desc_t chosen, String what) {
+        if (dnnl_memory_desc_equal(wanted, chosen) == 0) {
+            throw new IllegalStateException("oneDNN's Winograd passes disagree on the layout of the " + what);
+        }
+    }
+
+    @Override
+    public void forward(INDArray input, INDArray weights, INDArray biasValues, INDArray output) {
+        Dnnl.Resources.point(userWeights, weights);
+        if (hasBias) {
+            Dnnl.Resources.point(userBias, biasValues);
+        }
+        Dnnl.Resources.point(userSrc, input);
+        Dnnl.Resources.point(userDst, output);
+        for (Step step : forwardSteps) {
+            resources.execute(step.primitive(), step.args(), step.what());
+        }
+    }
+
+    @Override
+    public void backward(INDArray input, INDArray weights, INDArray outputGradient, INDArray inputGradient,
+                         INDArray weightGradient, INDArray biasGradientValues) {
+        Dnnl.Resources.point(userWeights, weights);
+        Dnnl.Resources.point(userDiffDst, outputGradient);
+        if (userDiffSrc != null) {
+            Dnnl.Resources.point(userDiffSrc, inputGradient);
+        }
+        Dnnl.Resources.point(userWeightGradient, weightGradient);
+        if (hasBias) {
+            Dnnl.Resources.point(userBiasGradient, biasGradientValues);
+        }
+        for (Step step : backwardSteps) {
+            resources.execute(step.primitive(), step.args(), step.what());
+        }
+    }
+
+    @Override
+    public boolean winograd() {
+        return true;
+    }
+
+    @Override
+    public void close() {
+        resources.close();
+    }
+}
