@@ -141,6 +141,19 @@ final class Dnnl {
         };
     }
 
+    /** The most memory a Winograd layer's blocked copies may take (its input, output and their gradients). */
+    static final long WINOGRAD_SCRATCH_LIMIT = 256L << 20;
+
+    /**
+     * Whether a Winograd layer's four blocked copies (input and output, their gradients; float)
+     * stay within {@link #WINOGRAD_SCRATCH_LIMIT}: on large images (e.g. 64 channels of 224x224
+     * at batch 64, 3.3 GB) the memory would cost more than the time gained; the direct kernels
+     * work on our arrays in place.
+     */
+    static boolean winogradScratchFits(long batch, long height, long width, long inChannels, long outChannels) {
+        return 2L * Float.BYTES * batch * height * width * (inChannels + outChannels) <= WINOGRAD_SCRATCH_LIMIT;
+    }
+
     private static volatile Boolean winogradKernels; // whether this CPU has them, once known
 
     /**

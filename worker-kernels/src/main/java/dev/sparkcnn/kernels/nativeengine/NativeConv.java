@@ -280,7 +280,8 @@ final class NativeConv implements NativeLayer {
             return null;
         }
         if (Dnnl.takesWinograd(kernel, stride, inChannels, outChannels) && padTop == 1 && padLeft == 1
-                && padBottom == 1 && padRight == 1) {
+                && padBottom == 1 && padRight == 1
+                && Dnnl.winogradScratchFits(size, inHeight, inWidth, inChannels, outChannels)) {
             try {
                 return new DnnlWinogradConv(size, new long[]{inHeight, inWidth, inChannels}, outChannels, hasBias,
                         computeInputGradient);

@@ -125,6 +125,9 @@ class DnnlConvTest {
         assertFalse(Dnnl.takesWinograd(3, 1, 16, 32));
         assertFalse(Dnnl.takesWinograd(3, 2, 32, 64));
         assertFalse(Dnnl.takesWinograd(1, 1, 64, 64));
+        // its blocked copies: vgg-bn's widest, 8 MB each, fit; 64 channels of 224x224 at batch 64 do not
+        assertTrue(Dnnl.winogradScratchFits(64, 32, 32, 32, 32));
+        assertFalse(Dnnl.winogradScratchFits(64, 224, 224, 64, 64));
     }
 
     @Test
