@@ -134,10 +134,13 @@ final class Dnnl {
         if (kernel != 3 || stride != 1) {
             return false;
         }
-        return switch (System.getProperty(WINOGRAD_PROPERTY, "auto").toLowerCase(java.util.Locale.ROOT)) {
+        String mode = System.getProperty(WINOGRAD_PROPERTY, "auto");
+        return switch (mode.toLowerCase(java.util.Locale.ROOT)) {
             case "on" -> true;
             case "off" -> false;
-            default -> inChannels >= 32 && outChannels >= 32;
+            case "auto" -> inChannels >= 32 && outChannels >= 32;
+            default -> throw new IllegalArgumentException("-D" + WINOGRAD_PROPERTY + "=" + mode
+                    + " is not one of auto, on, off");
         };
     }
 
@@ -195,6 +198,13 @@ final class Dnnl {
             throw new IllegalStateException("oneDNN is not available: " + unavailable);
         }
         return engine;
+    }
+
+    /** Throws {@code IllegalStateException(message)} unless oneDNN chose the layout wanted. */
+    static void requireLayout(dnnl_memory_desc_t wanted, dnnl_memory_desc_t chosen, String message) {
+        if (dnnl_memory_desc_equal(wanted, chosen) == 0) {
+            throw new IllegalStateException(message);
+        }
     }
 
     static void check(int status, String what) {

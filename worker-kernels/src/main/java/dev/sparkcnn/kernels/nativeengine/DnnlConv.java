@@ -84,8 +84,10 @@ final class DnnlConv implements DnnlConvolution {
             dnnl_primitive_desc fpd = resources.primitiveDesc(fd, null, "convolution forward");
             forward = resources.primitive(fpd, "convolution forward");
             dnnl_memory_desc_t forwardWeightMd = dnnl_primitive_desc_query_md(fpd, dnnl_query_weights_md, 0);
-            requireSame(srcMd, dnnl_primitive_desc_query_md(fpd, dnnl_query_src_md, 0), "forward input");
-            requireSame(dstMd, dnnl_primitive_desc_query_md(fpd, dnnl_query_dst_md, 0), "forward output");
+            Dnnl.requireLayout(srcMd, dnnl_primitive_desc_query_md(fpd, dnnl_query_src_md, 0),
+                    "oneDNN convolution would not take its forward input in NHWC");
+            Dnnl.requireLayout(dstMd, dnnl_primitive_desc_query_md(fpd, dnnl_query_dst_md, 0),
+                    "oneDNN convolution would not take its forward output in NHWC");
 
             dnnl_convolution_desc_t wd = new dnnl_convolution_desc_t();
             Dnnl.check(dnnl_convolution_backward_weights_desc_init(wd, dnnl_convolution_direct, srcMd, anyWeights,
@@ -172,12 +174,6 @@ final class DnnlConv implements DnnlConvolution {
         } catch (RuntimeException e) {
             close();
             throw e;
-        }
-    }
-
-    private static void requireSame(dnnl_memory_desc_t wanted, dnnl_memory_desc_t chosen, String what) {
-        if (dnnl_memory_desc_equal(wanted, chosen) == 0) {
-            throw new IllegalStateException("oneDNN convolution would not take its " + what + " in NHWC");
         }
     }
 

@@ -82,9 +82,10 @@ final class DnnlWinogradConv implements DnnlConvolution {
                     "Winograd backward weights descriptor");
             dnnl_primitive_desc wpd = resources.primitiveDesc(wd, fpd, "Winograd backward weights");
             backwardWeights = resources.primitive(wpd, "Winograd backward weights");
-            requireSame(srcMd, dnnl_primitive_desc_query_md(wpd, dnnl_query_src_md, 0), "backward weights input");
-            requireSame(dstMd, dnnl_primitive_desc_query_md(wpd, dnnl_query_diff_dst_md, 0),
-                    "backward weights output gradient");
+            Dnnl.requireLayout(srcMd, dnnl_primitive_desc_query_md(wpd, dnnl_query_src_md, 0),
+                    "oneDNN's Winograd passes disagree on the layout of the backward weights input");
+            Dnnl.requireLayout(dstMd, dnnl_primitive_desc_query_md(wpd, dnnl_query_diff_dst_md, 0),
+                    "oneDNN's Winograd passes disagree on the layout of the backward weights output gradient");
             dnnl_memory_desc_t gradientMd = dnnl_primitive_desc_query_md(wpd, dnnl_query_diff_weights_md, 0);
 
             // ours, pointed at the arrays on each call
@@ -127,10 +128,10 @@ final class DnnlWinogradConv implements DnnlConvolution {
                         "Winograd backward data descriptor");
                 dnnl_primitive_desc dpd = resources.primitiveDesc(dd, fpd, "Winograd backward data");
                 backwardData = resources.primitive(dpd, "Winograd backward data");
-                requireSame(srcMd, dnnl_primitive_desc_query_md(dpd, dnnl_query_diff_src_md, 0),
-                        "backward data input gradient");
-                requireSame(dstMd, dnnl_primitive_desc_query_md(dpd, dnnl_query_diff_dst_md, 0),
-                        "backward data output gradient");
+                Dnnl.requireLayout(srcMd, dnnl_primitive_desc_query_md(dpd, dnnl_query_diff_src_md, 0),
+                    "oneDNN's Winograd passes disagree on the layout of the backward data input gradient");
+                Dnnl.requireLayout(dstMd, dnnl_primitive_desc_query_md(dpd, dnnl_query_diff_dst_md, 0),
+                    "oneDNN's Winograd passes disagree on the layout of the backward data output gradient");
                 dnnl_memory_desc_t backwardWeightMd = dnnl_primitive_desc_query_md(dpd, dnnl_query_weights_md, 0);
                 dnnl_memory backwardWeights = weights; // the forward's copy, when the layouts agree
                 if (dnnl_memory_desc_equal(backwardWeightMd, weightMd) == 0) {
@@ -167,12 +168,6 @@ final class DnnlWinogradConv implements DnnlConvolution {
                          String what) {
         return new Step(resources.reorder(fromMd, toMd),
                 Dnnl.Resources.arguments(DNNL_ARG_FROM, from, DNNL_ARG_TO, to), what);
-    }
-
-    private static void requireSame(dnnl_memory_desc_t wanted, dnnl_memory_desc_t chosen, String what) {
-        if (dnnl_memory_desc_equal(wanted, chosen) == 0) {
-            throw new IllegalStateException("oneDNN's Winograd passes disagree on the layout of the " + what);
-        }
     }
 
     @Override
