@@ -117,6 +117,36 @@ final class Dnnl {
         return kernel != 1 || (inChannels % 16 == 0 && outChannels % 16 == 0);
     }
 
+    private static volatile int channelBlock = -1; // once known
+
+    /**
+     * The channels in one block of the blocked layout oneDNN's kernels prefer on this CPU
+     * ({@code nChw16c} with AVX-512, {@code nChw8c} with AVX2), 0 for older CPUs. An NHWC activation
+     * of exactly that many channels has the same bytes as the blocked one, so describing it blocked
+     * lets oneDNN run its blocked kernels on it, which are faster for batch norm (probe: 3.9 against
+     * 5.7 ms for resnet20's seven 16-channel ones in training).
+     */
+    static int channelBlock() {
+        if (channelBlock < 0) {
+            engine();
+            int isa = dnnl_get_effective_cpu_isa();
+            channelBlock = (isa & dnnl_cpu_isa_avx512_core) == dnnl_cpu_isa_avx512_core ? 16
+                    : (isa & dnnl_cpu_isa_avx2) == dnnl_cpu_isa_avx2 ? 8 : 0;
+        }
+        return channelBlock;
+    }
+
+    /**
+     * The descriptor of an NHWC activation {@code [batch, height, width, channels]}: tagged
+     * blocked when the channels fill exactly one block (the same bytes, see {@link #channelBlock}),
+     * else {@code acdb}.
+     */
+    static dnnl_memory_desc_t nhwc(long batch, long channels, long height, long width) {
+        int block = channelBlock();
+        int tag = channels == 16 && block == 16 ? dnnl_aBcd16b : channels == 8 && block == 8 ? dnnl_aBcd8b : dnnl_acdb;
+        return desc(tag, batch, channels, height, width);
+    }
+
     /** System property: {@code auto} (the default), {@code on} or {@code off}; see {@link #takesWinograd}. */
     static final String WINOGRAD_PROPERTY = "sparkcnn.dnnl.winograd";
 

@@ -101,7 +101,7 @@ final class DnnlBatchNorm implements AutoCloseable {
         long channels = shape[shape.length - 1];
         try {
             if (shape.length == 3) {
-                dataMd = Dnnl.desc(dnnl_acdb, batch, channels, shape[0], shape[1]);
+                dataMd = Dnnl.nhwc(batch, channels, shape[0], shape[1]);
             } else if (shape.length == 1) {
                 dataMd = Dnnl.desc(dnnl_ab, batch, channels);
             } else {

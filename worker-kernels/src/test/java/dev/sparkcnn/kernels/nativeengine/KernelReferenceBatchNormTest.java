@@ -105,6 +105,9 @@ class KernelReferenceBatchNormTest {
             "FLOAT, true, RELU, 3x4x5", "DOUBLE, true, RELU, 2x2x3",
             "FLOAT, false, IDENTITY, 3x4x5", "DOUBLE, false, RELU, 3x4x5",
             "FLOAT, true, RELU, 7", "DOUBLE, true, TANH, 7", "DOUBLE, false, IDENTITY, 7",
+            // one whole channel block (AVX-512's 16, AVX2's 8): oneDNN is told the blocked layout, the same bytes
+            "FLOAT, true, RELU, 3x5x16", "FLOAT, true, IDENTITY, 3x5x16", "FLOAT, false, RELU, 3x5x16",
+            "FLOAT, true, RELU, 3x5x8", "FLOAT, false, IDENTITY, 3x5x8",
     })
     void batchNormMatchesTheFormulas(DataType dataType, boolean training, NativeActivation activation, String dims) {
         long[] shape = Arrays.stream(dims.split("x")).mapToLong(Long::parseLong).toArray();
