@@ -110,11 +110,13 @@ public record KernelsBenchmark(int threads, List<String> models, List<String> en
     }
 
     private static void printConvLayers(PrintWriter out, List<Workload> workloads, double gemm) {
-        out.printf("%nConv layers, engine native, NHWC, batch %d, all threads per op, median of %d reps after %d "
+        out.printf("%nConv layers, engine native, batch %d, all threads per op, median of %d reps after %d "
                 + "warm-up%n", BATCH, CONV_REPS, CONV_WARMUP);
-        out.println("  forward: libnd4j conv2d + ReLU; backward: ReLU mask + conv2d_bp (the ReLU both ways left to the "
-                + "max-pooling after the layer, if any); the first layer (no input gradient): forward window "
-                + "columns + gemm + ReLU, backward one gemm on those columns (weight and bias gradients only)");
+        out.println("  activations laid out as the network hands them on: NHWC, or oneDNN's blocked layout when every "
+                + "layer runs blocked (the engine line under the training rows says which)");
+        out.println("  forward and backward: oneDNN's primitives called directly for float (Winograd where the engine "
+                + "line says), else libnd4j's conv2d + ReLU and ReLU mask + conv2d_bp (the ReLU both ways left to the "
+                + "max-pooling after the layer, if any; a first layer without oneDNN: window columns + gemm)");
         out.println("  FLOPs: forward 2*N*Hout*Wout*Cout*Cin*k*k; backward 2x forward (input + weight gradients), "
                 + "1x for the first layer");
         String format = "%-11s %-8s %-6s %-24s %8s %8s %7s %8s %8s %7s%n";

@@ -137,14 +137,49 @@ final class Dnnl {
     }
 
     /**
-     * The descriptor of an NHWC activation {@code [batch, height, width, channels]}: tagged
-     * blocked when the channels fill exactly one block (the same bytes, see {@link #channelBlock}),
-     * else {@code acdb}.
+     * The descriptor of an activation {@code [batch, height, width, channels]} for a batch norm:
+     * blocked if {@code blocked}, or when the channels fill exactly one block (the same bytes as
+     * NHWC, see {@link #channelBlock}); else NHWC ({@code acdb}).
      */
-    static dnnl_memory_desc_t nhwc(long batch, long channels, long height, long width) {
-        int block = channelBlock();
-        int tag = channels == 16 && block == 16 ? dnnl_aBcd16b : channels == 8 && block == 8 ? dnnl_aBcd8b : dnnl_acdb;
+    static dnnl_memory_desc_t normActivation(boolean blocked, long batch, long channels, long height, long width) {
+        return activation(blocked || channels == channelBlock(), batch, channels, height, width);
+    }
+
+    /**
+     * The descriptor of an activation {@code [batch, height, width, channels]}: in the blocked
+     * layout ({@code nChw16c} or {@code nChw8c}, see {@link #channelBlock}) if {@code blocked}, else NHWC.
+     */
+    static dnnl_memory_desc_t activation(boolean blocked, long batch, long channels, long height, long width) {
+        int tag = !blocked ? dnnl_acdb : channelBlock() == 16 ? dnnl_aBcd16b : dnnl_aBcd8b;
+        if (blocked && (channelBlock() == 0 || channels % channelBlock() != 0)) {
+            throw new IllegalStateException(channels + " channels do not fill whole blocks of " + channelBlock());
+        }
         return desc(tag, batch, channels, height, width);
+    }
+
+    /** System property: {@code auto} (the default) or {@code off}; see {@link #layoutBlock}. */
+    static final String BLOCKED_PROPERTY = "sparkcnn.dnnl.blocked";
+
+    /**
+     * The channel block of the layout a network's layers hand each other activations in, when every
+     * layer can ({@link NativeLayer#runsBlocked}): {@link #channelBlock} when oneDNN is available
+     * and {@code -Dsparkcnn.dnnl.blocked} is not {@code off}; 0 for NHWC. An activation whose
+     * channels fill whole blocks is then stored blocked ({@code nChw16c}: {@code [n][c/16][h][w][16]})
+     * from the layer that writes it to the layers that read it, so oneDNN's batch norms run their
+     * blocked kernels and Winograd's convolutions need no reorders, as in the networks of frameworks
+     * that keep oneDNN's layout between layers.
+     */
+    static int layoutBlock() {
+        String value = System.getProperty(BLOCKED_PROPERTY, "auto").trim().toLowerCase(java.util.Locale.ROOT);
+        if (!value.equals("auto") && !value.equals("off")) {
+            throw new IllegalArgumentException("-D" + BLOCKED_PROPERTY + "=" + value + " is not one of auto, off");
+        }
+        return value.equals("off") || !available() ? 0 : channelBlock();
+    }
+
+    /** Whether {@code channels} fill whole blocks of {@code block} (0: none do). */
+    static boolean wholeBlocks(int block, long channels) {
+        return block > 0 && channels % block == 0;
     }
 
     /** System property: {@code auto} (the default), {@code on} or {@code off}; see {@link #takesWinograd}. */
@@ -200,7 +235,7 @@ final class Dnnl {
         }
         if (winogradKernels == null) {
             boolean has;
-            try (DnnlWinogradConv probe = new DnnlWinogradConv(1, new long[]{4, 4, 32}, 32, false, true)) {
+            try (DnnlWinogradConv probe = new DnnlWinogradConv(1, new long[]{4, 4, 32}, 32, false, true, false, false)) {
                 has = true;
             } catch (IllegalStateException e) {
                 has = false;

@@ -93,15 +93,16 @@ final class DnnlBatchNorm implements AutoCloseable {
      * @param batch    examples per call
      * @param shape    the per-example shape, channels last: {@code [height, width, channels]} or {@code [features]}
      * @param relu     fuse the ReLU after the normalization
+     * @param blocked  an image activation in oneDNN's blocked layout, not NHWC (see {@link Dnnl#layoutBlock})
      * @throws IllegalStateException if oneDNN has no implementation for it
      */
-    DnnlBatchNorm(int batch, long[] shape, double epsilon, boolean relu) {
+    DnnlBatchNorm(int batch, long[] shape, double epsilon, boolean relu, boolean blocked) {
         this.relu = relu;
         this.epsilon = (float) epsilon;
         long channels = shape[shape.length - 1];
         try {
             if (shape.length == 3) {
-                dataMd = Dnnl.nhwc(batch, channels, shape[0], shape[1]);
+                dataMd = Dnnl.normActivation(blocked, batch, channels, shape[0], shape[1]);
             } else if (shape.length == 1) {
                 dataMd = Dnnl.desc(dnnl_ab, batch, channels);
             } else {

@@ -60,10 +60,12 @@ final class DnnlConv implements DnnlConvolution {
      * @param kernel    the square kernel's side
      * @param padding   {@code [top, left, bottom, right]}, each {@code >= 0}
      * @param inputGradient whether {@link #backward} computes the input gradient
+     * @param blockedInput  the input and its gradient in oneDNN's blocked layout, not NHWC (see {@link Dnnl#layoutBlock})
+     * @param blockedOutput the output and its gradient likewise
      * @throws IllegalStateException if oneDNN has no implementation for it
      */
     DnnlConv(int batch, long[] in, long[] out, int kernel, int stride, long[] padding, boolean hasBias,
-             boolean inputGradient) {
+             boolean inputGradient, boolean blockedInput, boolean blockedOutput) {
         this.hasBias = hasBias;
         try {
             long[] srcDims = {batch, in[2], in[0], in[1]};
@@ -72,8 +74,8 @@ final class DnnlConv implements DnnlConvolution {
             long[] strides = {stride, stride};
             long[] padLeft = {padding[0], padding[1]};
             long[] padRight = {padding[2], padding[3]};
-            dnnl_memory_desc_t srcMd = Dnnl.desc(dnnl_acdb, srcDims);
-            dnnl_memory_desc_t dstMd = Dnnl.desc(dnnl_acdb, dstDims);
+            dnnl_memory_desc_t srcMd = Dnnl.activation(blockedInput, batch, in[2], in[0], in[1]);
+            dnnl_memory_desc_t dstMd = Dnnl.activation(blockedOutput, batch, out[2], out[0], out[1]);
             dnnl_memory_desc_t anyWeights = Dnnl.desc(dnnl_format_tag_any, weightDims);
             dnnl_memory_desc_t oihw = Dnnl.desc(dnnl_abcd, weightDims);
             dnnl_memory_desc_t biasMd = hasBias ? Dnnl.desc(dnnl_a, out[2]) : null;
@@ -85,9 +87,9 @@ final class DnnlConv implements DnnlConvolution {
             forward = resources.primitive(fpd, "convolution forward");
             dnnl_memory_desc_t forwardWeightMd = dnnl_primitive_desc_query_md(fpd, dnnl_query_weights_md, 0);
             Dnnl.requireLayout(srcMd, dnnl_primitive_desc_query_md(fpd, dnnl_query_src_md, 0),
-                    "oneDNN convolution would not take its forward input in NHWC");
+                    "oneDNN convolution would not take its forward input in the layout given");
             Dnnl.requireLayout(dstMd, dnnl_primitive_desc_query_md(fpd, dnnl_query_dst_md, 0),
-                    "oneDNN convolution would not take its forward output in NHWC");
+                    "oneDNN convolution would not take its forward output in the layout given");
 
             dnnl_convolution_desc_t wd = new dnnl_convolution_desc_t();
             Dnnl.check(dnnl_convolution_backward_weights_desc_init(wd, dnnl_convolution_direct, srcMd, anyWeights,

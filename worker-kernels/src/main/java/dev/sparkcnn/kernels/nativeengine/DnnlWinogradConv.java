@@ -15,9 +15,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * CPUs only), for one batch size, float. They work on oneDNN's blocked layout only
  * ({@code nChw16c}), so the NHWC activations and gradients are reordered into it and back (four
  * reorders a step), and every buffer the Winograd kernels touch is oneDNN's own: they use
- * aligned vector loads, and ND4J's buffers are not 64-byte aligned (measured: a SIGSEGV on 32 ->
- * 32 channels at 8x8 as soon as the buffers sat 16 bytes off). Only the reorders read and write
- * our arrays. The backward pass reads the input as the forward reordered it.
+ * aligned vector loads, and ND4J's buffers are not always 64-byte aligned (measured: a SIGSEGV on
+ * 32 -> 32 channels at 8x8 as soon as the buffers sat 16 bytes off; small arrays sit 32 bytes off,
+ * large ones are aligned). Only the reorders read and write our arrays. The backward pass reads
+ * the input as the forward reordered it.
+ *
+ * <p>When the network hands activations on in oneDNN's blocked layout ({@link Dnnl#layoutBlock}),
+ * our arrays already have the layout the kernels take: a call whose arrays are all 64-byte aligned
+ * then runs on them in place, with no reorders (the weights and bias still go through oneDNN's
+ * copies); otherwise it takes the copies as above.
  *
  * <p>Why: at 32 channels and more, the forward and both backward passes take about two thirds of
  * the direct kernels' time (see {@link Dnnl#takesWinograd}).
@@ -39,6 +45,10 @@ final class DnnlWinogradConv implements DnnlConvolution {
     private final dnnl_memory userBiasGradient;
     private final Step[] forwardSteps;
     private final Step[] backwardSteps;
+    private final Step[] directForwardSteps;  // on our arrays, no reorders; null unless their layouts are oneDNN's
+    private final Step[] directBackwardSteps;
+    private final Step inputReorder;          // our input into oneDNN's copy, which backward weights reads
+    private boolean forwardRanDirect;
 
     /** One primitive with its arguments. */
     private record Step(dnnl_primitive primitive, dnnl_exec_arg_t args, String what) {
@@ -50,10 +60,13 @@ final class DnnlWinogradConv implements DnnlConvolution {
      * @param outChannels   filters
      * @param hasBias       whether the layer has a bias
      * @param inputGradient whether {@link #backward} computes the input gradient
+     * @param blockedInput  the input and its gradient in oneDNN's blocked layout, not NHWC (see {@link Dnnl#layoutBlock})
+     * @param blockedOutput the output and its gradient likewise
      * @throws IllegalStateException if oneDNN has no Winograd implementation for it (no AVX-512, a
      *                               shape it declines) or lays out its tensors other than expected
      */
-    DnnlWinogradConv(int batch, long[] in, long outChannels, boolean hasBias, boolean inputGradient) {
+    DnnlWinogradConv(int batch, long[] in, long outChannels, boolean hasBias, boolean inputGradient,
+                     boolean blockedInput, boolean blockedOutput) {
         this.hasBias = hasBias;
         try {
             long[] srcDims = {batch, in[2], in[0], in[1]};
@@ -61,8 +74,8 @@ final class DnnlWinogradConv implements DnnlConvolution {
             long[] weightDims = {outChannels, in[2], 3, 3};
             long[] strides = {1, 1};
             long[] pad = {1, 1};
-            dnnl_memory_desc_t nhwcSrc = Dnnl.desc(dnnl_acdb, srcDims);
-            dnnl_memory_desc_t nhwcDst = Dnnl.desc(dnnl_acdb, dstDims);
+            dnnl_memory_desc_t nhwcSrc = Dnnl.activation(blockedInput, batch, in[2], in[0], in[1]);
+            dnnl_memory_desc_t nhwcDst = Dnnl.activation(blockedOutput, batch, outChannels, in[0], in[1]);
             dnnl_memory_desc_t oihw = Dnnl.desc(dnnl_abcd, weightDims);
             dnnl_memory_desc_t biasMd = hasBias ? Dnnl.desc(dnnl_a, outChannels) : null;
 
@@ -118,6 +131,15 @@ final class DnnlWinogradConv implements DnnlConvolution {
                     "Winograd forward"));
             fwd.add(reorder(dst, dstMd, userDst, nhwcDst, "output reorder"));
             forwardSteps = fwd.toArray(Step[]::new);
+            inputReorder = fwd.get(hasBias ? 2 : 1);
+            boolean direct = dnnl_memory_desc_equal(nhwcSrc, srcMd) != 0 && dnnl_memory_desc_equal(nhwcDst, dstMd) != 0;
+            directForwardSteps = !direct ? null : new Step[]{fwd.get(0), hasBias ? fwd.get(1) : null,
+                    new Step(forward, hasBias
+                            ? Dnnl.Resources.arguments(DNNL_ARG_SRC, userSrc, DNNL_ARG_WEIGHTS, weights,
+                                    DNNL_ARG_BIAS, bias, DNNL_ARG_DST, userDst)
+                            : Dnnl.Resources.arguments(DNNL_ARG_SRC, userSrc, DNNL_ARG_WEIGHTS, weights,
+                                    DNNL_ARG_DST, userDst), "Winograd forward")};
+            java.util.List<Step> directBwd = new java.util.ArrayList<>();
 
             java.util.List<Step> bwd = new java.util.ArrayList<>();
             bwd.add(reorder(userDiffDst, nhwcDst, diffDst, dstMd, "output gradient reorder"));
@@ -143,6 +165,11 @@ final class DnnlWinogradConv implements DnnlConvolution {
                 bwd.add(new Step(backwardData, Dnnl.Resources.arguments(DNNL_ARG_DIFF_DST, diffDst,
                         DNNL_ARG_WEIGHTS, backwardWeights, DNNL_ARG_DIFF_SRC, diffSrc), "Winograd backward data"));
                 bwd.add(reorder(diffSrc, srcMd, userDiffSrc, nhwcSrc, "input gradient reorder"));
+                if (backwardWeights != weights) {
+                    directBwd.add(bwd.get(bwd.size() - 3));
+                }
+                directBwd.add(new Step(backwardData, Dnnl.Resources.arguments(DNNL_ARG_DIFF_DST, userDiffDst,
+                        DNNL_ARG_WEIGHTS, backwardWeights, DNNL_ARG_DIFF_SRC, userDiffSrc), "Winograd backward data"));
             } else {
                 backwardData = null;
                 userDiffSrc = null;
@@ -153,11 +180,20 @@ final class DnnlWinogradConv implements DnnlConvolution {
                     : Dnnl.Resources.arguments(DNNL_ARG_SRC, src, DNNL_ARG_DIFF_DST, diffDst,
                             DNNL_ARG_DIFF_WEIGHTS, gradient),
                     "Winograd backward weights"));
+            directBwd.add(new Step(backwardWeights, hasBias
+                    ? Dnnl.Resources.arguments(DNNL_ARG_SRC, userSrc, DNNL_ARG_DIFF_DST, userDiffDst,
+                            DNNL_ARG_DIFF_WEIGHTS, gradient, DNNL_ARG_DIFF_BIAS, biasGradient)
+                    : Dnnl.Resources.arguments(DNNL_ARG_SRC, userSrc, DNNL_ARG_DIFF_DST, userDiffDst,
+                            DNNL_ARG_DIFF_WEIGHTS, gradient),
+                    "Winograd backward weights"));
             bwd.add(reorder(gradient, gradientMd, userWeightGradient, oihw, "weight gradient reorder"));
+            directBwd.add(bwd.get(bwd.size() - 1));
             if (hasBias) {
                 bwd.add(reorder(biasGradient, biasMd, userBiasGradient, biasMd, "bias gradient copy"));
+                directBwd.add(bwd.get(bwd.size() - 1));
             }
             backwardSteps = bwd.toArray(Step[]::new);
+            directBackwardSteps = direct ? directBwd.toArray(Step[]::new) : null;
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -178,9 +214,21 @@ final class DnnlWinogradConv implements DnnlConvolution {
         }
         Dnnl.Resources.point(userSrc, input);
         Dnnl.Resources.point(userDst, output);
-        for (Step step : forwardSteps) {
-            resources.execute(step.primitive(), step.args(), step.what());
+        forwardRanDirect = directForwardSteps != null && aligned(input) && aligned(output);
+        run(forwardRanDirect ? directForwardSteps : forwardSteps);
+    }
+
+    private void run(Step[] steps) {
+        for (Step step : steps) {
+            if (step != null) {
+                resources.execute(step.primitive(), step.args(), step.what());
+            }
         }
+    }
+
+    /** Whether the Winograd kernels may read or write an array in place: 64-byte aligned (see the class comment). */
+    private static boolean aligned(INDArray array) {
+        return array == null || Dnnl.address(array).address() % 64 == 0;
     }
 
     @Override
@@ -195,9 +243,21 @@ final class DnnlWinogradConv implements DnnlConvolution {
         if (hasBias) {
             Dnnl.Resources.point(userBiasGradient, biasGradientValues);
         }
-        for (Step step : backwardSteps) {
-            resources.execute(step.primitive(), step.args(), step.what());
+        if (forwardRanDirect && aligned(outputGradient) && (userDiffSrc == null || aligned(inputGradient))) {
+            Dnnl.Resources.point(userSrc, input);
+            run(directBackwardSteps);
+            return;
         }
+        if (forwardRanDirect) { // backward weights reads oneDNN's copy of the input, which that forward skipped
+            Dnnl.Resources.point(userSrc, input);
+            run(new Step[]{inputReorder});
+        }
+        run(backwardSteps);
+    }
+
+    /** Whether the last forward ran on the arrays given, with no copies (see the class comment). */
+    boolean ranInPlace() {
+        return forwardRanDirect;
     }
 
     @Override

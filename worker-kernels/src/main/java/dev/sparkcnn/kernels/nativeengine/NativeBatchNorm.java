@@ -98,6 +98,7 @@ final class NativeBatchNorm implements NativeLayer {
 
     // float, identity or ReLU: oneDNN called directly (see Dnnl), one primitive each way; else null
     private DnnlBatchNorm dnnl;
+    private int block; // activations of whole blocks of this many channels blocked; 0: NHWC
     private INDArray gammaAndBeta;         // [2 channels]: gamma then beta, as they lie in the parameters
     private INDArray gammaAndBetaGradient; // their gradients, likewise
     private INDArray batchMean;            // [channels]: the batch's statistics, oneDNN's output in training
@@ -213,19 +214,43 @@ final class NativeBatchNorm implements NativeLayer {
      * (fused, unless the pooling after it does it) when the preset is available; null keeps the ops.
      */
     private DnnlBatchNorm directBatchNorm(int size) {
-        boolean relu = activation == NativeActivation.RELU;
-        if (dataType != DataType.FLOAT || !(relu || activation == NativeActivation.IDENTITY)
-                || !(shape.length == 3 || shape.length == 1) || !Dnnl.available()) {
+        if (!takesOneDnn()) {
             return null;
         }
+        boolean blocked = blocked(block);
         try {
-            return new DnnlBatchNorm(size, shape, epsilon, relu && !reluLeftToPooling);
+            return new DnnlBatchNorm(size, shape, epsilon, activation == NativeActivation.RELU && !reluLeftToPooling,
+                    blocked);
         } catch (IllegalStateException e) {
+            if (blocked) { // libnd4j's ops cannot read the blocked layout
+                throw new IllegalStateException("batch norm over " + java.util.Arrays.toString(shape)
+                        + " on oneDNN's blocked layout: " + e.getMessage(), e);
+            }
             org.slf4j.LoggerFactory.getLogger(NativeBatchNorm.class).warn(
                     "batch norm over {}: libnd4j's ops, not oneDNN directly ({})", java.util.Arrays.toString(shape),
                     e.getMessage());
             return null;
         }
+    }
+
+    private boolean takesOneDnn() {
+        return dataType == DataType.FLOAT && (activation == NativeActivation.RELU || activation == NativeActivation.IDENTITY)
+                && (shape.length == 3 || shape.length == 1) && Dnnl.available();
+    }
+
+    private boolean blocked(int channelBlock) {
+        return shape.length == 3 && Dnnl.wholeBlocks(channelBlock, channels);
+    }
+
+    /** In oneDNN, or on activations that do not fill whole blocks; not with the ReLU left to a pooling on the ops. */
+    @Override
+    public boolean runsBlocked(int channelBlock) {
+        return !blocked(channelBlock) || (takesOneDnn() && !reluLeftToPooling);
+    }
+
+    @Override
+    public void useBlocked(int channelBlock) {
+        block = channelBlock;
     }
 
     /** Whether this layer, as allocated, calls oneDNN directly (see {@link Dnnl}). */

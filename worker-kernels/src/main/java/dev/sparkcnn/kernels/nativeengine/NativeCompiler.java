@@ -41,9 +41,42 @@ final class NativeCompiler {
      * @throws IllegalArgumentException naming the first layer this engine cannot build
      */
     static List<NativeLayer> layers(ModelSpec spec, DataType dataType) {
+        return compile(spec, dataType).layers();
+    }
+
+    /**
+     * The layers of a spec's network, first to last, and the channel block they hand activations
+     * on in (0: NHWC; see {@link #blockedIfAllCan}).
+     *
+     * @throws IllegalArgumentException naming the first layer this engine cannot build
+     */
+    static Compiled compile(ModelSpec spec, DataType dataType) {
         Stack stack = new Stack(spec, dataType, new long[]{spec.height(), spec.width(), spec.channels()}, "", true);
         stack.compileAll(spec.definition().layers());
-        return List.copyOf(stack.layers);
+        int block = blockedIfAllCan(stack.layers, spec.channels());
+        return new Compiled(List.copyOf(stack.layers), block);
+    }
+
+    /** A compiled network: its layers and the channel block of their activations, 0 for NHWC. */
+    record Compiled(List<NativeLayer> layers, int block) {
+    }
+
+    /**
+     * Tells every layer to hand on activations of whole channel blocks in oneDNN's blocked layout
+     * when all of them can ({@link NativeLayer#runsBlocked}, {@link Dnnl#layoutBlock}) and the
+     * input, which is NHWC, does not fill whole blocks or fills exactly one (the same bytes):
+     * resnet20 does, the tutorial networks and vgg-bn (libnd4j's pooling) do not.
+     *
+     * @return the block used, 0 for NHWC
+     */
+    static int blockedIfAllCan(List<NativeLayer> layers, long inputChannels) {
+        int block = Dnnl.layoutBlock();
+        if (block == 0 || (Dnnl.wholeBlocks(block, inputChannels) && inputChannels != block)
+                || !layers.stream().allMatch(layer -> layer.runsBlocked(block))) {
+            return 0;
+        }
+        layers.forEach(layer -> layer.useBlocked(block));
+        return block;
     }
 
     /** Whether a definition holds a batch normalization anywhere (its batch statistics span the whole batch). */

@@ -72,6 +72,7 @@ final class NativeConv implements NativeLayer {
     private PreparedOp columnsForwardOp;   // first layer: columns x column weights -> pre-activation rows
     private PreparedOp columnsBackwardOp;  // first layer: columns^T x output gradient rows -> column gradient
     private DnnlConvolution dnnl;          // float: oneDNN called directly (see Dnnl), direct or Winograd; else null
+    private int block;                     // activations of whole blocks of this many channels blocked; 0: NHWC
 
     // parameter-gradients-only backward (no input gradient): see the class comment
     private final long padTop;
@@ -275,16 +276,17 @@ final class NativeConv implements NativeLayer {
         // since oneDNN rounds (in + pads - k) / stride down as we do
         long padBottom = Math.max(0, (outHeight - 1) * stride + kernel - inHeight - padTop);
         long padRight = Math.max(0, (outWidth - 1) * stride + kernel - inWidth - padLeft);
-        if (dataType != DataType.FLOAT || !Dnnl.available()
-                || !Dnnl.takesConvolution(kernel, inChannels, outChannels)) {
+        if (!takesOneDnn()) {
             return null;
         }
+        boolean blockedIn = blockedInput(block);
+        boolean blockedOut = blockedOutput(block);
         if (Dnnl.takesWinograd(kernel, stride, inChannels, outChannels) && padTop == 1 && padLeft == 1
                 && padBottom == 1 && padRight == 1
                 && Dnnl.winogradScratchFits(size, inHeight, inWidth, inChannels, outChannels)) {
             try {
                 return new DnnlWinogradConv(size, new long[]{inHeight, inWidth, inChannels}, outChannels, hasBias,
-                        computeInputGradient);
+                        computeInputGradient, blockedIn, blockedOut);
             } catch (IllegalStateException e) { // no Winograd kernels for this CPU or shape: the direct ones
                 org.slf4j.LoggerFactory.getLogger(NativeConv.class).debug("3x3 convolution {} -> {} channels:"
                         + " oneDNN's direct kernels, not Winograd ({})", inChannels, outChannels, e.getMessage());
@@ -293,12 +295,72 @@ final class NativeConv implements NativeLayer {
         try {
             return new DnnlConv(size, new long[]{inHeight, inWidth, inChannels},
                     new long[]{outHeight, outWidth, outChannels}, kernel, stride,
-                    new long[]{padTop, padLeft, padBottom, padRight}, hasBias, computeInputGradient);
+                    new long[]{padTop, padLeft, padBottom, padRight}, hasBias, computeInputGradient, blockedIn,
+                    blockedOut);
         } catch (IllegalStateException e) {
+            if (blockedIn || blockedOut) { // libnd4j's op cannot read the blocked layout
+                throw new IllegalStateException(kernel + "x" + kernel + " convolution " + inChannels + " -> "
+                        + outChannels + " channels on oneDNN's blocked layout: " + e.getMessage(), e);
+            }
             org.slf4j.LoggerFactory.getLogger(NativeConv.class).warn("{}x{} convolution {} -> {} channels, stride {}:"
                     + " libnd4j's op, not oneDNN directly ({})", kernel, kernel, inChannels, outChannels, stride,
                     e.getMessage());
             return null;
+        }
+    }
+
+    private boolean requireOpsLayoutThen(boolean condition) {
+        requireOpsLayout();
+        return condition;
+    }
+
+    private boolean takesOneDnn() {
+        return dataType == DataType.FLOAT && Dnnl.available() && Dnnl.takesConvolution(kernel, inChannels, outChannels);
+    }
+
+    /**
+     * Whether the input is given to oneDNN blocked. An activation of exactly one block has the same
+     * bytes either way and is described as NHWC unless the other side has several blocks (16 -> 16
+     * channels: NHWC, which the probe found a little faster than blocked): oneDNN has fast
+     * kernels for both sides blocked or both NHWC, and only its reference code for a mix (measured:
+     * 3 -> 16 channels with a blocked output took 80 ms forward, not 0.3).
+     */
+    private boolean blockedInput(int channelBlock) {
+        return Dnnl.wholeBlocks(channelBlock, inChannels)
+                && (inChannels != channelBlock || manyBlocks(channelBlock, outChannels));
+    }
+
+    /** Whether the output is given to oneDNN blocked; see {@link #blockedInput}. */
+    private boolean blockedOutput(int channelBlock) {
+        return Dnnl.wholeBlocks(channelBlock, outChannels)
+                && (outChannels != channelBlock || manyBlocks(channelBlock, inChannels));
+    }
+
+    private static boolean manyBlocks(int channelBlock, long channels) {
+        return Dnnl.wholeBlocks(channelBlock, channels) && channels > channelBlock;
+    }
+
+    /**
+     * In oneDNN with both sides blocked or both NHWC (see {@link #blockedInput}), or no activation of
+     * whole blocks; not with the ReLU left to a pooling on the ops.
+     */
+    @Override
+    public boolean runsBlocked(int channelBlock) {
+        boolean touches = Dnnl.wholeBlocks(channelBlock, inChannels) || Dnnl.wholeBlocks(channelBlock, outChannels);
+        return !touches || (takesOneDnn() && !reluLeftToPooling
+                && blockedInput(channelBlock) == blockedOutput(channelBlock));
+    }
+
+    @Override
+    public void useBlocked(int channelBlock) {
+        block = channelBlock;
+    }
+
+    /** Throws unless this layer may fall back on libnd4j's op: not with blocked activations, which it cannot read. */
+    private void requireOpsLayout() {
+        if (Dnnl.wholeBlocks(block, inChannels) || Dnnl.wholeBlocks(block, outChannels)) {
+            throw new IllegalStateException("convolution " + inChannels + " -> " + outChannels
+                    + " channels: blocked activations given to libnd4j's op (non-contiguous arrays?)");
         }
     }
 
@@ -339,7 +401,7 @@ final class NativeConv implements NativeLayer {
         if (dnnl != null && (NativeLayer.contiguous(in) || !computeInputGradient)) {
             input = NativeLayer.contiguous(in) ? in : denseCopy(in);
             dnnl.forward(input, weights, bias, preActivation);
-        } else if (!computeInputGradient) {
+        } else if (requireOpsLayoutThen(!computeInputGradient)) {
             input = in;
             fillColumns();
             // the (kernel row, kernel column, in) x out weight matrix, bias last, against the columns' ones
@@ -392,6 +454,7 @@ final class NativeConv implements NativeLayer {
             dnnl.backward(input, weights, g, inputGradient, weightGradient, biasGradient);
             return inputGradient; // null for a first layer
         }
+        requireOpsLayout();
         if (backwardOp == null) {
             backwardOp = new PreparedOp(bias == null
                     ? DynamicCustomOp.builder("conv2d_bp").addInputs(input, weights, outputGradient)

@@ -197,4 +197,15 @@ final class NativeDense implements NativeLayer {
         activationBackwardOp = null;
         lastOutputGradient = null;
     }
+
+    /** Flat inputs, and images whose channels do not fill whole blocks: its flattening reads NHWC. */
+    @Override
+    public boolean runsBlocked(int channelBlock) {
+        return inShape.length != 3 || !Dnnl.wholeBlocks(channelBlock, inShape[2]);
+    }
+
+    /** Nothing changes: {@link #runsBlocked} allows no blocked activation here. */
+    @Override
+    public void useBlocked(int channelBlock) {
+    }
 }

@@ -35,7 +35,18 @@ public final class NativeEngine implements Engine {
                 ? "batches of " + batchSize + " split into " + slices + " slices on " + slices
                         + " threads, " + Math.max(1, threads / slices) + " native thread(s) each"
                 : Engine.super.describeThreads(spec, batchSize, threads);
-        return split + "; " + directOneDnn();
+        return split + "; " + directOneDnn() + layout(spec);
+    }
+
+    /** How the network's layers hand activations on, when oneDNN is called directly. */
+    private static String layout(ModelSpec spec) {
+        if (!Dnnl.available()) {
+            return "";
+        }
+        int block = NativeCompiler.compile(spec, org.nd4j.linalg.api.buffer.DataType.FLOAT).block();
+        return block > 0 ? "; activations in oneDNN's blocked layout (nChw" + block + "c) between layers"
+                : "; activations NHWC between layers" + (Dnnl.layoutBlock() == 0 ? " (-D" + Dnnl.BLOCKED_PROPERTY
+                        + "=off or no blocked kernels)" : "");
     }
 
     /**

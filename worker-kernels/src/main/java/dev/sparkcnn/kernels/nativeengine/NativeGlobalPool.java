@@ -9,6 +9,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * Global average pooling: the mean of each channel of an NHWC image over its height and width,
  * {@code [batch, h, w, c]} to {@code [batch, c]}, through libnd4j's {@code reduce_mean} and
  * {@code reduce_mean_bp} (which spreads each gradient evenly, {@code g / (h w)}, over its channel).
+ * An input in oneDNN's blocked layout ({@code [batch][c / b][h][w][b]}, see {@link Dnnl#layoutBlock})
+ * is viewed as {@code [batch, c / b, h w, b]} and reduced over its third axis: the output,
+ * {@code [batch, c / b, b]}, is then {@code [batch, c]} in order.
  */
 final class NativeGlobalPool implements NativeLayer {
 
@@ -25,6 +28,8 @@ final class NativeGlobalPool implements NativeLayer {
     private INDArray lastOutputGradient;
     private PreparedOp forwardOp;
     private PreparedOp backwardOp;
+    private int block; // an input of whole blocks of this many channels is blocked; 0: NHWC
+
 
     NativeGlobalPool(DataType dataType, long[] inShape) {
         if (inShape.length != 3) {
@@ -58,13 +63,43 @@ final class NativeGlobalPool implements NativeLayer {
         inputGradient = Nd4j.create(dataType, size, height, width, channels);
     }
 
+    /** Every input: a blocked one through the views the class comment gives. */
+    @Override
+    public boolean runsBlocked(int channelBlock) {
+        return true;
+    }
+
+    @Override
+    public void useBlocked(int channelBlock) {
+        block = channelBlock;
+    }
+
+    private boolean blocked() {
+        return Dnnl.wholeBlocks(block, channels);
+    }
+
+    /** An image array (input or its gradient) as the op reads it: itself, or blocked as [batch, c / b, h w, b]. */
+    private INDArray image(INDArray array) {
+        return blocked() ? NativeLayer.reshapedView(array, array.size(0), channels / block, height * width, block)
+                : array;
+    }
+
+    /** A [batch, c] array as the op reads it: itself, or [batch, c / b, b] when blocked. */
+    private INDArray pooled(INDArray array) {
+        return blocked() ? NativeLayer.reshapedView(array, array.size(0), channels / block, block) : array;
+    }
+
+    private int[] axes() {
+        return blocked() ? new int[]{2} : SPATIAL;
+    }
+
     @Override
     public INDArray forward(INDArray in) {
         if (in != input) {
             closeOps();
             input = in;
-            forwardOp = new PreparedOp(DynamicCustomOp.builder("reduce_mean").addInputs(in).addOutputs(output)
-                    .addIntegerArguments(SPATIAL).addBooleanArguments(false).build());
+            forwardOp = new PreparedOp(DynamicCustomOp.builder("reduce_mean").addInputs(image(in))
+                    .addOutputs(pooled(output)).addIntegerArguments(axes()).addBooleanArguments(false).build());
         }
         forwardOp.exec();
         return output;
@@ -75,8 +110,9 @@ final class NativeGlobalPool implements NativeLayer {
         if (backwardOp == null || outputGradient != lastOutputGradient) {
             PreparedOp.close(backwardOp);
             lastOutputGradient = outputGradient;
-            backwardOp = new PreparedOp(DynamicCustomOp.builder("reduce_mean_bp").addInputs(input, outputGradient)
-                    .addOutputs(inputGradient).addIntegerArguments(SPATIAL).addBooleanArguments(false).build());
+            backwardOp = new PreparedOp(DynamicCustomOp.builder("reduce_mean_bp")
+                    .addInputs(image(input), pooled(outputGradient)).addOutputs(image(inputGradient))
+                    .addIntegerArguments(axes()).addBooleanArguments(false).build());
         }
         backwardOp.exec();
         return inputGradient;

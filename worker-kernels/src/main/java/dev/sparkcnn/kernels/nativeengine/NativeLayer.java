@@ -93,6 +93,27 @@ interface NativeLayer {
     }
 
     /**
+     * Whether this layer can run with every image activation it reads or writes whose channels fill
+     * whole blocks of {@code block} in oneDNN's blocked layout ({@code nChw16c} for 16), and their
+     * gradients likewise, so that the network hands them on without reorders (see
+     * {@link Dnnl#layoutBlock}). Layers that call oneDNN directly can; layers on libnd4j's ops
+     * cannot, unless no activation of theirs fills whole blocks. A network runs blocked only if all
+     * its layers can.
+     */
+    default boolean runsBlocked(int block) {
+        return false;
+    }
+
+    /**
+     * Runs this layer blocked from the next {@link #allocate} on, as {@link #runsBlocked} described;
+     * called only when that said yes. The network's input stays NHWC: a network runs blocked only if
+     * its input channels do not fill whole blocks, or fill exactly one (the same bytes).
+     */
+    default void useBlocked(int block) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not run blocked");
+    }
+
+    /**
      * Tells the layer what the next forward (and backward) runs: training or inference, and the
      * step's random key and batch share (see {@link StepContext}). Only batch normalization,
      * dropout and the blocks holding them care; the others ignore it. A layer never told runs as

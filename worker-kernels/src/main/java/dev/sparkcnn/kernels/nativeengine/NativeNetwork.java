@@ -64,6 +64,9 @@ final class NativeNetwork implements Network {
     private final INDArray updaterState;
     private long iteration;
     private int partition;
+    /** The channel block its layers hand activations on in (oneDNN's blocked layout), 0 for NHWC. */
+    private final int channelBlock;
+
     /** Batch statistics must span the whole batch: such a network is never cut into slices. */
     private final boolean batchNorm;
     private boolean closed;
@@ -77,7 +80,9 @@ final class NativeNetwork implements Network {
         NativeRuntime.ensureFloatDefaults();
         this.spec = spec;
         this.dataType = dataType;
-        List<NativeLayer> layers = NativeCompiler.layers(spec, dataType);
+        NativeCompiler.Compiled compiled = NativeCompiler.compile(spec, dataType);
+        List<NativeLayer> layers = compiled.layers();
+        this.channelBlock = compiled.block();
         this.batchNorm = NativeCompiler.hasBatchNorm(spec.definition().layers());
         this.updater = UpdaterRule.of(spec);
         ParamLayout layout = spec.layout();
@@ -93,6 +98,14 @@ final class NativeNetwork implements Network {
         this.updaterState = stateSize == 0 ? null : Nd4j.create(dataType, stateSize); // plain SGD has none
         slices.add(new Slice(layers, gradients));
         load(initialState());
+    }
+
+    /**
+     * The channel block its layers hand activations on in: 16 for {@code nChw16c} (see
+     * {@link Dnnl#layoutBlock}), 0 for NHWC.
+     */
+    int channelBlock() {
+        return channelBlock;
     }
 
     @Override

@@ -47,6 +47,7 @@ final class NativeResidual implements NativeLayer {
     private Runnable activationBackwardOp;
     private DnnlResidualAdd dnnl; // float, ReLU or identity, oneDNN available; else null
     private INDArray dnnlOutput;  // what the last forward in oneDNN returned
+    private int block;            // told to run blocked (element-wise here: nothing changes but the copy's flag)
 
     /**
      * @param inShape    the block's per-example input shape
@@ -74,8 +75,24 @@ final class NativeResidual implements NativeLayer {
 
     /** The same block with each of its layers replaced by {@code replace}'s result (e.g. a timing wrapper). */
     NativeResidual withLayers(java.util.function.UnaryOperator<NativeLayer> replace) {
-        return new NativeResidual(dataType, inShape, main.stream().map(replace).toList(),
+        NativeResidual copy = new NativeResidual(dataType, inShape, main.stream().map(replace).toList(),
                 shortcut.stream().map(replace).toList(), activation);
+        copy.block = block; // the layers were told already
+        return copy;
+    }
+
+    /** If every layer of both branches can: the addition, the activation and the gradient sum are element-wise. */
+    @Override
+    public boolean runsBlocked(int channelBlock) {
+        return layers().stream().allMatch(layer -> layer.runsBlocked(channelBlock));
+    }
+
+    @Override
+    public void useBlocked(int channelBlock) {
+        block = channelBlock;
+        for (NativeLayer layer : layers()) {
+            layer.useBlocked(channelBlock);
+        }
     }
 
     @Override

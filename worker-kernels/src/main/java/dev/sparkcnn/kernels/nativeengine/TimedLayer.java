@@ -88,4 +88,14 @@ final class TimedLayer implements NativeLayer {
     public void begin(StepContext context) {
         layer.begin(context);
     }
+
+    @Override
+    public boolean runsBlocked(int block) {
+        return layer.runsBlocked(block);
+    }
+
+    @Override
+    public void useBlocked(int block) {
+        layer.useBlocked(block);
+    }
 }
