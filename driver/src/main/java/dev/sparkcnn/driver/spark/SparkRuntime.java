@@ -43,6 +43,8 @@ public final class SparkRuntime {
         // per-task count (tasks also set their OpenMP threads themselves, see NativeRuntime).
         conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", conf.get("spark.task.cpus", "1"));
         conf.setIfMissing("spark.executorEnv.MALLOC_ARENA_MAX", "1");
+        // transparent huge pages for malloc'd buffers (glibc 2.35+): see bin/sparkcnn
+        conf.setIfMissing("spark.executorEnv.GLIBC_TUNABLES", "glibc.malloc.hugetlb=1");
         return new JavaSparkContext(conf);
     }
 
