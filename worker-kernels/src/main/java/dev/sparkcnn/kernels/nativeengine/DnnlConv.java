@@ -52,6 +52,15 @@ final class DnnlConv implements DnnlConvolution {
     private final dnnl_exec_arg_t toForwardArgs;
     private final dnnl_exec_arg_t toBackwardArgs;
     private final dnnl_exec_arg_t toOihwArgs;
+    // exactly one side blocked: the convolution runs NHWC on both (oneDNN has only reference kernels
+    // for a mix) and that side is reordered, through an NHWC scratch array of its size
+    private final Mixed mixedInput;   // the input blocked, the output not; else null
+    private final Mixed mixedOutput;  // the output blocked, the input not; else null
+
+    /** One blocked side of a mixed convolution: our blocked array, the NHWC scratch, and the reorders between. */
+    private record Mixed(dnnl_memory user, INDArray scratch, INDArray gradientScratch, dnnl_primitive toScratch,
+                         dnnl_exec_arg_t toScratchArgs, dnnl_primitive toUser, dnnl_exec_arg_t toUserArgs) {
+    }
 
     /**
      * @param batch     examples per call
@@ -74,8 +83,9 @@ final class DnnlConv implements DnnlConvolution {
             long[] strides = {stride, stride};
             long[] padLeft = {padding[0], padding[1]};
             long[] padRight = {padding[2], padding[3]};
-            dnnl_memory_desc_t srcMd = Dnnl.activation(blockedInput, batch, in[2], in[0], in[1]);
-            dnnl_memory_desc_t dstMd = Dnnl.activation(blockedOutput, batch, out[2], out[0], out[1]);
+            boolean mixed = blockedInput != blockedOutput;
+            dnnl_memory_desc_t srcMd = Dnnl.activation(blockedInput && !mixed, batch, in[2], in[0], in[1]);
+            dnnl_memory_desc_t dstMd = Dnnl.activation(blockedOutput && !mixed, batch, out[2], out[0], out[1]);
             dnnl_memory_desc_t anyWeights = Dnnl.desc(dnnl_format_tag_any, weightDims);
             dnnl_memory_desc_t oihw = Dnnl.desc(dnnl_abcd, weightDims);
             dnnl_memory_desc_t biasMd = hasBias ? Dnnl.desc(dnnl_a, out[2]) : null;
@@ -164,6 +174,11 @@ final class DnnlConv implements DnnlConvolution {
                             DNNL_ARG_DIFF_WEIGHTS, gradientMemory, DNNL_ARG_DIFF_BIAS, biasGradient)
                     : Dnnl.Resources.arguments(DNNL_ARG_SRC, src, DNNL_ARG_DIFF_DST, diffDst,
                             DNNL_ARG_DIFF_WEIGHTS, gradientMemory);
+            // mixed: the input's forward copy and its gradient, or the output and its gradient, in NHWC
+            mixedInput = mixed && blockedInput ? mixed(Dnnl.activation(true, batch, in[2], in[0], in[1]), srcMd,
+                    src, inputGradient ? diffSrc : null) : null;
+            mixedOutput = mixed && blockedOutput ? mixed(Dnnl.activation(true, batch, out[2], out[0], out[1]), dstMd,
+                    diffDst, dst) : null;
             if (forwardWeights != null) {
                 Dnnl.Resources.point(forwardWeightMemory, forwardWeights);
             }
@@ -179,6 +194,30 @@ final class DnnlConv implements DnnlConvolution {
         }
     }
 
+    /**
+     * The reorders of a mixed convolution's blocked side: {@code toScratch} from our blocked array
+     * into {@code scratchMemory} (the input forward; the output gradient backward), and
+     * {@code toUser} from {@code fromConvolution} into our blocked array (the input gradient; the
+     * output), which is pointed at a second scratch array (or null: no input gradient).
+     */
+    private Mixed mixed(dnnl_memory_desc_t blockedMd, dnnl_memory_desc_t nhwcMd, dnnl_memory scratchMemory,
+                        dnnl_memory fromConvolution) {
+        dnnl_memory user = resources.memory(blockedMd);
+        INDArray scratch = scratch(nhwcMd);
+        Dnnl.Resources.point(scratchMemory, scratch);
+        INDArray gradientScratch = null;
+        dnnl_primitive toUser = null;
+        dnnl_exec_arg_t toUserArgs = null;
+        if (fromConvolution != null) {
+            gradientScratch = fromConvolution == dst ? scratch : scratch(nhwcMd); // output and its gradient share one
+            Dnnl.Resources.point(fromConvolution, gradientScratch);
+            toUser = resources.reorder(nhwcMd, blockedMd);
+            toUserArgs = Dnnl.Resources.arguments(DNNL_ARG_FROM, fromConvolution, DNNL_ARG_TO, user);
+        }
+        return new Mixed(user, scratch, gradientScratch, resources.reorder(blockedMd, nhwcMd),
+                Dnnl.Resources.arguments(DNNL_ARG_FROM, user, DNNL_ARG_TO, scratchMemory), toUser, toUserArgs);
+    }
+
     private static INDArray scratch(dnnl_memory_desc_t md) {
         return Nd4j.create(DataType.FLOAT, Math.max(1, dnnl_memory_desc_get_size(md) / Float.BYTES));
     }
@@ -189,28 +228,52 @@ final class DnnlConv implements DnnlConvolution {
         if (weightsToForward != null) {
             resources.execute(weightsToForward, toForwardArgs, "weight reorder");
         }
-        Dnnl.Resources.point(src, input);
-        Dnnl.Resources.point(dst, output);
+        if (mixedInput != null) { // our blocked input into the NHWC copy, which backward weights reads too
+            Dnnl.Resources.point(mixedInput.user(), input);
+            resources.execute(mixedInput.toScratch(), mixedInput.toScratchArgs(), "input reorder");
+        } else {
+            Dnnl.Resources.point(src, input);
+        }
+        if (mixedOutput == null) {
+            Dnnl.Resources.point(dst, output);
+        }
         if (hasBias) {
             Dnnl.Resources.point(bias, biasValues);
         }
         resources.execute(forward, forwardArgs, "convolution forward");
+        if (mixedOutput != null) {
+            Dnnl.Resources.point(mixedOutput.user(), output);
+            resources.execute(mixedOutput.toUser(), mixedOutput.toUserArgs(), "output reorder");
+        }
     }
 
     @Override
     public void backward(INDArray input, INDArray weights, INDArray outputGradient, INDArray inputGradient,
                   INDArray weightGradient, INDArray biasGradientValues) {
-        Dnnl.Resources.point(diffDst, outputGradient);
+        if (mixedOutput != null) { // into the scratch the forward's NHWC output used: done with it
+            Dnnl.Resources.point(mixedOutput.user(), outputGradient);
+            resources.execute(mixedOutput.toScratch(), mixedOutput.toScratchArgs(), "output gradient reorder");
+        } else {
+            Dnnl.Resources.point(diffDst, outputGradient);
+        }
         if (backwardData != null) {
             Dnnl.Resources.point(userWeights, weights);
             // else backward data reads forward's copy: the weights have not moved since
             if (weightsToBackward != null) {
                 resources.execute(weightsToBackward, toBackwardArgs, "weight reorder");
             }
-            Dnnl.Resources.point(diffSrc, inputGradient);
+            if (mixedInput == null) {
+                Dnnl.Resources.point(diffSrc, inputGradient);
+            }
             resources.execute(backwardData, backwardDataArgs, "convolution backward data");
+            if (mixedInput != null) {
+                Dnnl.Resources.point(mixedInput.user(), inputGradient);
+                resources.execute(mixedInput.toUser(), mixedInput.toUserArgs(), "input gradient reorder");
+            }
         }
-        Dnnl.Resources.point(src, input);
+        if (mixedInput == null) {
+            Dnnl.Resources.point(src, input);
+        }
         if (hasBias) {
             Dnnl.Resources.point(biasGradient, biasGradientValues);
         }
@@ -234,6 +297,14 @@ final class DnnlConv implements DnnlConvolution {
         resources.close();
         for (INDArray array : new INDArray[]{forwardWeights, backwardWeightsScratch, gradientScratch}) {
             NativeLayer.close(array);
+        }
+        for (Mixed side : new Mixed[]{mixedInput, mixedOutput}) {
+            if (side != null) {
+                NativeLayer.close(side.scratch());
+                if (side.gradientScratch() != side.scratch()) {
+                    NativeLayer.close(side.gradientScratch());
+                }
+            }
         }
     }
 }

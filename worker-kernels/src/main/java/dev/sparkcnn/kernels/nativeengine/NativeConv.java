@@ -281,7 +281,8 @@ final class NativeConv implements NativeLayer {
         }
         boolean blockedIn = blockedInput(block);
         boolean blockedOut = blockedOutput(block);
-        if (Dnnl.takesWinograd(kernel, stride, inChannels, outChannels) && padTop == 1 && padLeft == 1
+        if (blockedIn == blockedOut && Dnnl.takesWinograd(kernel, stride, inChannels, outChannels)
+                && padTop == 1 && padLeft == 1
                 && padBottom == 1 && padRight == 1
                 && Dnnl.winogradScratchFits(size, inHeight, inWidth, inChannels, outChannels)) {
             try {
@@ -321,9 +322,11 @@ final class NativeConv implements NativeLayer {
     /**
      * Whether the input is given to oneDNN blocked. An activation of exactly one block has the same
      * bytes either way and is described as NHWC unless the other side has several blocks (16 -> 16
-     * channels: NHWC, which the probe found a little faster than blocked): oneDNN has fast
+     * channels: NHWC, which the probe and the network found as fast as blocked). oneDNN has fast
      * kernels for both sides blocked or both NHWC, and only its reference code for a mix (measured:
-     * 3 -> 16 channels with a blocked output took 80 ms forward, not 0.3).
+     * 3 -> 16 channels with a blocked output took 80 ms forward, not 0.3): a convolution with one
+     * side blocked runs NHWC and reorders that side ({@link DnnlConv}; e.g. 3 -> 16 channels with
+     * AVX2's 8-channel blocks), never on Winograd's kernels.
      */
     private boolean blockedInput(int channelBlock) {
         return Dnnl.wholeBlocks(channelBlock, inChannels)
@@ -340,15 +343,11 @@ final class NativeConv implements NativeLayer {
         return Dnnl.wholeBlocks(channelBlock, channels) && channels > channelBlock;
     }
 
-    /**
-     * In oneDNN with both sides blocked or both NHWC (see {@link #blockedInput}), or no activation of
-     * whole blocks; not with the ReLU left to a pooling on the ops.
-     */
+    /** In oneDNN (see {@link #blockedInput}), or no activation of whole blocks; not with the ReLU left to a pooling on the ops. */
     @Override
     public boolean runsBlocked(int channelBlock) {
         boolean touches = Dnnl.wholeBlocks(channelBlock, inChannels) || Dnnl.wholeBlocks(channelBlock, outChannels);
-        return !touches || (takesOneDnn() && !reluLeftToPooling
-                && blockedInput(channelBlock) == blockedOutput(channelBlock));
+        return !touches || (takesOneDnn() && !reluLeftToPooling);
     }
 
     @Override

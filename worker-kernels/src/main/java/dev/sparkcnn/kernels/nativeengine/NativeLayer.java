@@ -6,7 +6,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * One layer of the {@code native} engine: a forward and a backward pass through libnd4j ops on
  * arrays allocated once per batch size and reused every step. Activations are NHWC for image
- * layers and {@code [batch, features]} after them; parameters and their gradients are views into
+ * layers (or, when every layer of the network can, oneDNN's blocked layout: {@link #runsBlocked})
+ * and {@code [batch, features]} after them; parameters and their gradients are views into
  * the network's flat buffers, in the layout the network definition fixes, so the flat state is
  * interchangeable with engine {@code dl4j}.
  *
@@ -41,6 +42,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *   <li><b>Memory.</b> {@link #allocate} (re)creates every array for a batch size and
  *   {@link #release} frees them; {@link #forward} and {@link #backward} allocate nothing and return
  *   reused arrays (prepared ops, {@link PreparedOp}, bound once in {@code allocate}).</li>
+ *   <li><b>Layout.</b> A new layer keeps {@link #runsBlocked}'s default (no) unless it calls
+ *   oneDNN with the layout it is told, or is element-wise; a network with it then stays NHWC.</li>
  *   <li><b>Tests.</b> Reference tests against naive loops in float and double, forward and every
  *   gradient ({@code KernelReferenceTest}, {@code LayerHarness}), and, where engine {@code dl4j}
  *   has the layer, agreement with it ({@code DefinitionCompileTest}).</li>

@@ -29,27 +29,34 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 class BlockedLayoutTest {
 
-    /** Two stages (16 and 32 channels: one and two AVX-512 blocks), identity and projection blocks. */
+    /**
+     * Two stages of {@code W} and {@code 2W} channels, identity and projection blocks, then a 3x3
+     * convolution to 12 channels (no whole blocks) before the pooling. With AVX-512's 16-channel
+     * blocks and W = 16 every convolution but the last has both sides blocked or both NHWC; with
+     * W = 32 (or AVX2's 8-channel blocks) the first has its output blocked and its input not, and
+     * the last the other way round: those run NHWC and reorder the blocked side.
+     */
     static final String RESIDUAL = """
             {"name": "blocked", "layers": [
-              {"type": "conv2d", "filters": 16, "kernel": 3, "padding": 1, "bias": false, "activation": "identity"},
+              {"type": "conv2d", "filters": W, "kernel": 3, "padding": 1, "bias": false, "activation": "identity"},
               {"type": "batchnorm"}, {"type": "activation", "function": "relu"},
               {"type": "residual", "layers": [
-                {"type": "conv2d", "filters": 16, "kernel": 3, "padding": 1, "bias": false, "activation": "identity"},
+                {"type": "conv2d", "filters": W, "kernel": 3, "padding": 1, "bias": false, "activation": "identity"},
                 {"type": "batchnorm"}, {"type": "activation", "function": "relu"},
-                {"type": "conv2d", "filters": 16, "kernel": 3, "padding": 1, "bias": false, "activation": "identity"},
+                {"type": "conv2d", "filters": W, "kernel": 3, "padding": 1, "bias": false, "activation": "identity"},
                 {"type": "batchnorm"}], "shortcut": "identity", "activation": "relu"},
               {"type": "residual", "layers": [
-                {"type": "conv2d", "filters": 32, "kernel": 3, "stride": 2, "padding": 1, "bias": false,
+                {"type": "conv2d", "filters": 2W, "kernel": 3, "stride": 2, "padding": 1, "bias": false,
                  "activation": "identity"},
                 {"type": "batchnorm"}, {"type": "activation", "function": "relu"},
-                {"type": "conv2d", "filters": 32, "kernel": 3, "padding": 1, "bias": false, "activation": "identity"},
+                {"type": "conv2d", "filters": 2W, "kernel": 3, "padding": 1, "bias": false, "activation": "identity"},
                 {"type": "batchnorm"}], "shortcut": {"type": "projection", "stride": 2}, "activation": "relu"},
               {"type": "residual", "layers": [
-                {"type": "conv2d", "filters": 32, "kernel": 3, "padding": 1, "activation": "identity"},
+                {"type": "conv2d", "filters": 2W, "kernel": 3, "padding": 1, "activation": "identity"},
                 {"type": "batchnorm"}, {"type": "activation", "function": "relu"},
-                {"type": "conv2d", "filters": 32, "kernel": 3, "padding": 1, "bias": false, "activation": "identity"},
+                {"type": "conv2d", "filters": 2W, "kernel": 3, "padding": 1, "bias": false, "activation": "identity"},
                 {"type": "batchnorm"}], "shortcut": "identity", "activation": "relu"},
+              {"type": "conv2d", "filters": 12, "kernel": 3, "padding": 1, "activation": "relu"},
               {"type": "globalavgpool"},
               {"type": "dense", "units": "classes", "activation": "softmax"}]}
             """;
@@ -59,10 +66,13 @@ class BlockedLayoutTest {
         NativeRuntime.configureThreads(2);
     }
 
-    @Test
-    void aResidualNetworkRunsBlockedAndMatchesLibnd4jsOps() {
+    @ParameterizedTest(name = "W={0}")
+    @CsvSource({"16", "32"})
+    void aResidualNetworkRunsBlockedAndMatchesLibnd4jsOps(int width) {
         assumeTrue(Dnnl.layoutBlock() > 0, "no blocked layout here: " + Dnnl.unavailableReason());
-        NetworkDefinition definition = DefinitionReader.read(RESIDUAL, "blocked.json", "blocked");
+        NetworkDefinition definition = DefinitionReader.read(
+                RESIDUAL.replace("2W", String.valueOf(2 * width)).replace("W", String.valueOf(width)),
+                "blocked.json", "blocked");
         ModelSpec spec = new ModelSpec(definition, 3, 12, 12, 4, 0.05, 3, "sgd");
         List<Batch> batches = NativeNetworkTest.batches(spec, 3, 8);
         try (NativeNetwork blocked = new NativeNetwork(spec);
