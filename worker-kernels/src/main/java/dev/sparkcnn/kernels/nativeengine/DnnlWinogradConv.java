@@ -174,18 +174,8 @@ final class DnnlWinogradConv implements DnnlConvolution {
                 backwardData = null;
                 userDiffSrc = null;
             }
-            bwd.add(new Step(backwardWeights, hasBias
-                    ? Dnnl.Resources.arguments(DNNL_ARG_SRC, src, DNNL_ARG_DIFF_DST, diffDst,
-                            DNNL_ARG_DIFF_WEIGHTS, gradient, DNNL_ARG_DIFF_BIAS, biasGradient)
-                    : Dnnl.Resources.arguments(DNNL_ARG_SRC, src, DNNL_ARG_DIFF_DST, diffDst,
-                            DNNL_ARG_DIFF_WEIGHTS, gradient),
-                    "Winograd backward weights"));
-            directBwd.add(new Step(backwardWeights, hasBias
-                    ? Dnnl.Resources.arguments(DNNL_ARG_SRC, userSrc, DNNL_ARG_DIFF_DST, userDiffDst,
-                            DNNL_ARG_DIFF_WEIGHTS, gradient, DNNL_ARG_DIFF_BIAS, biasGradient)
-                    : Dnnl.Resources.arguments(DNNL_ARG_SRC, userSrc, DNNL_ARG_DIFF_DST, userDiffDst,
-                            DNNL_ARG_DIFF_WEIGHTS, gradient),
-                    "Winograd backward weights"));
+            bwd.add(backwardWeightsStep(src, diffDst, gradient, biasGradient));
+            directBwd.add(backwardWeightsStep(userSrc, userDiffDst, gradient, biasGradient));
             bwd.add(reorder(gradient, gradientMd, userWeightGradient, oihw, "weight gradient reorder"));
             directBwd.add(bwd.get(bwd.size() - 1));
             if (hasBias) {
@@ -198,6 +188,17 @@ final class DnnlWinogradConv implements DnnlConvolution {
             close();
             throw e;
         }
+    }
+
+    /** Backward weights reading {@code input} and {@code outputGradient}: oneDNN's copies, or our arrays in place. */
+    private Step backwardWeightsStep(dnnl_memory input, dnnl_memory outputGradient, dnnl_memory gradient,
+                                     dnnl_memory biasGradient) {
+        return new Step(backwardWeights, hasBias
+                ? Dnnl.Resources.arguments(DNNL_ARG_SRC, input, DNNL_ARG_DIFF_DST, outputGradient,
+                        DNNL_ARG_DIFF_WEIGHTS, gradient, DNNL_ARG_DIFF_BIAS, biasGradient)
+                : Dnnl.Resources.arguments(DNNL_ARG_SRC, input, DNNL_ARG_DIFF_DST, outputGradient,
+                        DNNL_ARG_DIFF_WEIGHTS, gradient),
+                "Winograd backward weights");
     }
 
     private Step reorder(dnnl_memory from, dnnl_memory_desc_t fromMd, dnnl_memory to, dnnl_memory_desc_t toMd,

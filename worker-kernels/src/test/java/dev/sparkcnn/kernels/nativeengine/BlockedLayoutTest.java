@@ -111,34 +111,20 @@ class BlockedLayoutTest {
 
     @Test
     void anUnknownLayoutSettingIsAnErrorNamingTheProperty() {
-        String before = System.getProperty(Dnnl.BLOCKED_PROPERTY);
-        System.setProperty(Dnnl.BLOCKED_PROPERTY, "on");
-        try {
+        LayerHarness.withProperty(Dnnl.BLOCKED_PROPERTY, "on", () -> {
             IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                     Dnnl::layoutBlock);
             assertEquals("-Dsparkcnn.dnnl.blocked=on is not one of auto, off", e.getMessage());
-        } finally {
-            if (before == null) {
-                System.clearProperty(Dnnl.BLOCKED_PROPERTY);
-            } else {
-                System.setProperty(Dnnl.BLOCKED_PROPERTY, before);
-            }
-        }
+        });
     }
 
     @Test
     void offKeepsResnet20Nhwc() {
-        String before = System.getProperty(Dnnl.BLOCKED_PROPERTY);
-        System.setProperty(Dnnl.BLOCKED_PROPERTY, "off");
-        try (NativeNetwork net = new NativeNetwork(new ModelSpec("resnet20", 3, 32, 32, 10, 1e-3, 1))) {
-            assertEquals(0, net.channelBlock());
-        } finally {
-            if (before == null) {
-                System.clearProperty(Dnnl.BLOCKED_PROPERTY);
-            } else {
-                System.setProperty(Dnnl.BLOCKED_PROPERTY, before);
+        LayerHarness.withProperty(Dnnl.BLOCKED_PROPERTY, "off", () -> {
+            try (NativeNetwork net = new NativeNetwork(new ModelSpec("resnet20", 3, 32, 32, 10, 1e-3, 1))) {
+                assertEquals(0, net.channelBlock());
             }
-        }
+        });
     }
 
     /**

@@ -132,19 +132,11 @@ class DnnlConvTest {
 
     @Test
     void anUnknownWinogradSettingIsAnErrorNamingTheProperty() {
-        String before = System.getProperty(Dnnl.WINOGRAD_PROPERTY);
-        System.setProperty(Dnnl.WINOGRAD_PROPERTY, "fast");
-        try {
+        LayerHarness.withProperty(Dnnl.WINOGRAD_PROPERTY, "fast", () -> {
             IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                     () -> Dnnl.takesWinograd(3, 1, 32, 32));
             assertEquals("-Dsparkcnn.dnnl.winograd=fast is not one of auto, on, off", e.getMessage());
-        } finally {
-            if (before == null) {
-                System.clearProperty(Dnnl.WINOGRAD_PROPERTY);
-            } else {
-                System.setProperty(Dnnl.WINOGRAD_PROPERTY, before);
-            }
-        }
+        });
     }
 
     @Test

@@ -145,4 +145,19 @@ final class LayerHarness implements AutoCloseable {
         assertTrue(max <= limit, () -> what + ": differs by " + max + " at " + index + " (expected "
                 + expected[index] + ", got " + actual[index] + "; tolerance " + limit + ")");
     }
+
+    /** Runs {@code body} with the system property {@code key} set to {@code value}, then restores it. */
+    static void withProperty(String key, String value, Runnable body) {
+        String before = System.getProperty(key);
+        System.setProperty(key, value);
+        try {
+            body.run();
+        } finally {
+            if (before == null) {
+                System.clearProperty(key);
+            } else {
+                System.setProperty(key, before);
+            }
+        }
+    }
 }
