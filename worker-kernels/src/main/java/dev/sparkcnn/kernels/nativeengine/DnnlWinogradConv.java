@@ -14,11 +14,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * One 3x3 stride-1 convolution through oneDNN's Winograd kernels ({@code jit_wino_4x3}, AVX-512
  * CPUs only), for one batch size, float. They work on oneDNN's blocked layout only
  * ({@code nChw16c}), so the NHWC activations and gradients are reordered into it and back (four
- * reorders a step), and every buffer the Winograd kernels touch is oneDNN's own: they use
- * aligned vector loads, and ND4J's buffers are not always 64-byte aligned (measured: a SIGSEGV on
- * 32 -> 32 channels at 8x8 as soon as the buffers sat 16 bytes off; small arrays sit 32 bytes off,
- * large ones are aligned). Only the reorders read and write our arrays. The backward pass reads
- * the input as the forward reordered it.
+ * reorders a step), and every buffer the Winograd kernels touch is 64-byte aligned: they use
+ * aligned vector loads, and ND4J's buffers are not always aligned (measured: a SIGSEGV on 32 -> 32
+ * channels at 8x8 as soon as the buffers sat 16 bytes off; small arrays sit 32 bytes off, large
+ * ones are aligned). The weights and bias go through oneDNN's own buffers; the activations'
+ * copies are aligned views into arrays of ours, made on the first call that needs them. Only the
+ * reorders read and write the arrays given. The backward pass reads the input as the forward
+ * reordered it.
  *
  * <p>When the network hands activations on in oneDNN's blocked layout ({@link Dnnl#layoutBlock}),
  * our arrays already have the layout the kernels take: a call whose arrays are all 64-byte aligned
@@ -49,6 +51,12 @@ final class DnnlWinogradConv implements DnnlConvolution {
     private final Step[] directBackwardSteps;
     private final Step inputReorder;          // our input into oneDNN's copy, which backward weights reads
     private boolean forwardRanDirect;
+    // oneDNN's blocked copies of the activations and gradients, for calls on our arrays that the
+    // kernels cannot take in place; allocated (64-byte aligned) on the first such call
+    private final dnnl_memory[] copyMemories;
+    private final long[] copyLengths;
+    private INDArray[] copies;       // 64-byte aligned views, one per memory above (null where none)
+    private INDArray[] copyBuffers;  // the arrays they view
 
     /** One primitive with its arguments. */
     private record Step(dnnl_primitive primitive, dnnl_exec_arg_t args, String what) {
@@ -100,6 +108,7 @@ final class DnnlWinogradConv implements DnnlConvolution {
             Dnnl.requireLayout(dstMd, dnnl_primitive_desc_query_md(wpd, dnnl_query_diff_dst_md, 0),
                     "oneDNN's Winograd passes disagree on the layout of the backward weights output gradient");
             dnnl_memory_desc_t gradientMd = dnnl_primitive_desc_query_md(wpd, dnnl_query_diff_weights_md, 0);
+            dnnl_memory diffSrc = null;
 
             // ours, pointed at the arrays on each call
             userSrc = resources.memory(nhwcSrc);
@@ -110,9 +119,9 @@ final class DnnlWinogradConv implements DnnlConvolution {
             userBias = hasBias ? resources.memory(biasMd) : null;
             userBiasGradient = hasBias ? resources.memory(biasMd) : null;
             // oneDNN's, aligned
-            dnnl_memory src = resources.ownedMemory(srcMd);
-            dnnl_memory dst = resources.ownedMemory(dstMd);
-            dnnl_memory diffDst = resources.ownedMemory(dstMd);
+            dnnl_memory src = resources.memory(srcMd);
+            dnnl_memory dst = resources.memory(dstMd);
+            dnnl_memory diffDst = resources.memory(dstMd);
             dnnl_memory weights = resources.ownedMemory(weightMd);
             dnnl_memory gradient = resources.ownedMemory(gradientMd);
             dnnl_memory bias = hasBias ? resources.ownedMemory(biasMd) : null;
@@ -160,7 +169,7 @@ final class DnnlWinogradConv implements DnnlConvolution {
                     backwardWeights = resources.ownedMemory(backwardWeightMd);
                     bwd.add(reorder(userWeights, oihw, backwardWeights, backwardWeightMd, "weight reorder"));
                 }
-                dnnl_memory diffSrc = resources.ownedMemory(srcMd);
+                diffSrc = resources.memory(srcMd);
                 userDiffSrc = resources.memory(nhwcSrc);
                 bwd.add(new Step(backwardData, Dnnl.Resources.arguments(DNNL_ARG_DIFF_DST, diffDst,
                         DNNL_ARG_WEIGHTS, backwardWeights, DNNL_ARG_DIFF_SRC, diffSrc), "Winograd backward data"));
@@ -183,6 +192,10 @@ final class DnnlWinogradConv implements DnnlConvolution {
                 directBwd.add(bwd.get(bwd.size() - 1));
             }
             backwardSteps = bwd.toArray(Step[]::new);
+            copyMemories = new dnnl_memory[]{src, dst, diffDst, diffSrc};
+            long srcLength = dnnl_memory_desc_get_size(srcMd) / Float.BYTES;
+            long dstLength = dnnl_memory_desc_get_size(dstMd) / Float.BYTES;
+            copyLengths = new long[]{srcLength, dstLength, dstLength, srcLength};
             directBackwardSteps = direct ? directBwd.toArray(Step[]::new) : null;
         } catch (RuntimeException e) {
             close();
@@ -216,7 +229,30 @@ final class DnnlWinogradConv implements DnnlConvolution {
         Dnnl.Resources.point(userSrc, input);
         Dnnl.Resources.point(userDst, output);
         forwardRanDirect = directForwardSteps != null && aligned(input) && aligned(output);
-        run(forwardRanDirect ? directForwardSteps : forwardSteps);
+        run(forwardRanDirect ? directForwardSteps : withCopies(forwardSteps));
+    }
+
+    /** {@code steps}, after giving oneDNN's copies their buffers if this is the first call that needs them. */
+    private Step[] withCopies(Step[] steps) {
+        if (copies == null) {
+            copies = new INDArray[copyMemories.length];
+            copyBuffers = new INDArray[copyMemories.length];
+            for (int i = 0; i < copies.length; i++) {
+                if (copyMemories[i] != null) {
+                    copyBuffers[i] = org.nd4j.linalg.factory.Nd4j.create(org.nd4j.linalg.api.buffer.DataType.FLOAT,
+                            copyLengths[i] + 64 / Float.BYTES);
+                    long offset = (64 - Dnnl.address(copyBuffers[i]).address() % 64) % 64 / Float.BYTES;
+                    copies[i] = NativeLayer.view(copyBuffers[i], offset, copyLengths[i]);
+                    Dnnl.Resources.point(copyMemories[i], copies[i]);
+                }
+            }
+        }
+        return steps;
+    }
+
+    /** Whether a call has needed oneDNN's copies of the activations (none has if every call ran in place). */
+    boolean tookCopies() {
+        return copies != null;
     }
 
     private void run(Step[] steps) {
@@ -251,9 +287,9 @@ final class DnnlWinogradConv implements DnnlConvolution {
         }
         if (forwardRanDirect) { // backward weights reads oneDNN's copy of the input, which that forward skipped
             Dnnl.Resources.point(userSrc, input);
-            run(new Step[]{inputReorder});
+            run(withCopies(new Step[]{inputReorder}));
         }
-        run(backwardSteps);
+        run(withCopies(backwardSteps));
     }
 
     /** Whether the last forward ran on the arrays given, with no copies (see the class comment). */
@@ -269,5 +305,10 @@ final class DnnlWinogradConv implements DnnlConvolution {
     @Override
     public void close() {
         resources.close();
+        if (copyBuffers != null) {
+            for (INDArray buffer : copyBuffers) {
+                NativeLayer.close(buffer);
+            }
+        }
     }
 }

@@ -157,6 +157,7 @@ class BlockedLayoutTest {
             winograd.forward(x, weights, bias, fromWinograd[0]);
             assertEquals(aligned, winograd.ranInPlace(), "in place exactly when aligned");
             winograd.backward(x, weights, g, fromWinograd[1], fromWinograd[2], fromWinograd[3]);
+            assertEquals(!aligned, winograd.tookCopies(), "the activations' copies made only when needed");
             direct.forward(x, weights, bias, fromDirect[0]);
             direct.backward(x, weights, g, fromDirect[1], fromDirect[2], fromDirect[3]);
             String[] names = {"output", "input gradient", "weight gradient", "bias gradient"};
