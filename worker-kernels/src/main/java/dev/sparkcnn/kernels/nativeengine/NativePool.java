@@ -6,8 +6,9 @@ import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Square max- or average-pooling on NHWC activations through libnd4j's
- * {@code maxpool2d}/{@code maxpool2d_bp} or {@code avgpool2d}/{@code avgpool2d_bp}. Output
+ * Square max- or average-pooling on NHWC activations: in float through oneDNN called directly
+ * ({@link DnnlPool}), else through libnd4j's {@code maxpool2d}/{@code maxpool2d_bp} or
+ * {@code avgpool2d}/{@code avgpool2d_bp}. Output
  * {@code (in + 2 padding - window) / stride + 1}, remainder rows and columns dropped (DL4J's
  * {@code Truncate} mode), or in 'same' mode {@code ceil(in / stride)} with the total padding split
  * as {@link NativeConv} splits it; the catalogue models use max, window = stride = 2, no padding.
@@ -44,6 +45,7 @@ final class NativePool implements NativeLayer {
     private INDArray backwardOutputGradient;
     private boolean reluInput;
     private Runnable reluMask;
+    private DnnlPool dnnl; // float, oneDNN available; else null
 
     /** Max-pooling, stride = window, no padding: the catalogue models' pooling. */
     NativePool(DataType dataType, long[] inShape, int window) {
@@ -115,11 +117,47 @@ final class NativePool implements NativeLayer {
         output = Nd4j.create(dataType, size, outHeight, outWidth, channels);
         inputGradient = Nd4j.create(dataType, size, inHeight, inWidth, channels);
         reluOp = reluInput ? new PreparedOp(NativeActivation.RELU.forward(output, output)) : null;
+        dnnl = directPool(size);
+    }
+
+    /** oneDNN's primitives for float layers when the preset is available; null keeps libnd4j's ops. */
+    private DnnlPool directPool(int size) {
+        if (dataType != DataType.FLOAT || !Dnnl.available()) {
+            return null;
+        }
+        // the rows/columns the windows span from padTop/padLeft before the image, as NativeConv splits them
+        long spanHeight = (outHeight - 1) * stride + window;
+        long spanWidth = (outWidth - 1) * stride + window;
+        long padTop = same ? Math.max(spanHeight - inHeight, 0) / 2 : padding;
+        long padLeft = same ? Math.max(spanWidth - inWidth, 0) / 2 : padding;
+        long[] pads = {padTop, padLeft, Math.max(0, spanHeight - inHeight - padTop),
+                Math.max(0, spanWidth - inWidth - padLeft)};
+        try {
+            return new DnnlPool(size, new long[]{inHeight, inWidth, channels},
+                    new long[]{outHeight, outWidth, channels}, mode == Mode.MAX, window, stride, pads);
+        } catch (IllegalStateException e) {
+            org.slf4j.LoggerFactory.getLogger(NativePool.class).warn("{} pooling {}x{} stride {}: libnd4j's op, not"
+                    + " oneDNN directly ({})", mode, window, window, stride, e.getMessage());
+            return null;
+        }
+    }
+
+    /** Whether this layer, as allocated, calls oneDNN directly (see {@link Dnnl}). */
+    boolean callsOneDnn() {
+        return dnnl != null;
     }
 
     @Override
     public INDArray forward(INDArray in) {
-        if (in != input) {
+        if (dnnl != null && NativeLayer.contiguous(in)) {
+            input = in;
+            dnnl.forward(in, output);
+            if (reluOp != null) {
+                reluOp.exec();
+            }
+            return output;
+        }
+        if (in != input || forwardOp == null) {
             closeOps();
             input = in;
             forwardOp = new PreparedOp(DynamicCustomOp.builder(opName()).addInputs(in).addOutputs(output)
@@ -134,15 +172,23 @@ final class NativePool implements NativeLayer {
 
     @Override
     public INDArray backward(INDArray outputGradient) {
-        if (backwardOp == null || backwardOutputGradient != outputGradient) {
+        if (backwardOutputGradient != outputGradient) {
             PreparedOp.close(backwardOp);
+            backwardOp = null;
             backwardOutputGradient = outputGradient;
-            backwardOp = new PreparedOp(DynamicCustomOp.builder(opName() + "_bp").addInputs(input, outputGradient)
-                    .addOutputs(inputGradient).addIntegerArguments(arguments()).build());
             reluMask = reluInput ? NativeActivation.reluMask(output, outputGradient, null) : null;
         }
         if (reluMask != null) {
             reluMask.run();
+        }
+        // the forward ran in oneDNN exactly when its input was contiguous: its workspace holds the maxima
+        if (dnnl != null && NativeLayer.contiguous(input) && NativeLayer.contiguous(outputGradient)) {
+            dnnl.backward(outputGradient, inputGradient);
+            return inputGradient;
+        }
+        if (backwardOp == null) {
+            backwardOp = new PreparedOp(DynamicCustomOp.builder(opName() + "_bp").addInputs(input, outputGradient)
+                    .addOutputs(inputGradient).addIntegerArguments(arguments()).build());
         }
         backwardOp.exec();
         return inputGradient;
@@ -176,5 +222,9 @@ final class NativePool implements NativeLayer {
         inputGradient = null;
         input = null;
         reluMask = null;
+        if (dnnl != null) {
+            dnnl.close();
+            dnnl = null;
+        }
     }
 }

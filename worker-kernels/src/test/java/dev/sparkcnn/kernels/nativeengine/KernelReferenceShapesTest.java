@@ -6,6 +6,7 @@ import static dev.sparkcnn.kernels.nativeengine.LayerHarness.assertClose;
 import static dev.sparkcnn.kernels.nativeengine.LayerHarness.random;
 import static dev.sparkcnn.kernels.nativeengine.LayerHarness.tolerance;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.sparkcnn.kernels.NativeRuntime;
@@ -150,6 +151,7 @@ class KernelReferenceShapesTest {
             NativePool pool = new NativePool(dataType, new long[]{height, width, channels}, mode, window, stride, 0,
                     true);
             try (LayerHarness layer = new LayerHarness(pool, dataType, batch, height, width, channels)) {
+                assertEquals(dataType == DataType.FLOAT && Dnnl.available(), pool.callsOneDnn(), "oneDNN");
                 assertArrayEquals(new long[]{batch, outH, outW, channels}, layer.outShape());
                 assertClose(y, layer.forward(x), tolerance(dataType), dataType + " output");
                 assertClose(dx, layer.backward(g), tolerance(dataType), dataType + " input gradient");

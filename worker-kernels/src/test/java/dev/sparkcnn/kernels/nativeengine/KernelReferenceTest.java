@@ -393,8 +393,10 @@ class KernelReferenceTest {
         double[] g = random(random, batch * pool.outHeight() * pool.outWidth() * channels);
         double[][] expected = pool.run(x, g);
         for (DataType dataType : new DataType[]{DataType.FLOAT, DataType.DOUBLE}) {
-            try (LayerHarness layer = new LayerHarness(pool.layer(dataType), dataType, batch, height, width,
-                    channels)) {
+            NativePool built = pool.layer(dataType);
+            try (LayerHarness layer = new LayerHarness(built, dataType, batch, height, width, channels)) {
+                // float: oneDNN called directly; double: libnd4j's ops
+                assertEquals(dataType == DataType.FLOAT && Dnnl.available(), built.callsOneDnn(), "oneDNN");
                 assertArrayEquals(new long[]{batch, pool.outHeight(), pool.outWidth(), channels}, layer.outShape());
                 double tol = tolerance(dataType);
                 assertClose(expected[0], layer.forward(x), tol, dataType + " output");
