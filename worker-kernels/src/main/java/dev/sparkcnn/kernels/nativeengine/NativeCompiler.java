@@ -65,7 +65,7 @@ final class NativeCompiler {
      * Tells every layer to hand on activations of whole channel blocks in oneDNN's blocked layout
      * when all of them can ({@link NativeLayer#runsBlocked}, {@link Dnnl#layoutBlock}) and the
      * input, which is NHWC, does not fill whole blocks or fills exactly one (the same bytes):
-     * resnet20 does, the tutorial networks and vgg-bn (libnd4j's pooling) do not.
+     * resnet20 does, the tutorial networks and vgg-bn (pooling and dropout run NHWC only) do not.
      *
      * @return the block used, 0 for NHWC
      */

@@ -98,7 +98,7 @@ class BlockedLayoutTest {
 
     @ParameterizedTest
     @CsvSource({"vgg-bn,3,32", "cifar-cnn,3,32", "mnist-cnn,1,28", "simple-cnn,3,32"})
-    void networksWithPoolingOnLibnd4jStayNhwc(String model, int channels, int side) {
+    void networksWithPoolingStayNhwc(String model, int channels, int side) {
         try (NativeNetwork net = new NativeNetwork(new ModelSpec(model, channels, side, side, 10, 1e-3, 1))) {
             assertEquals(0, net.channelBlock());
         }
