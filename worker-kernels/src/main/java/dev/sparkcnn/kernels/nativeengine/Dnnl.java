@@ -79,7 +79,7 @@ final class Dnnl {
                         dnnl_engine created = new dnnl_engine();
                         check(dnnl_engine_create(created, dnnl_cpu, 0), "engine");
                         engine = created;
-                        LOG.info("native engine: float convolutions and batch norms call oneDNN {} directly",
+                        LOG.info("native engine: float convolutions, batch norms and poolings call oneDNN {} directly",
                                 version());
                     } catch (RuntimeException | LinkageError e) {
                         unavailable = "the oneDNN preset did not load: " + e;

@@ -118,7 +118,7 @@ final class DnnlWinogradConv implements DnnlConvolution {
             userWeightGradient = resources.memory(oihw);
             userBias = hasBias ? resources.memory(biasMd) : null;
             userBiasGradient = hasBias ? resources.memory(biasMd) : null;
-            // oneDNN's, aligned
+            // the activations' blocked copies (buffers on first need: see withCopies), then oneDNN's own
             dnnl_memory src = resources.memory(srcMd);
             dnnl_memory dst = resources.memory(dstMd);
             dnnl_memory diffDst = resources.memory(dstMd);

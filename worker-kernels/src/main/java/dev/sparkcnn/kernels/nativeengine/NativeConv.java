@@ -310,11 +310,6 @@ final class NativeConv implements NativeLayer {
         }
     }
 
-    private boolean requireOpsLayoutThen(boolean condition) {
-        requireOpsLayout();
-        return condition;
-    }
-
     private boolean takesOneDnn() {
         return dataType == DataType.FLOAT && Dnnl.available() && Dnnl.takesConvolution(kernel, inChannels, outChannels);
     }
@@ -400,7 +395,8 @@ final class NativeConv implements NativeLayer {
         if (dnnl != null && (NativeLayer.contiguous(in) || !computeInputGradient)) {
             input = NativeLayer.contiguous(in) ? in : denseCopy(in);
             dnnl.forward(input, weights, bias, preActivation);
-        } else if (requireOpsLayoutThen(!computeInputGradient)) {
+        } else if (!computeInputGradient) {
+            requireOpsLayout();
             input = in;
             fillColumns();
             // the (kernel row, kernel column, in) x out weight matrix, bias last, against the columns' ones
@@ -413,6 +409,7 @@ final class NativeConv implements NativeLayer {
             }
             columnsForwardOp.exec();
         } else {
+            requireOpsLayout();
             if (in != input || forwardOp == null) { // the previous layer's output array: the same one every step
                 input = in;
                 PreparedOp.close(forwardOp);

@@ -6,7 +6,7 @@ import dev.sparkcnn.kernels.model.ModelSpec;
 
 /**
  * Engine {@code native}: hand-written layers, NHWC, on oneDNN called directly (float convolutions,
- * Winograd's where they gain, batch norms and residual additions) and libnd4j's (oneDNN) ops.
+ * Winograd's where they gain, batch norms, poolings and residual additions) and libnd4j's (oneDNN) ops.
  */
 public final class NativeEngine implements Engine {
 
@@ -55,7 +55,7 @@ public final class NativeEngine implements Engine {
      */
     public static String directOneDnn() {
         if (Dnnl.available()) {
-            return "float convolutions and batch norms in oneDNN " + Dnnl.version() + ", called directly; "
+            return "float convolutions, batch norms and poolings in oneDNN " + Dnnl.version() + ", called directly; "
                     + Dnnl.winogradStatus();
         }
         String why = Dnnl.unavailableReason();
