@@ -29,8 +29,8 @@ class BenchKernelsCliTest {
         assertTrue(Pattern.compile("(?m)^cifar-cnn +3x32x32 +native +\\d+ +9\\.10 +[\\d.]+ +[1-9][\\d.]* +\\d\\.\\d{3}$")
                 .matcher(out).find(), out);
         assertTrue(!out.contains("dl4j"), out);
-        // the header of each training row says which path convolutions and batch norms took
-        assertTrue(Pattern.compile("engine native, cifar-cnn 3x32x32: .*; float convolutions and batch norms in "
+        // the header of each training row says which path convolutions, batch norms and poolings took
+        assertTrue(Pattern.compile("engine native, cifar-cnn 3x32x32: .*; float convolutions, batch norms and poolings in "
                 + "oneDNN \\d+\\.\\d+\\.\\d+, called directly").matcher(out).find(), out);
         // --layer-times: a row per layer with its output shape and milliseconds, then the step's totals
         assertTrue(Pattern.compile("(?m)^cifar-cnn +3x32x32 +conv 3x3 +32x30x30 +[\\d.]+ +[\\d.]+$").matcher(out)
